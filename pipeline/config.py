@@ -1,0 +1,219 @@
+"""Configuration: one YAML file, validated once at the edge, failing before any fetch.
+
+Errors name the key, its line in the file and the fix, e.g.::
+
+    sites.yaml:4: sites[0].urll: unknown key (did you mean 'url'?)
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+
+from pipeline.paths import check_site_name
+
+DEFAULT_USER_AGENT = "content-audit/0.1 (+https://github.com/content-audit/content-audit)"
+
+
+class ConfigError(ValueError):
+    """A configuration problem a user can fix; the message names the key and the fix."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteConfig(_Strict):
+    name: str = Field(description="Short site name: lowercase letters, digits, '-' and '_'.")
+    url: HttpUrl = Field(description="Start URL (home page) of the site.")
+    max_pages: int = Field(500, ge=1, le=1_000_000, description="Most URLs fetched for the site.")
+    max_depth: int = Field(3, ge=0, le=50, description="Link-following depth from the start URL.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return check_site_name(v)
+
+
+class CrawlConfig(_Strict):
+    delay_s: float = Field(1.0, ge=0, le=600, description="Minimum delay between requests per host.")
+    concurrency_per_host: int = Field(2, ge=1, le=32)
+    concurrency: int = Field(8, ge=1, le=256, description="Global cap on requests in flight.")
+    timeout_s: float = Field(20.0, gt=0, le=600, description="Total timeout per request.")
+    connect_timeout_s: float = Field(10.0, gt=0, le=600)
+    retries: int = Field(3, ge=0, le=10, description="Retries for retryable failures.")
+    max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest body kept, in bytes.")
+    max_redirects: int = Field(10, ge=0, le=50)
+    respect_robots: bool = True
+
+
+class DedupConfig(_Strict):
+    threshold: float = Field(0.8, gt=0, le=1, description="Jaccard threshold for near duplicates.")
+    shingle_size: int = Field(5, ge=1, le=20, description="Words per shingle.")
+    num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations.")
+    min_paragraph_chars: int = Field(60, ge=1, description="Shorter paragraphs are not compared.")
+    seed: int = 1
+
+
+class TopicsConfig(_Strict):
+    k: int | None = Field(None, ge=2, le=500, description="Fix the number of topics (default: auto).")
+    max_k: int = Field(12, ge=2, le=500, description="Largest k tried when choosing automatically.")
+    random_state: int = 0
+
+
+class DetectorsConfig(_Strict):
+    thin_content_words: int = Field(300, ge=1, description="Posts with fewer words are thin.")
+    stuffing_density: float = Field(
+        0.03, gt=0, lt=1, description="Share of words taken by one repeated key phrase."
+    )
+    stuffing_min_repeats: int = Field(4, ge=2, description="Occurrences before a phrase counts.")
+
+
+class ReportConfig(_Strict):
+    title: str = "Content audit"
+
+
+class Config(_Strict):
+    """The whole configuration file."""
+
+    user_agent: str = Field(DEFAULT_USER_AGENT, min_length=3)
+    sites: list[SiteConfig] = Field(min_length=1)
+    crawl: CrawlConfig = CrawlConfig()
+    dedup: DedupConfig = DedupConfig()
+    topics: TopicsConfig = TopicsConfig()
+    audit: DetectorsConfig = DetectorsConfig()
+    report: ReportConfig = ReportConfig()
+
+    @field_validator("sites")
+    @classmethod
+    def _unique_names(cls, v: list[SiteConfig]) -> list[SiteConfig]:
+        names = [s.name for s in v]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"site names must be unique; repeated: {', '.join(dupes)}")
+        return v
+
+    def site(self, name: str) -> SiteConfig:
+        for s in self.sites:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def config_hash(self) -> str:
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a YAML config file; raise ConfigError naming the key, line and fix."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: cannot read config file: {exc}") from None
+    return parse_config(text, source=str(p))
+
+
+def parse_config(text: str, source: str = "<config>") -> Config:
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{source}{line}: malformed YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: malformed YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{source}: the config must be a mapping with 'sites:' (and optionally "
+            "'user_agent:', 'crawl:', 'dedup:', 'topics:', 'audit:', 'report:')"
+        )
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, root, source)) from None
+
+
+def _describe(exc: ValidationError, root: yaml.Node | None, source: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        key = _dotted(loc)
+        line = _line_of(root, loc)
+        where = f"{source}:{line}" if line else source
+        if err["type"] == "extra_forbidden":
+            hint = _did_you_mean(loc)
+            lines.append(f"{where}: {key}: unknown key{hint}")
+        elif err["type"] == "missing":
+            lines.append(f"{where}: {key}: required key is missing; add '{loc[-1]}:'")
+        else:
+            lines.append(f"{where}: {key}: {err['msg']} (got {err.get('input')!r})")
+    return "invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at ``loc`` (or of its nearest existing parent)."""
+    best = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((k for k, _ in node.value if k.value == part), None)
+            if match is None:
+                break
+            best = match.start_mark.line + 1
+            node = next(v for k, v in node.value if k is match)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            best = node.start_mark.line + 1
+        else:
+            break
+    return best
+
+
+def _did_you_mean(loc: tuple[Any, ...]) -> str:
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return ""
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))[0] if getattr(ann, "__args__", None) else ann
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            model = inner
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+    known = list(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return f"; allowed keys: {', '.join(known)}"
+
+
+def snapshot(config: Config) -> str:
+    """The config as JSON, stored with the run so later stages run with the same settings."""
+    return json.dumps(config.model_dump(mode="json"), indent=2, sort_keys=True)
+
+
+def from_snapshot(text: str) -> Config:
+    return Config.model_validate(json.loads(text))

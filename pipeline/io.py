@@ -1,0 +1,126 @@
+"""File I/O shared by the stages: atomic Parquet and manifest writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import __version__
+from pipeline.paths import RunPaths
+
+
+class MissingInputError(FileNotFoundError):
+    """A stage's input from an earlier stage does not exist; run that stage first."""
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_table(path: Path, rows: Iterable[Mapping[str, Any]] | pa.Table, schema: pa.Schema) -> int:
+    """Write rows (dicts or an Arrow table) with ``schema`` to ``path`` atomically; return count."""
+    if isinstance(rows, pa.Table):
+        table = rows.select(schema.names).cast(schema)
+    else:
+        table = pa.Table.from_pylist(list(rows), schema=schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return table.num_rows
+
+
+def read_table(path: Path, stage_hint: str = "") -> pa.Table:
+    if not path.exists():
+        hint = f" (run the '{stage_hint}' stage for this run first)" if stage_hint else ""
+        raise MissingInputError(f"missing input {path}{hint}")
+    return pq.read_table(path)
+
+
+def read_rows(path: Path, stage_hint: str = "") -> list[dict[str, Any]]:
+    return read_table(path, stage_hint).to_pylist()
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class StageSummary:
+    """What a stage did: counters for the manifest, the task log and the CLI summary."""
+
+    stage: str
+    run_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    outputs: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Timer:
+    def __enter__(self) -> Timer:
+        self.start = time.perf_counter()
+        self.elapsed = 0.0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.elapsed = time.perf_counter() - self.start
+
+
+def write_manifest(
+    paths: RunPaths,
+    summary: StageSummary,
+    *,
+    config_hash: str,
+    inputs: Iterable[Path] = (),
+) -> Path:
+    """Write the stage's manifest last: its presence marks the stage complete for the run."""
+    body = {
+        **summary.as_dict(),
+        "config_hash": config_hash,
+        "code_version": __version__,
+        "inputs": {str(p): file_digest(p) for p in inputs if p.exists()},
+        # Recorded for people reading the manifest; never used for logic.
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    target = paths.manifest(summary.stage)
+    atomic_write_bytes(target, json.dumps(body, indent=2, sort_keys=True).encode())
+    return target
+
+
+def read_manifest(paths: RunPaths, stage: str) -> dict[str, Any] | None:
+    p = paths.manifest(stage)
+    if not p.exists():
+        return None
+    data: dict[str, Any] = json.loads(p.read_text())
+    return data

@@ -1,0 +1,137 @@
+"""Every path of a run, built in one place.
+
+Layout under the data directory::
+
+    raw/<run_id>/<site>.warc.gz          crawl: WARC archive per site
+    runs/<run_id>/config.json            the validated config the run was started with
+    runs/<run_id>/<stage>/*.parquet      stage outputs
+    runs/<run_id>/<stage>/_manifest.json counts, config hash, inputs; written last (completion marker)
+    warehouse.duckdb                     the DuckDB warehouse (only the load stage writes it)
+
+Reports go to a separate directory (default ``reports/``): ``latest.html`` and ``<run_id>.html``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+STAGES: tuple[str, ...] = ("crawl", "extract", "dedup", "topics", "audit", "load", "report")
+
+# Run ids become directory names and SQL values; keep them boring so they can never escape the
+# data directory ("../x") or need quoting anywhere.
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,127}$")
+_SITE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def check_run_id(run_id: str) -> str:
+    if not _RUN_ID.match(run_id) or ".." in run_id:
+        raise ValueError(
+            f"invalid run id {run_id!r}: use letters, digits and _ . : + - (max 128 characters)"
+        )
+    return run_id
+
+
+def check_site_name(name: str) -> str:
+    if not _SITE.match(name):
+        raise ValueError(
+            f"invalid site name {name!r}: use lowercase letters, digits, '-' and '_' (max 64)"
+        )
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class RunPaths:
+    data_dir: Path
+    run_id: str
+    reports_dir: Path = Path("reports")
+
+    def __post_init__(self) -> None:
+        check_run_id(self.run_id)
+
+    # -- whole run ---------------------------------------------------------------------------
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "runs" / self.run_id
+
+    @property
+    def config_snapshot(self) -> Path:
+        return self.run_dir / "config.json"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    def stage_dir(self, stage: str) -> Path:
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
+        return self.run_dir / stage
+
+    def manifest(self, stage: str) -> Path:
+        return self.stage_dir(stage) / "_manifest.json"
+
+    # -- crawl -------------------------------------------------------------------------------
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw" / self.run_id
+
+    def warc(self, site: str) -> Path:
+        return self.raw_dir / f"{check_site_name(site)}.warc.gz"
+
+    @property
+    def crawl_pages(self) -> Path:
+        return self.stage_dir("crawl") / "pages.parquet"
+
+    # -- extract -----------------------------------------------------------------------------
+    @property
+    def extract_documents(self) -> Path:
+        return self.stage_dir("extract") / "documents.parquet"
+
+    @property
+    def extract_posts(self) -> Path:
+        return self.stage_dir("extract") / "posts.parquet"
+
+    @property
+    def extract_blocks(self) -> Path:
+        return self.stage_dir("extract") / "blocks.parquet"
+
+    # -- dedup -------------------------------------------------------------------------------
+    @property
+    def dedup_pairs(self) -> Path:
+        return self.stage_dir("dedup") / "pairs.parquet"
+
+    @property
+    def dedup_members(self) -> Path:
+        return self.stage_dir("dedup") / "members.parquet"
+
+    @property
+    def dedup_paragraphs(self) -> Path:
+        return self.stage_dir("dedup") / "shared_paragraphs.parquet"
+
+    # -- topics ------------------------------------------------------------------------------
+    @property
+    def topics_topics(self) -> Path:
+        return self.stage_dir("topics") / "topics.parquet"
+
+    @property
+    def topics_assignments(self) -> Path:
+        return self.stage_dir("topics") / "post_topics.parquet"
+
+    # -- audit -------------------------------------------------------------------------------
+    @property
+    def audit_findings(self) -> Path:
+        return self.stage_dir("audit") / "findings.parquet"
+
+    @property
+    def audit_scores(self) -> Path:
+        return self.stage_dir("audit") / "post_scores.parquet"
+
+    # -- report ------------------------------------------------------------------------------
+    @property
+    def report_latest(self) -> Path:
+        return self.reports_dir / "latest.html"
+
+    @property
+    def report_for_run(self) -> Path:
+        return self.reports_dir / f"{self.run_id}.html"

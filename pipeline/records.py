@@ -1,0 +1,227 @@
+"""Typed records exchanged between stages, and the one place their Parquet schemas are declared.
+
+Each stage writes rows matching these schemas under ``RunPaths``; the load stage reads them with
+``read_parquet`` into the warehouse tables of the same names (see ``sql/migrations``). Adding a
+column means: the schema here, the migration, the load SQL, in one change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyarrow as pa
+
+TS = pa.timestamp("us", tz="UTC")
+
+Severity = Literal["info", "warning", "critical"]
+
+# Block categories: "content" plus the boilerplate kinds the audit reports shares of.
+BLOCK_CATEGORIES: tuple[str, ...] = (
+    "content",
+    "navigation",
+    "promo",
+    "legal",
+    "author_meta",
+    "related",
+    "comments_forms",
+    "share",
+    "cookie",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one post, with the evidence span ``text[start:end]``."""
+
+    kind: str
+    severity: Severity
+    score: float
+    evidence: str
+    start: int
+    end: int
+    message: str = ""
+    fix_hint: str = ""
+    detector: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+# -- crawl: one row per attempted URL --------------------------------------------------------
+PAGES = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("final_url", pa.string()),
+        ("status", pa.int32()),  # HTTP status; null when no response was received
+        ("ok", pa.bool_()),  # a usable HTML/XML body was fetched and archived
+        ("error_class", pa.string()),  # snake_case reason, null when ok
+        ("error_message", pa.string()),
+        ("content_type", pa.string()),
+        ("bytes", pa.int64()),
+        ("elapsed_ms", pa.float64()),
+        ("fetched_at", TS),
+        ("robots_allowed", pa.bool_()),
+        ("retries", pa.int32()),
+        ("depth", pa.int32()),
+        ("discovered_via", pa.string()),  # start | robots | sitemap | feed | link
+        ("redirect_chain", pa.list_(pa.string())),
+        ("warc_file", pa.string()),  # relative to the data directory
+        ("warc_offset", pa.int64()),  # offset of the response record in warc_file
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("content_sha1", pa.string()),
+    ]
+)
+
+# -- extract ---------------------------------------------------------------------------------
+DOCUMENTS = pa.schema(  # one row per fetched HTML page: what extract made of it
+    [
+        ("run_id", pa.string()),
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("post_id", pa.string()),  # null unless page_type = 'post'
+        ("page_type", pa.string()),  # post | listing | other
+        ("reason", pa.string()),  # why it is not a post (snake_case), null for posts
+    ]
+)
+
+HEADING = pa.struct([("level", pa.int8()), ("text", pa.string())])
+
+POSTS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("post_id", pa.string()),  # sha1(final url)[:16]
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("canonical_url", pa.string()),
+        ("title", pa.string()),
+        ("author", pa.string()),
+        ("published_at", TS),
+        ("updated_at", TS),
+        ("description", pa.string()),
+        ("lang", pa.string()),
+        ("site_name", pa.string()),
+        ("headings", pa.list_(HEADING)),
+        ("h1_count", pa.int32()),
+        ("links_internal", pa.int32()),
+        ("links_external", pa.int32()),
+        ("outbound_links", pa.list_(pa.string())),
+        ("word_count", pa.int32()),  # words of main_text
+        ("page_words", pa.int32()),  # words of all visible blocks
+        ("boilerplate_words", pa.int32()),
+        ("main_text", pa.string()),
+        ("text_hash", pa.string()),  # sha1 of the normalized main text
+        ("fetched_at", TS),
+    ]
+)
+
+BLOCKS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("post_id", pa.string()),
+        ("site", pa.string()),
+        ("block_index", pa.int32()),
+        ("tag", pa.string()),
+        ("tag_path", pa.string()),
+        ("class_tokens", pa.string()),
+        ("text", pa.string()),
+        ("word_count", pa.int32()),
+        ("link_density", pa.float32()),
+        ("position", pa.float32()),  # 0 = first block of the page, 1 = last
+        ("main_score", pa.float32()),  # model probability of being main content
+        ("site_repeat", pa.int32()),  # pages of the site carrying the same block text
+        ("is_main", pa.bool_()),
+        ("category", pa.string()),  # one of BLOCK_CATEGORIES
+        ("text_hash", pa.string()),
+    ]
+)
+
+# -- dedup -----------------------------------------------------------------------------------
+DUPLICATE_PAIRS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("post_id_a", pa.string()),
+        ("post_id_b", pa.string()),
+        ("similarity", pa.float32()),  # verified Jaccard of word shingles
+        ("match_kind", pa.string()),  # exact | near
+    ]
+)
+
+DUPLICATE_MEMBERS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("group_id", pa.string()),
+        ("post_id", pa.string()),
+        ("is_canonical", pa.bool_()),
+        ("match_kind", pa.string()),  # canonical | exact | near
+        ("relation", pa.string()),  # canonical | same_site | syndicated
+        ("similarity", pa.float32()),  # to the canonical post
+        ("canonical_rule", pa.string()),  # rel_canonical | earliest_published | first_seen
+    ]
+)
+
+SHARED_PARAGRAPHS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("paragraph_hash", pa.string()),
+        ("text", pa.string()),
+        ("n_posts", pa.int32()),
+        ("n_sites", pa.int32()),
+        ("scope", pa.string()),  # within_site | cross_site
+        ("post_ids", pa.list_(pa.string())),
+    ]
+)
+
+# -- topics ----------------------------------------------------------------------------------
+TOPICS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("topic_id", pa.int32()),
+        ("label", pa.string()),
+        ("terms", pa.list_(pa.string())),
+        ("size", pa.int32()),
+        ("representative_post_ids", pa.list_(pa.string())),
+    ]
+)
+
+POST_TOPICS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("post_id", pa.string()),
+        ("topic_id", pa.int32()),  # -1 = outlier
+        ("confidence", pa.float32()),
+        ("x", pa.float32()),  # 2-D map coordinates for the report
+        ("y", pa.float32()),
+    ]
+)
+
+# -- audit -----------------------------------------------------------------------------------
+FINDINGS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("finding_id", pa.string()),
+        ("post_id", pa.string()),
+        ("site", pa.string()),
+        ("kind", pa.string()),
+        ("severity", pa.string()),
+        ("score", pa.float32()),
+        ("message", pa.string()),
+        ("evidence", pa.string()),
+        ("start", pa.int32()),  # offsets into posts.main_text; -1 when the evidence is a block
+        ("end", pa.int32()),
+        ("fix_hint", pa.string()),
+        ("detector", pa.string()),
+    ]
+)
+
+POST_SCORES = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("post_id", pa.string()),
+        ("audit_score", pa.float32()),  # 0-100, 100 = no findings
+        ("n_findings", pa.int32()),
+        ("boilerplate_share", pa.float32()),
+    ]
+)
