@@ -1,0 +1,53 @@
+# Two commands for a new user: `make demo` and `make test`. Both set everything up first:
+# they bootstrap uv into .tools/ (only Python 3.11+ is needed) and create .venv from uv.lock.
+PYTHON ?= python3
+UV_VERSION ?= 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: help install demo test test-fast lint format typecheck train clean
+
+help:
+	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
+	@echo "make test       install, lint, type-check and run the whole test suite"
+	@echo "make test-fast  the suite without tests marked slow"
+	@echo "make train      retrain the shipped models (needs ../shared/data/extraction-dev)"
+	@echo "make clean      remove data/, reports/ and the environments"
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(BIN)/content-audit: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python $(PYTHON)
+	@touch $@
+
+install: $(BIN)/content-audit
+
+demo: install
+	$(BIN)/content-audit demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not slow"
+
+train: install
+	$(BIN)/content-audit train-extractor
+	$(BIN)/content-audit train-promo
+
+clean:
+	rm -rf data reports .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,177 @@
+"""The ``content-audit`` command line: the same stage functions the DAGs and the tests call."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.config import ConfigError
+from pipeline.io import MissingInputError, StageSummary
+from pipeline.paths import STAGES, RunPaths
+from pipeline.summary import print_run_summary, print_stage_summary
+
+log = logging.getLogger("pipeline")
+
+_data_dir = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Where raw archives, stage files and warehouse.duckdb live.",
+)
+_reports_dir = click.option(
+    "--reports-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Where the HTML report is written (latest.html and <run_id>.html).",
+)
+_verbose = click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request at INFO; the crawl reports its own progress.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _new_run_id() -> str:
+    # Naming only: the clock never drives logic, and a run id can always be given explicitly.
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+
+
+def _latest_run_id(data_dir: Path) -> str:
+    runs = data_dir / "runs"
+    candidates = sorted(
+        (p for p in runs.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime
+    ) if runs.exists() else []
+    if not candidates:
+        raise click.UsageError(f"no runs under {runs}; pass --run-id or start one with 'run'")
+    return candidates[-1].name
+
+
+def _guard(fn: Callable[[], Any]) -> Any:
+    """Turn user-fixable errors into one clear line and exit code 2 (no traceback)."""
+    try:
+        return fn()
+    except (ConfigError, MissingInputError) as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="content-audit")
+def main() -> None:
+    """Crawl, clean, deduplicate, cluster and audit blog content into a DuckDB warehouse."""
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path),
+              help="Sites YAML (see README: Configuration).")
+@_data_dir
+@click.option("--run-id", default=None, help="Run id (default: UTC timestamp). Reusing one replaces it.")
+@_reports_dir
+@_verbose
+def run(config_path: Path, data_dir: Path, run_id: str | None, reports_dir: Path,
+        verbose: bool) -> None:
+    """Run every stage: crawl, extract, dedup, topics, audit, load, report."""
+    _setup_logging(verbose)
+    from pipeline.runner import resolve_config, run_all
+
+    def go() -> None:
+        paths = RunPaths(data_dir, run_id or _new_run_id(), reports_dir)
+        config = resolve_config(paths, config_path)
+        summaries = run_all(paths, config, on_done=print_stage_summary)
+        print_run_summary(paths, summaries)
+
+    _guard(go)
+
+
+def _stage_command(stage: str) -> None:
+    @main.command(name=stage, help=f"Run only the {stage} stage for a run (reads earlier stages' files).")
+    @click.option("--config", "config_path", default=None, type=click.Path(path_type=Path),
+                  help="Sites YAML (default: the config stored when the run started).")
+    @_data_dir
+    @click.option("--run-id", default=None, help="Run id (default: the most recent run).")
+    @_reports_dir
+    @_verbose
+    def command(config_path: Path | None, data_dir: Path, run_id: str | None,
+                reports_dir: Path, verbose: bool) -> None:
+        _setup_logging(verbose)
+        from pipeline.runner import resolve_config, run_stage
+
+        def go() -> StageSummary:
+            rid = run_id or (_new_run_id() if stage == "crawl" else _latest_run_id(data_dir))
+            paths = RunPaths(data_dir, rid, reports_dir)
+            summary = run_stage(stage, paths, resolve_config(paths, config_path))
+            print_stage_summary(summary)
+            return summary
+
+        _guard(go)
+
+
+for _stage in STAGES:
+    _stage_command(_stage)
+
+
+@main.command()
+@_data_dir
+@_reports_dir
+@click.option("--run-id", default="demo", show_default=True)
+@_verbose
+def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool) -> None:
+    """Serve the bundled demo blogs on 127.0.0.1 and run the whole pipeline on them."""
+    _setup_logging(verbose)
+    from pipeline.demo import build_sites, serve_sites, write_demo_config
+    from pipeline.runner import resolve_config, run_all
+
+    site_root = data_dir / "demo-sites"
+    build_sites(site_root)
+    with serve_sites(site_root) as served:
+        for s in served:
+            click.echo(f"serving demo site {s.name} at {s.url}")
+        config_path = write_demo_config(data_dir / "demo-sites.yaml", served)
+        paths = RunPaths(data_dir, run_id, reports_dir)
+
+        def go() -> None:
+            summaries = run_all(paths, resolve_config(paths, config_path),
+                                on_done=print_stage_summary)
+            print_run_summary(paths, summaries)
+
+        _guard(go)
+
+
+@main.command(name="serve-demo")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("data/demo-sites"), show_default=True)
+@click.option("--config-out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("data/demo-sites.yaml"), show_default=True)
+def serve_demo(out: Path, config_out: Path) -> None:
+    """Serve the demo blogs until Ctrl-C and write a config pointing at them."""
+    from pipeline.demo import build_sites, serve_sites, write_demo_config
+
+    build_sites(out)
+    with serve_sites(out) as served:
+        write_demo_config(config_out, served)
+        for s in served:
+            click.echo(f"{s.name}: {s.url}")
+        click.echo(f"config: {config_out}  (Ctrl-C to stop)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The CLI fails fast on bad configs, before a single request is sent."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:
+        type(self).hits.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[str]]]:
+    _Recorder.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/", _Recorder.hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("sites:\n  - name: a\n    url: {url}\n    max_pagez: 3\n", "sites[0].max_pagez: unknown key"),
+        ("sites:\n  - name: a\n", "sites[0].url: required key is missing"),
+        ("sites:\n  - name: a\n    url: {url}\n  bad indent: [\n", "malformed YAML"),
+    ],
+)
+def test_bad_config_fails_before_any_fetch(
+    tmp_path: Path, recorder: tuple[str, list[str]], body: str, expected: str
+) -> None:
+    url, hits = recorder
+    cfg = tmp_path / "sites.yaml"
+    cfg.write_text(body.format(url=url))
+    result = CliRunner().invoke(
+        main, ["run", "--config", str(cfg), "--data-dir", str(tmp_path / "data"), "--run-id", "r1"]
+    )
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert f"{cfg}:" in result.output  # the file (and line) is named
+    assert hits == []  # nothing was fetched
+    assert not (tmp_path / "data" / "raw").exists()
+
+
+def test_stage_without_config_or_snapshot_explains(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["dedup", "--data-dir", str(tmp_path), "--run-id", "r9"])
+    assert result.exit_code == 2
+    assert "no config for run 'r9': pass --config FILE" in result.output
+
+
+def test_help_lists_every_stage() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for cmd in ("run", "crawl", "extract", "dedup", "topics", "audit", "load", "report", "demo"):
+        assert cmd in result.output
