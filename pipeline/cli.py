@@ -52,9 +52,11 @@ def _new_run_id() -> str:
 
 def _latest_run_id(data_dir: Path) -> str:
     runs = data_dir / "runs"
-    candidates = sorted(
-        (p for p in runs.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime
-    ) if runs.exists() else []
+    candidates = (
+        sorted((p for p in runs.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+        if runs.exists()
+        else []
+    )
     if not candidates:
         raise click.UsageError(f"no runs under {runs}; pass --run-id or start one with 'run'")
     return candidates[-1].name
@@ -76,14 +78,22 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path),
-              help="Sites YAML (see README: Configuration).")
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Sites YAML (see README: Configuration).",
+)
 @_data_dir
-@click.option("--run-id", default=None, help="Run id (default: UTC timestamp). Reusing one replaces it.")
+@click.option(
+    "--run-id", default=None, help="Run id (default: UTC timestamp). Reusing one replaces it."
+)
 @_reports_dir
 @_verbose
-def run(config_path: Path, data_dir: Path, run_id: str | None, reports_dir: Path,
-        verbose: bool) -> None:
+def run(
+    config_path: Path, data_dir: Path, run_id: str | None, reports_dir: Path, verbose: bool
+) -> None:
     """Run every stage: crawl, extract, dedup, topics, audit, load, report."""
     _setup_logging(verbose)
     from pipeline.runner import resolve_config, run_all
@@ -98,15 +108,27 @@ def run(config_path: Path, data_dir: Path, run_id: str | None, reports_dir: Path
 
 
 def _stage_command(stage: str) -> None:
-    @main.command(name=stage, help=f"Run only the {stage} stage for a run (reads earlier stages' files).")
-    @click.option("--config", "config_path", default=None, type=click.Path(path_type=Path),
-                  help="Sites YAML (default: the config stored when the run started).")
+    @main.command(
+        name=stage, help=f"Run only the {stage} stage for a run (reads earlier stages' files)."
+    )
+    @click.option(
+        "--config",
+        "config_path",
+        default=None,
+        type=click.Path(path_type=Path),
+        help="Sites YAML (default: the config stored when the run started).",
+    )
     @_data_dir
     @click.option("--run-id", default=None, help="Run id (default: the most recent run).")
     @_reports_dir
     @_verbose
-    def command(config_path: Path | None, data_dir: Path, run_id: str | None,
-                reports_dir: Path, verbose: bool) -> None:
+    def command(
+        config_path: Path | None,
+        data_dir: Path,
+        run_id: str | None,
+        reports_dir: Path,
+        verbose: bool,
+    ) -> None:
         _setup_logging(verbose)
         from pipeline.runner import resolve_config, run_stage
 
@@ -144,18 +166,27 @@ def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool) -> None:
         paths = RunPaths(data_dir, run_id, reports_dir)
 
         def go() -> None:
-            summaries = run_all(paths, resolve_config(paths, config_path),
-                                on_done=print_stage_summary)
+            summaries = run_all(
+                paths, resolve_config(paths, config_path), on_done=print_stage_summary
+            )
             print_run_summary(paths, summaries)
 
         _guard(go)
 
 
 @main.command(name="serve-demo")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("data/demo-sites"), show_default=True)
-@click.option("--config-out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("data/demo-sites.yaml"), show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/demo-sites"),
+    show_default=True,
+)
+@click.option(
+    "--config-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("data/demo-sites.yaml"),
+    show_default=True,
+)
 def serve_demo(out: Path, config_out: Path) -> None:
     """Serve the demo blogs until Ctrl-C and write a config pointing at them."""
     from pipeline.demo import build_sites, serve_sites, write_demo_config

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,9 @@ class SiteConfig(_Strict):
 
 
 class CrawlConfig(_Strict):
-    delay_s: float = Field(1.0, ge=0, le=600, description="Minimum delay between requests per host.")
+    delay_s: float = Field(
+        1.0, ge=0, le=600, description="Minimum delay between requests per host."
+    )
     concurrency_per_host: int = Field(2, ge=1, le=32)
     concurrency: int = Field(8, ge=1, le=256, description="Global cap on requests in flight.")
     timeout_s: float = Field(20.0, gt=0, le=600, description="Total timeout per request.")
@@ -62,7 +65,9 @@ class DedupConfig(_Strict):
 
 
 class TopicsConfig(_Strict):
-    k: int | None = Field(None, ge=2, le=500, description="Fix the number of topics (default: auto).")
+    k: int | None = Field(
+        None, ge=2, le=500, description="Fix the number of topics (default: auto)."
+    )
     max_k: int = Field(12, ge=2, le=500, description="Largest k tried when choosing automatically.")
     random_state: int = 0
 
@@ -108,8 +113,6 @@ class Config(_Strict):
     def config_hash(self) -> str:
         blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
-
-
 
 
 def load_config(path: str | Path) -> Config:
@@ -197,12 +200,11 @@ def _did_you_mean(loc: tuple[Any, ...]) -> str:
         field = model.model_fields.get(str(part))
         if field is None:
             return ""
-        ann = field.annotation
-        inner = getattr(ann, "__args__", (ann,))[0] if getattr(ann, "__args__", None) else ann
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            model = inner
-        elif isinstance(ann, type) and issubclass(ann, BaseModel):
-            model = ann
+        # list[SiteConfig] -> SiteConfig; a plain section model stays itself.
+        candidates: tuple[object, ...] = (field.annotation, *typing.get_args(field.annotation))
+        model = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), model
+        )
     known = list(model.model_fields)
     close = difflib.get_close_matches(str(loc[-1]), known, n=1)
     if close:

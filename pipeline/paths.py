@@ -5,7 +5,7 @@ Layout under the data directory::
     raw/<run_id>/<site>.warc.gz          crawl: WARC archive per site
     runs/<run_id>/config.json            the validated config the run was started with
     runs/<run_id>/<stage>/*.parquet      stage outputs
-    runs/<run_id>/<stage>/_manifest.json counts, config hash, inputs; written last (completion marker)
+    runs/<run_id>/<stage>/_manifest.json counts, config hash; written last (completion marker)
     warehouse.duckdb                     the DuckDB warehouse (only the load stage writes it)
 
 Reports go to a separate directory (default ``reports/``): ``latest.html`` and ``<run_id>.html``.

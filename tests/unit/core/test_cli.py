@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,7 @@ from pipeline.cli import main
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         type(self).hits.append(self.path)
@@ -41,7 +42,10 @@ def recorder() -> Iterator[tuple[str, list[str]]]:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("sites:\n  - name: a\n    url: {url}\n    max_pagez: 3\n", "sites[0].max_pagez: unknown key"),
+        (
+            "sites:\n  - name: a\n    url: {url}\n    max_pagez: 3\n",
+            "sites[0].max_pagez: unknown key",
+        ),
         ("sites:\n  - name: a\n", "sites[0].url: required key is missing"),
         ("sites:\n  - name: a\n    url: {url}\n  bad indent: [\n", "malformed YAML"),
     ],

@@ -76,5 +76,7 @@ def test_not_a_mapping_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_sections_are_strict_too() -> None:
-    with pytest.raises(ConfigError, match=r"crawl\.dlay_s: unknown key \(did you mean 'delay_s'\?\)"):
+    with pytest.raises(
+        ConfigError, match=r"crawl\.dlay_s: unknown key \(did you mean 'delay_s'\?\)"
+    ):
         parse_config(GOOD + "crawl:\n  dlay_s: 2\n")
