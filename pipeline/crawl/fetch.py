@@ -1,0 +1,307 @@
+"""HTTP fetching with politeness, retries, manual redirects and bounded bodies.
+
+One ``Fetcher`` per crawl wraps an ``httpx.AsyncClient``. Every request start goes through the
+``HostGate`` of its origin (minimum delay between starts, at most N in flight) and the global
+semaphore. Redirects are followed by hand so each hop is checked (scope, private address, loop)
+before anything is sent to it, and archived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from pipeline.config import CrawlConfig
+from pipeline.crawl.archive import Exchange
+from pipeline.crawl.compression import BodyTooLarge, CappedDecoder, DecodeFailed
+from pipeline.crawl.urls import resolve_link
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+RETRY_AFTER_CAP_S = 60.0  # a server asking for longer is treated as asking for this long
+BACKOFF_BASE_S = 0.5
+_RETRYABLE_ERRORS = frozenset({"timeout", "connect_error", "network_error"})
+
+# Refuses a redirect target: returns an error class, or None to follow it.
+RedirectCheck = Callable[[str], str | None]
+ContentTypeCheck = Callable[[str | None], bool]
+
+
+class HostGate:
+    """Politeness for one origin: request starts at least ``delay_s`` apart, ``limit`` in flight."""
+
+    def __init__(self, delay_s: float, limit: int) -> None:
+        self.delay_s = delay_s
+        self._slots = asyncio.Semaphore(limit)
+        self._lock = asyncio.Lock()
+        self._next_start = 0.0
+
+    @asynccontextmanager
+    async def slot(self, global_slots: asyncio.Semaphore) -> AsyncIterator[None]:
+        # Host slot first, then the global one, then the delay: holding a global slot while
+        # waiting for another host's slot would starve the other sites.
+        async with self._slots, global_slots:
+            async with self._lock:
+                loop = asyncio.get_running_loop()
+                wait = self._next_start - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_start = loop.time() + self.delay_s
+            yield
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """The outcome of fetching one URL, redirects and retries included."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    error_class: str | None = None
+    error_message: str | None = None
+    content_type: str | None = None
+    exchanges: list[Exchange] = field(default_factory=list)  # to archive, in order
+    retries: int = 0
+    elapsed_ms: float = 0.0  # time in requests, excluding politeness and backoff waits
+    redirect_chain: list[str] = field(default_factory=list)  # [url, hop, ...] when redirected
+    fetched_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_class is None
+
+    @property
+    def body(self) -> bytes:
+        return self.exchanges[-1].body if self.ok and self.exchanges else b""
+
+    def header(self, name: str) -> str | None:
+        if not self.exchanges:
+            return None
+        lname = name.lower()
+        return next((v for k, v in self.exchanges[-1].headers if k.lower() == lname), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    exchange: Exchange | None = None
+    error_class: str | None = None
+    message: str | None = None
+    retry_after_s: float | None = None
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), RETRY_AFTER_CAP_S)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return min(max((when - now).total_seconds(), 0.0), RETRY_AFTER_CAP_S)
+
+
+def backoff_seconds(attempt: int, base: float = BACKOFF_BASE_S) -> float:
+    """Exponential backoff with "equal jitter": half fixed, half random, so retries spread out."""
+    step = base * 2**attempt
+    return step / 2 + random.uniform(0, step / 2)
+
+
+def media_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def make_client(config: CrawlConfig, user_agent: str) -> httpx.AsyncClient:
+    """The crawl's HTTP client: our timeouts and headers, no redirects, no proxies from env."""
+    timeout = httpx.Timeout(config.timeout_s, connect=config.connect_timeout_s)
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,  # an env proxy would route requests somewhere we did not vet
+        headers={
+            "User-Agent": user_agent,
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            # Only what CappedDecoder can inflate with a cap (httpx would add br/zstd).
+            "Accept-Encoding": "gzip, deflate",
+        },
+        limits=httpx.Limits(max_connections=config.concurrency),
+    )
+
+
+class Fetcher:
+    """Fetches URLs politely; one per crawl, shared by all sites."""
+
+    def __init__(self, client: httpx.AsyncClient, config: CrawlConfig) -> None:
+        self.client = client
+        self.config = config
+        self.global_slots = asyncio.Semaphore(config.concurrency)
+
+    async def fetch(
+        self,
+        url: str,
+        gate: HostGate,
+        *,
+        accept: ContentTypeCheck,
+        check_redirect: RedirectCheck,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
+        """Fetch ``url`` following allowed redirects; never raises for a bad page."""
+        result = FetchResult(url=url, final_url=url)
+        current = url
+        while True:
+            attempt, retries, spent = await self._with_retries(current, gate, accept, max_bytes)
+            result.retries += retries
+            result.elapsed_ms += spent * 1000
+            ex = attempt.exchange
+            if ex is not None:
+                result.fetched_at = result.fetched_at or ex.started_at
+                result.status = ex.status
+                result.content_type = next(
+                    (v for k, v in ex.headers if k.lower() == "content-type"), None
+                )
+                result.exchanges.append(ex)
+            if attempt.error_class is not None or ex is None or ex.status not in REDIRECT_STATUS:
+                result.error_class, result.error_message = attempt.error_class, attempt.message
+                break
+            target = self._redirect_target(result, ex, check_redirect)
+            if target is None:
+                break
+            current = result.final_url = target
+        if not result.ok:
+            # Only responses the crawler used are archived: redirects and the final good body.
+            result.exchanges = [e for e in result.exchanges if e.status in REDIRECT_STATUS]
+        result.elapsed_ms = round(result.elapsed_ms, 1)
+        return result
+
+    def _redirect_target(
+        self, result: FetchResult, ex: Exchange, check: RedirectCheck
+    ) -> str | None:
+        """The next hop, or None after recording why the chain stops there."""
+        location = next((v for k, v in ex.headers if k.lower() == "location"), None)
+        target = resolve_link(location, ex.url) if location else None
+        if not result.redirect_chain:
+            result.redirect_chain.append(ex.url)
+        if target is None:
+            result.error_class = "http_error"
+            result.error_message = f"redirect {ex.status} without a usable Location: {location!r}"
+            return None
+        looped = target in result.redirect_chain
+        result.redirect_chain.append(target)
+        if looped:
+            result.error_class, result.error_message = "redirect_loop", f"loops back to {target}"
+        elif len(result.redirect_chain) - 1 > self.config.max_redirects:
+            result.error_class = "too_many_redirects"
+            result.error_message = f"more than {self.config.max_redirects} redirects"
+        elif (refused := check(target)) is not None:
+            result.error_class, result.error_message = refused, f"redirect to {target} refused"
+        return None if result.error_class else target
+
+    async def _with_retries(
+        self, url: str, gate: HostGate, accept: ContentTypeCheck, max_bytes: int | None
+    ) -> tuple[_Attempt, int, float]:
+        """The last attempt, the retries made, and seconds spent in requests (not waiting)."""
+        spent = 0.0
+        for attempt_no in range(self.config.retries + 1):
+            async with gate.slot(self.global_slots):
+                t0 = time.monotonic()
+                attempt = await self._attempt(url, accept, max_bytes)
+                spent += time.monotonic() - t0
+            if attempt_no == self.config.retries or not _retryable(attempt):
+                return attempt, attempt_no, spent
+            wait = backoff_seconds(attempt_no)
+            if attempt.retry_after_s is not None:
+                wait = max(wait, attempt.retry_after_s)
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable: the loop returns on its last attempt")
+
+    async def _attempt(self, url: str, accept: ContentTypeCheck, max_bytes: int | None) -> _Attempt:
+        started_at = datetime.now(UTC)
+        try:
+            async with asyncio.timeout(self.config.timeout_s):
+                return await self._exchange(url, started_at, accept, max_bytes)
+        except (TimeoutError, httpx.TimeoutException):
+            return _Attempt(
+                error_class="timeout", message=f"no response in {self.config.timeout_s}s"
+            )
+        except httpx.ConnectError as exc:
+            return _Attempt(error_class="connect_error", message=str(exc) or type(exc).__name__)
+        except httpx.TransportError as exc:  # connection dropped, malformed response, ...
+            return _Attempt(error_class="network_error", message=str(exc) or type(exc).__name__)
+        except httpx.InvalidURL as exc:
+            return _Attempt(error_class="invalid_url", message=str(exc))
+
+    async def _exchange(
+        self, url: str, started_at: datetime, accept: ContentTypeCheck, max_bytes: int | None
+    ) -> _Attempt:
+        request = self.client.build_request("GET", url)
+        response = await self.client.send(request, stream=True)
+        try:
+            ex = Exchange(
+                url=url,
+                method="GET",
+                request_headers=request.headers.multi_items(),
+                http_version=response.http_version,
+                status=response.status_code,
+                reason=response.reason_phrase,
+                headers=response.headers.multi_items(),
+                body=b"",
+                started_at=started_at,
+            )
+            if response.status_code >= 400 or response.status_code in REDIRECT_STATUS:
+                return _status_attempt(ex, response)
+            if not accept(response.headers.get("content-type")):
+                kind = media_type(response.headers.get("content-type"))
+                return _Attempt(ex, "unsupported_content_type", f"content type {kind!r}")
+            limit = max_bytes or self.config.max_body_bytes
+            try:
+                body = await _read_capped(response, limit)
+            except BodyTooLarge as exc:
+                return _Attempt(ex, "too_large", str(exc))
+            except DecodeFailed as exc:
+                return _Attempt(ex, "decode_error", str(exc))
+            return _Attempt(dataclasses.replace(ex, body=body))
+        finally:
+            await response.aclose()
+
+
+def _status_attempt(ex: Exchange, response: httpx.Response) -> _Attempt:
+    if ex.status in REDIRECT_STATUS:
+        return _Attempt(ex)
+    retry_after = None
+    if ex.status in (429, 503):
+        retry_after = retry_after_seconds(response.headers.get("retry-after"), datetime.now(UTC))
+    return _Attempt(ex, "http_error", f"HTTP {ex.status}", retry_after)
+
+
+def _retryable(attempt: _Attempt) -> bool:
+    if attempt.error_class in _RETRYABLE_ERRORS:
+        return True
+    ex = attempt.exchange
+    return attempt.error_class == "http_error" and ex is not None and ex.status in RETRYABLE_STATUS
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The decoded body, aborting as soon as more than ``limit`` decoded bytes arrive."""
+    declared = response.headers.get("content-length", "")
+    encoding = response.headers.get("content-encoding")
+    if declared.isdigit() and int(declared) > limit and not encoding:
+        raise BodyTooLarge(f"Content-Length {declared} exceeds {limit} bytes")
+    decoder = CappedDecoder(encoding, limit)
+    parts = [decoder.feed(chunk) async for chunk in response.aiter_raw()]
+    parts.append(decoder.flush())
+    return b"".join(parts)

@@ -1,0 +1,74 @@
+"""Crawl progress: a rich bar per site on a terminal, and log lines everywhere."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from types import TracebackType
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+log = logging.getLogger("pipeline.crawl")
+
+LOG_EVERY = 100  # pages between progress log lines, so a 10k-page crawl logs ~100 lines
+
+
+class CrawlProgress:
+    """Counts rows per site; draws bars only when stderr is a TTY (not in Airflow task logs)."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._bar = (
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("errors {task.fields[errors]}"),
+                transient=False,
+            )
+            if self.enabled
+            else None
+        )
+        self._tasks: dict[str, TaskID] = {}
+        self.done: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+
+    def __enter__(self) -> CrawlProgress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def row(self, site: str, row: dict[str, Any], queued: int) -> None:
+        """Record one finished row; ``queued`` is the site's rows done + still waiting."""
+        self.done[site] += 1
+        if not row["ok"]:
+            self.errors[site] += 1
+        if self._bar is not None:
+            if site not in self._tasks:
+                self._tasks[site] = self._bar.add_task(site, total=queued, errors=0)
+            self._bar.update(
+                self._tasks[site], completed=self.done[site], total=queued, errors=self.errors[site]
+            )
+        if self.done[site] % LOG_EVERY == 0:
+            log.info("%s: %d urls done, %d errors", site, self.done[site], self.errors[site])
+
+    def site_done(self, site: str, counts: dict[str, int]) -> None:
+        log.info(
+            "%s: crawled %d urls, %d ok, %d errors; %s",
+            site,
+            self.done[site],
+            self.done[site] - self.errors[site],
+            self.errors[site],
+            ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "no errors",
+        )
