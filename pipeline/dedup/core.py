@@ -1,0 +1,117 @@
+"""The pure dedup core: posts in, pairs, groups and shared paragraphs out (no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipeline.config import DedupConfig
+from pipeline.dedup.groups import PostRef, choose_canonical, connected_groups, group_id
+from pipeline.dedup.normalize import text_digest, tokens
+from pipeline.dedup.pairs import similar_pairs
+from pipeline.dedup.paragraphs import SharedParagraph, shared_paragraphs
+from pipeline.dedup.shingles import U64, jaccard, shingle_hashes
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    post_id_a: str
+    post_id_b: str
+    similarity: float
+    match_kind: str  # exact | near
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    group_id: str
+    post_id: str
+    is_canonical: bool
+    match_kind: str  # canonical | exact | near
+    relation: str  # canonical | same_site | syndicated
+    similarity: float  # exact Jaccard to the canonical post
+    canonical_rule: str  # rel_canonical | earliest_published | first_seen
+
+
+@dataclass(slots=True)
+class DedupResult:
+    pairs: list[DuplicatePair] = field(default_factory=list)
+    members: list[GroupMember] = field(default_factory=list)
+    paragraphs: list[SharedParagraph] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> posts not compared
+
+
+def deduplicate(posts: Sequence[PostRef], settings: DedupConfig) -> DedupResult:
+    """Exact and near duplicate pairs, duplicate groups with their canonical, shared paragraphs.
+
+    Posts without any word (``empty_text``) and repeated post ids after the first
+    (``duplicate_post_id``) are not compared; they are counted in ``dropped``.
+    """
+    result = DedupResult()
+    kept, sets = _comparable(posts, settings.shingle_size, result.dropped)
+    digests = {p.post_id: text_digest(p.text) for p in kept}
+    search = similar_pairs(
+        sets, threshold=settings.threshold, num_perm=settings.num_perm, seed=settings.seed
+    )
+    for a, b, similarity in search.pairs:
+        kind = "exact" if digests[a] == digests[b] else "near"
+        result.pairs.append(DuplicatePair(a, b, similarity, kind))
+    by_id = {p.post_id: p for p in kept}
+    for ids in connected_groups(by_id, ((p.post_id_a, p.post_id_b) for p in result.pairs)):
+        result.members.extend(_group_members([by_id[i] for i in ids], sets, digests))
+    result.paragraphs = shared_paragraphs(
+        ((p.post_id, p.site, p.text) for p in kept), settings.min_paragraph_chars
+    )
+    exact = sum(p.match_kind == "exact" for p in result.pairs)
+    result.counts = {
+        "posts": len(posts),
+        "compared_posts": len(kept),
+        "candidate_pairs": search.candidates,
+        "rejected_candidates": search.rejected,
+        "closure_pairs": search.closure_found,
+        "lsh_bands": search.bands,
+        "lsh_rows": search.rows,
+        "exact_pairs": exact,
+        "near_pairs": len(result.pairs) - exact,
+        "groups": len({m.group_id for m in result.members}),
+        "grouped_posts": len(result.members),
+        "shared_paragraphs": len(result.paragraphs),
+    }
+    return result
+
+
+def _comparable(
+    posts: Sequence[PostRef], k: int, dropped: dict[str, int]
+) -> tuple[list[PostRef], dict[str, U64]]:
+    kept: list[PostRef] = []
+    sets: dict[str, U64] = {}
+    for post in posts:
+        if post.post_id in sets:
+            reason = "duplicate_post_id"
+        else:
+            hashes = shingle_hashes(tokens(post.text), k)
+            if hashes.size:
+                sets[post.post_id] = hashes
+                kept.append(post)
+                continue
+            reason = "empty_text"
+        dropped[reason] = dropped.get(reason, 0) + 1
+    return kept, sets
+
+
+def _group_members(
+    members: list[PostRef], sets: dict[str, U64], digests: dict[str, str]
+) -> list[GroupMember]:
+    canonical, rule = choose_canonical(members)
+    gid = group_id(m.post_id for m in members)
+    rows = []
+    for m in members:
+        if m.post_id == canonical.post_id:
+            kind, relation = "canonical", "canonical"
+        else:
+            kind = "exact" if digests[m.post_id] == digests[canonical.post_id] else "near"
+            relation = "same_site" if m.site == canonical.site else "syndicated"
+        similarity = jaccard(sets[m.post_id], sets[canonical.post_id])
+        rows.append(GroupMember(gid, m.post_id, m is canonical, kind, relation, similarity, rule))
+    # Canonical first, then by post id: a stable order for files and eyes.
+    return sorted(rows, key=lambda r: (not r.is_canonical, r.post_id))

@@ -1,0 +1,70 @@
+"""Topic labels by class-based TF-IDF, representative posts, and the 2-D map.
+
+c-TF-IDF (Grootendorst 2022, BERTopic) treats all posts of a topic as one document::
+
+    W(t, c) = tf(t, c) * log(1 + A / f(t))
+
+with ``tf(t, c)`` the count of term t in topic c, ``f(t)`` its count over all topics and ``A``
+the average number of words per topic. A term frequent in one topic and rare elsewhere ranks
+first; the top ``TERMS_PER_TOPIC`` terms (ties broken alphabetically) are the topic's terms and
+``", ".join(terms)`` its label.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from sklearn.decomposition import PCA
+
+TERMS_PER_TOPIC = 4
+REPRESENTATIVES = 3
+
+
+def class_tfidf(counts: csr_matrix, labels: npt.NDArray[np.int64], n_topics: int) -> np.ndarray:
+    """``(n_topics, n_terms)`` c-TF-IDF weights from per-document term ``counts``."""
+    per_topic = np.zeros((n_topics, counts.shape[1]))
+    for topic in range(n_topics):
+        rows = np.flatnonzero(labels == topic)
+        if rows.size:
+            per_topic[topic] = np.asarray(counts[rows].sum(axis=0)).ravel()
+    total = per_topic.sum(axis=0)
+    avg_words = per_topic.sum() / max(n_topics, 1)
+    idf = np.log1p(avg_words / np.where(total > 0, total, np.inf))
+    return np.asarray(per_topic * idf)
+
+
+def top_terms(weights: np.ndarray, vocabulary: list[str], n: int = TERMS_PER_TOPIC) -> list[str]:
+    """The ``n`` highest-weighted terms with a positive weight, ties alphabetical."""
+    ranked = sorted(
+        (i for i in np.flatnonzero(weights > 0)), key=lambda i: (-weights[i], vocabulary[i])
+    )
+    return [vocabulary[i] for i in ranked[:n]]
+
+
+def representatives(
+    similarity: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], topic: int
+) -> list[int]:
+    """Indices of the ``REPRESENTATIVES`` posts closest to the topic centroid."""
+    members = np.flatnonzero(labels == topic)
+    order = sorted(members, key=lambda i: (-similarity[i], i))
+    return [int(i) for i in order[:REPRESENTATIVES]]
+
+
+class MapProjection:
+    """2-D coordinates for the report: PCA of the LSA vectors (full SVD, sign-fixed: stable)."""
+
+    def fit_transform(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        self.pca_: PCA | None = None
+        # PCA of identical points divides by a zero variance; they all sit at the origin.
+        if x.shape[0] >= 2 and x.shape[1] >= 2 and not np.allclose(x, x[0]):
+            self.pca_ = PCA(n_components=2, svd_solver="full")
+            return np.asarray(self.pca_.fit_transform(x))
+        return self.transform(x)
+
+    def transform(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        if self.pca_ is not None:
+            return np.asarray(self.pca_.transform(x))
+        padded = np.zeros((x.shape[0], 2))
+        padded[:, : min(2, x.shape[1])] = x[:, :2] - x[:, :2].mean(axis=0)
+        return padded

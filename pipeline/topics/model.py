@@ -1,0 +1,157 @@
+"""TopicModel: TF-IDF -> LSA -> KMeans -> outliers -> c-TF-IDF labels, as one estimator.
+
+Small inputs: texts with no usable word (empty, only stop words and numbers, or, from 20
+texts on, only words no other text uses) are outliers (-1). With fewer than 3 texts that have
+words there is nothing to cluster: all of them are topic 0, and no outlier marking either (there
+is no distribution to be an outlier of). A ``k`` larger than the number of distinct texts is
+lowered to that number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pipeline.topics.cluster import (
+    Labels,
+    Matrix,
+    choose_k,
+    distinct_points,
+    kmeans,
+    mark_outliers,
+    renumber,
+    similarity_to_centroid,
+)
+from pipeline.topics.labels import (
+    MapProjection,
+    class_tfidf,
+    representatives,
+    top_terms,
+)
+from pipeline.topics.vectorize import LsaEmbedding, count_vectorizer, tfidf_vectorizer
+
+MIN_TEXTS_TO_CLUSTER = 3
+
+
+class TopicModel:
+    """Clusters texts into topics; scikit-learn style (``fit`` returns self, state ends in ``_``).
+
+    Fitted attributes: ``labels_`` (one per text, -1 outlier), ``confidence_`` (cosine to the
+    topic centroid, 0..1), ``coords_`` (n, 2; NaN for texts without a usable word), ``k_``
+    (clusters fitted), ``silhouette_`` ({k: score} when k was chosen), ``terms_`` and
+    ``representatives_`` (per topic id), ``nearest_similarity_`` (cosine to the nearest topic
+    centroid, outliers included: how far off an outlier is).
+    """
+
+    labels_: Labels
+    confidence_: Matrix
+    nearest_similarity_: Matrix
+    coords_: Matrix
+    centroids_: Matrix
+    k_: int
+    silhouette_: dict[int, float]
+    terms_: dict[int, list[str]]
+    representatives_: dict[int, list[int]]
+    vectorizer_: TfidfVectorizer | None
+    embedding_: LsaEmbedding
+    map_: MapProjection
+
+    def __init__(self, k: int | None = None, max_k: int = 12, random_state: int = 0) -> None:
+        self.k = k
+        self.max_k = max_k
+        self.random_state = random_state
+
+    def fit(self, texts: list[str]) -> TopicModel:
+        if self.k is not None and self.k < 1:
+            raise ValueError(f"k must be >= 1 or None (automatic), got {self.k}")
+        if self.max_k < 2:
+            raise ValueError(f"max_k must be >= 2, got {self.max_k}")
+        self._reset(len(texts))
+        vectorizer = tfidf_vectorizer(len(texts))
+        try:
+            tfidf = vectorizer.fit_transform(texts)
+        except ValueError:  # empty vocabulary: no text has a usable word
+            return self
+        self.vectorizer_ = vectorizer
+        valid = np.flatnonzero(tfidf.getnnz(axis=1) > 0)
+        self.embedding_ = LsaEmbedding(self.random_state)
+        x = self.embedding_.fit_transform(tfidf[valid])
+        labels, centroids = self._cluster(x)
+        if x.shape[0] >= MIN_TEXTS_TO_CLUSTER:
+            labels = mark_outliers(labels, similarity_to_centroid(x, labels, centroids))
+        labels, self.centroids_ = renumber(labels, centroids)
+        self.labels_[valid] = labels
+        self.confidence_[valid] = similarity_to_centroid(x, labels, self.centroids_)
+        if len(self.centroids_):
+            self.nearest_similarity_[valid] = np.clip((x @ self.centroids_.T).max(axis=1), 0, 1)
+        self.map_ = MapProjection()
+        self.coords_[valid] = self.map_.fit_transform(x)
+        self._describe([texts[i] for i in valid], labels, valid)
+        return self
+
+    def _reset(self, n: int) -> None:
+        self.labels_ = np.full(n, -1, dtype=np.int64)
+        self.confidence_ = np.zeros(n)
+        self.nearest_similarity_ = np.zeros(n)
+        self.coords_ = np.full((n, 2), np.nan)  # NaN: no usable text, no place on the map
+        self.k_ = 0
+        self.silhouette_ = {}
+        self.terms_ = {}
+        self.representatives_ = {}
+        self.vectorizer_ = None
+        self.centroids_ = np.zeros((0, 0))
+
+    def _cluster(self, x: Matrix) -> tuple[Labels, Matrix]:
+        if x.shape[0] < MIN_TEXTS_TO_CLUSTER:
+            self.k_ = 1
+            return choose_k(x, 1, self.random_state)[2]
+        if self.k is None:
+            self.k_, self.silhouette_, fit = choose_k(x, self.max_k, self.random_state)
+            return fit
+        self.k_ = min(self.k, distinct_points(x))
+        if self.k_ == 1:
+            return choose_k(x, 1, self.random_state)[2]
+        return kmeans(x, self.k_, self.random_state)
+
+    def _describe(self, texts: list[str], labels: Labels, index: npt.NDArray[np.intp]) -> None:
+        n_topics = len(self.centroids_)
+        if n_topics == 0 or self.vectorizer_ is None:
+            return
+        vocabulary = list(self.vectorizer_.get_feature_names_out())
+        counts = count_vectorizer(vocabulary).transform(texts)
+        weights = class_tfidf(counts, labels, n_topics)
+        similarity = self.confidence_[index]
+        for topic in range(n_topics):
+            self.terms_[topic] = top_terms(weights[topic], vocabulary)
+            self.representatives_[topic] = [
+                int(index[i]) for i in representatives(similarity, labels, topic)
+            ]
+
+    def predict(self, texts: list[str]) -> tuple[Labels, Matrix, Matrix]:
+        """Nearest topic, cosine to its centroid and map coordinates for unseen texts."""
+        n = len(texts)
+        labels, confidence = np.full(n, -1, np.int64), np.zeros(n)
+        coords = np.full((n, 2), np.nan)
+        if self.vectorizer_ is None or n == 0:
+            return labels, confidence, coords
+        tfidf = self.vectorizer_.transform(texts)
+        valid = np.flatnonzero(tfidf.getnnz(axis=1) > 0)
+        if valid.size == 0:
+            return labels, confidence, coords
+        x = self.embedding_.transform(tfidf[valid])
+        coords[valid] = self.map_.transform(x)
+        if len(self.centroids_):
+            sims = x @ self.centroids_.T
+            labels[valid] = np.argmax(sims, axis=1)
+            confidence[valid] = np.clip(sims.max(axis=1), 0.0, 1.0)
+        return labels, confidence, coords
+
+
+def cluster_texts(texts: list[str], k: int | None = None, random_state: int = 0) -> list[int]:
+    """One topic id per text, -1 for outliers; ``k=None`` chooses k (2..12) by silhouette.
+
+    Deterministic for a given ``random_state``. See :class:`TopicModel` for small inputs and
+    :mod:`pipeline.topics.cluster` for how k and outliers are decided.
+    """
+    return [int(t) for t in TopicModel(k=k, random_state=random_state).fit(texts).labels_]

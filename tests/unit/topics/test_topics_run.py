@@ -1,0 +1,83 @@
+"""topics.run on real POSTS (and DUPLICATE_MEMBERS) Parquet files written with the real schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from sklearn.metrics import normalized_mutual_info_score
+
+from pipeline.config import Config, SiteConfig, TopicsConfig
+from pipeline.io import write_table
+from pipeline.paths import RunPaths
+from pipeline.records import DUPLICATE_MEMBERS, POST_TOPICS, POSTS, TOPICS
+from pipeline.topics import run
+
+
+def make_config(**topics: object) -> Config:
+    site = SiteConfig(name="alpha", url="http://127.0.0.1/")  # type: ignore[arg-type]
+    return Config(sites=[site], topics=TopicsConfig(**topics))  # type: ignore[arg-type]
+
+
+def write_posts(paths: RunPaths, texts: list[str]) -> list[str]:
+    ids = [f"p{i:02d}" for i in range(len(texts))]
+    rows = [
+        {"run_id": paths.run_id, "post_id": pid, "site": "alpha", "title": "", "main_text": t}
+        for pid, t in zip(ids, texts, strict=True)
+    ]
+    write_table(paths.extract_posts, rows, POSTS)
+    return ids
+
+
+def test_run_writes_topics_and_assignments(
+    tmp_path: Path, corpus: tuple[list[str], list[int]], off_topic: str
+) -> None:
+    texts, truth = corpus
+    paths = RunPaths(tmp_path, "r1")
+    ids = write_posts(paths, [*texts, off_topic, ""])
+    summary = run(paths, make_config())
+
+    assert summary.counts["posts"] == 34 and summary.counts["fitted_posts"] == 34
+    assert summary.counts["k"] == 4 and summary.counts["topics"] == 4
+    assert summary.counts["outliers"] == 2  # the off-topic post and the empty one
+
+    topics = pq.read_table(paths.topics_topics)
+    assert topics.schema.equals(TOPICS)
+    rows = topics.to_pylist()
+    assert [r["topic_id"] for r in rows] == [0, 1, 2, 3]
+    assert all(r["label"] == ", ".join(r["terms"]) and len(r["terms"]) == 4 for r in rows)
+    assert sum(r["size"] for r in rows) == 32
+
+    assignments = pq.read_table(paths.topics_assignments)
+    assert assignments.schema.equals(POST_TOPICS)
+    by_id = {a["post_id"]: a for a in assignments.to_pylist()}
+    assert set(by_id) == set(ids)
+    assert by_id[ids[32]]["topic_id"] == -1 and by_id[ids[33]]["topic_id"] == -1
+    assert by_id[ids[32]]["x"] is not None  # an outlier is still on the map
+    assert by_id[ids[33]]["x"] is None and by_id[ids[33]]["confidence"] == 0.0  # no text
+    labels = [by_id[pid]["topic_id"] for pid in ids[:32]]
+    assert normalized_mutual_info_score(truth, labels) >= 0.9
+    for r in rows:
+        assert all(by_id[pid]["topic_id"] == r["topic_id"] for pid in r["representative_post_ids"])
+
+
+def test_non_canonical_duplicates_take_their_canonicals_topic(
+    tmp_path: Path, corpus: tuple[list[str], list[int]]
+) -> None:
+    texts, _ = corpus
+    paths = RunPaths(tmp_path, "r2")
+    # p32 is a copy of p00 whose text alone would fit another topic (it is p31's text).
+    ids = write_posts(paths, [*texts, texts[31]])
+    members = [
+        {"run_id": "r2", "group_id": "g1", "post_id": ids[0], "is_canonical": True},
+        {"run_id": "r2", "group_id": "g1", "post_id": ids[32], "is_canonical": False},
+    ]
+    write_table(paths.dedup_members, members, DUPLICATE_MEMBERS)
+    summary = run(paths, make_config(k=4))
+
+    assert summary.counts["fitted_posts"] == 32 and summary.counts["duplicate_posts"] == 1
+    by_id = {a["post_id"]: a for a in pq.read_table(paths.topics_assignments).to_pylist()}
+    assert by_id[ids[32]]["topic_id"] == by_id[ids[0]]["topic_id"]
+    assert by_id[ids[31]]["topic_id"] != by_id[ids[0]]["topic_id"]
+    # Its confidence is not claimed for a topic its text does not match.
+    assert by_id[ids[32]]["confidence"] == 0.0
