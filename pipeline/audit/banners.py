@@ -1,0 +1,62 @@
+"""Repeated banners inside the main text: the same promo line pasted more than once.
+
+Seed 004 carries "It's Normal For Marriages To Have Their Challenges And Difficulties" /
+"Guidance From A Licensed Professional Can Help You Navigate Them" twice in the article body.
+A line counts when it has ``BANNER_MIN_WORDS`` words or more, is not a numbered item (a table of
+contents repeats its headings legitimately) and occurs at least twice; consecutive repeated lines
+form one banner.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pipeline.audit.findings import REPEATED_BANNER, quote, span_finding
+from pipeline.audit.text import Span, is_numbered, lines, word_count
+from pipeline.records import Finding
+
+BANNER_MIN_WORDS = 4
+BANNER_HINT = "Show the banner once, outside the article text, or remove it."
+
+
+def _key(line: Span) -> str:
+    return " ".join(line.text.lower().split())
+
+
+def repeated_lines(text: str) -> list[Finding]:
+    all_lines = lines(text)
+    counts = Counter(_key(line) for line in all_lines)
+    seen: set[str] = set()
+    runs: list[list[Span]] = []
+    previous_repeated = False
+    for line in all_lines:
+        key = _key(line)
+        repeated = (
+            counts[key] >= 2
+            and word_count(line.text) >= BANNER_MIN_WORDS
+            and not is_numbered(text, line)
+        )
+        if repeated and key not in seen:
+            if previous_repeated and runs:
+                runs[-1].append(line)
+            else:
+                runs.append([line])
+        seen.add(key)
+        previous_repeated = repeated and len(runs) > 0 and runs[-1][-1] is line
+    out = []
+    for run in runs:
+        span = Span(run[0].start, run[-1].end, text[run[0].start : run[-1].end])
+        n = min(counts[_key(line)] for line in run)
+        out.append(
+            span_finding(
+                REPEATED_BANNER,
+                "warning",
+                min(1.0, 0.4 + 0.2 * n),
+                span,
+                message=f"banner repeated {n} times in the article: {quote(span.text)}",
+                fix_hint=BANNER_HINT,
+                detector="banners.repeated_lines",
+                extra={"count": str(n)},
+            )
+        )
+    return out

@@ -1,0 +1,113 @@
+"""The pure core: detectors over one post's text (``audit_text``) and over its blocks and
+site context (``audit_post``). No file system, clock or network; the promo scorer is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.audit import blocks as block_rules
+from pipeline.audit.banners import repeated_lines
+from pipeline.audit.filler import seo_filler
+from pipeline.audit.findings import PROMO_IN_BODY, sort_findings
+from pipeline.audit.keywords import keyword_stuffing
+from pipeline.audit.promo import Scorer, promo_in_body
+from pipeline.audit.structure import heading_structure
+from pipeline.audit.thin import mostly_boilerplate, thin_content
+from pipeline.audit.ymyl import ymyl_trust
+from pipeline.config import DetectorsConfig
+from pipeline.records import Finding
+
+Row = dict[str, Any]
+
+
+def text_findings(
+    text: str, *, title: str | None, config: DetectorsConfig, scorer: Scorer
+) -> list[Finding]:
+    """Every text-only detector on ``text``, sorted; offsets index ``text``."""
+    if not isinstance(text, str):
+        return []
+    found = [
+        *keyword_stuffing(
+            text,
+            density=config.stuffing_density,
+            min_repeats=config.stuffing_min_repeats,
+            title=title if isinstance(title, str) else None,
+        ),
+        *promo_in_body(text, scorer),
+        *thin_content(text, min_words=config.thin_content_words),
+        *ymyl_trust(text),
+        *seo_filler(text),
+        *repeated_lines(text),
+    ]
+    return sort_findings(found)
+
+
+def audit_text(text: str, *, title: str | None = None) -> list[Finding]:
+    """Text-only findings on one post's main text, with the default thresholds and the
+    packaged promo model. Never raises for any text (a missing model file is an installation
+    error and raises ``PromoModelError``)."""
+    from pipeline.audit.promo_model import promo_probabilities
+
+    return text_findings(text, title=title, config=DetectorsConfig(), scorer=promo_probabilities)
+
+
+@dataclass(frozen=True, slots=True)
+class PostAudit:
+    findings: list[Finding]
+    boilerplate_share: float
+
+
+def boilerplate_share(post: Row, blocks: Sequence[Row]) -> float:
+    page = int(post.get("page_words") or 0)
+    if page > 0:
+        return min(1.0, int(post.get("boilerplate_words") or 0) / page)
+    total = sum(int(b.get("word_count") or 0) for b in blocks)
+    other = sum(int(b.get("word_count") or 0) for b in blocks if not b.get("is_main"))
+    return other / total if total else 0.0
+
+
+def audit_post(
+    post: Row,
+    blocks: Sequence[Row],
+    shared: Sequence[Row],
+    *,
+    config: DetectorsConfig,
+    scorer: Scorer,
+) -> PostAudit:
+    """Text findings plus block, site and structure findings for one POSTS row."""
+    text = str(post.get("main_text") or "")
+    found = text_findings(text, title=post.get("title"), config=config, scorer=scorer)
+    share = boilerplate_share(post, blocks)
+    page_words = int(post.get("page_words") or 0)
+    extra = [
+        *block_rules.promo_blocks_in_article(blocks, text),
+        *block_rules.repeated_blocks(blocks, text),
+        *block_rules.shared_paragraphs(str(post.get("post_id")), shared, text),
+        *block_rules.boilerplate_share_finding(
+            share, block_rules.category_shares(blocks, page_words)
+        ),
+        *mostly_boilerplate(page_words, int(post.get("boilerplate_words") or 0)),
+        *heading_structure(post.get("h1_count"), post.get("headings")),
+    ]
+    return PostAudit(sort_findings(_merge(found, extra)), share)
+
+
+def _merge(found: list[Finding], extra: list[Finding]) -> list[Finding]:
+    """Add block-level findings unless the text detectors already reported the same thing."""
+    out = list(found)
+    for f in extra:
+        same_text = any(
+            g.kind == f.kind and " ".join(g.evidence.split()) == " ".join(f.evidence.split())
+            for g in out
+        )
+        covered = (
+            f.kind == PROMO_IN_BODY
+            and f.start >= 0
+            and any(g.kind == PROMO_IN_BODY and g.start < f.end and f.start < g.end for g in found)
+        )
+        if not (same_text or covered):
+            out.append(f)
+    return out

@@ -1,0 +1,107 @@
+"""The promo sentence classifier: definition, labeled data, and safe (skops) persistence.
+
+TF-IDF word 1-2-grams + character 2-5-grams (robust to brand names and spelling variants such as
+"counsellor"/"counselor") → LogisticRegression with balanced class weights. Trained by
+``pipeline/audit/train_promo.py`` from ``data/promo_sentences.csv`` (sentences written for this
+project; the seed posts are deliberately not in it so they stay a fair test).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_PATH = PACKAGE_DIR / "data" / "promo_sentences.csv"
+MODEL_PATH = PACKAGE_DIR / "models" / "promo_model.skops"
+LABELS = {"promo": 1, "not_promo": 0}
+RANDOM_STATE = 0
+HELD_OUT_SHARE = 0.25
+
+# Types skops may instantiate when loading the model: exactly what ``build_model`` produces.
+# Anything else in the file (a tampered or foreign model) makes the load fail.
+TRUSTED_TYPES: list[str] = [
+    "builtins.getattr",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+]
+
+
+class PromoModelError(RuntimeError):
+    """The packaged promo model is missing; rerun ``python -m pipeline.audit.train_promo``."""
+
+
+def build_model() -> Pipeline:
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                ),
+            ),
+        ]
+    )
+    classifier = LogisticRegression(
+        C=4.0, class_weight="balanced", max_iter=2000, random_state=RANDOM_STATE
+    )
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def load_labeled(path: Path = DATA_PATH) -> tuple[list[str], list[int]]:
+    """Sentences and labels (1 = promo) from the CSV; unknown labels raise naming the row."""
+    texts, labels = [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row_no, row in enumerate(csv.DictReader(fh), start=2):
+            if row["label"] not in LABELS:
+                raise ValueError(f"{path}:{row_no}: label must be one of {sorted(LABELS)}")
+            texts.append(row["text"])
+            labels.append(LABELS[row["label"]])
+    return texts, labels
+
+
+def split_labeled(
+    texts: list[str], labels: list[int]
+) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Stratified train / held-out split, fixed seed: (train_x, test_x, train_y, test_y)."""
+    parts = train_test_split(
+        texts, labels, test_size=HELD_OUT_SHARE, stratify=labels, random_state=RANDOM_STATE
+    )
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = MODEL_PATH) -> Pipeline:
+    """The trained pipeline, loaded with skops and only ``TRUSTED_TYPES`` allowed."""
+    from skops.io import load  # lazy: skops is only needed when promo detection runs
+
+    try:
+        model: Pipeline = load(path, trusted=TRUSTED_TYPES)
+    except FileNotFoundError as exc:
+        raise PromoModelError(
+            f"promo model not found at {path}; run 'python -m pipeline.audit.train_promo'"
+        ) from exc
+    return model
+
+
+def promo_probabilities(texts: Sequence[str]) -> list[float]:
+    """P(promo) per sentence from the packaged model (loaded once per process)."""
+    if not texts:
+        return []
+    model = load_model()
+    return [float(p) for p in model.predict_proba(list(texts))[:, 1]]

@@ -1,0 +1,97 @@
+"""The thin edge of the audit stage: read POSTS/BLOCKS (+ shared paragraphs), audit, write."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from pipeline.audit.core import audit_post
+from pipeline.audit.findings import finding_id
+from pipeline.audit.promo import Scorer
+from pipeline.audit.scoring import audit_score
+from pipeline.config import Config, DetectorsConfig
+from pipeline.io import StageSummary, read_rows, write_table
+from pipeline.paths import RunPaths
+from pipeline.records import FINDINGS, POST_SCORES
+
+Row = dict[str, Any]
+
+
+def run(paths: RunPaths, config: Config) -> StageSummary:
+    from pipeline.audit.promo_model import promo_probabilities
+
+    posts = read_rows(paths.extract_posts, "extract")
+    blocks = read_rows(paths.extract_blocks, "extract")
+    # Shared paragraphs are optional: the audit still runs when dedup was skipped.
+    shared = read_rows(paths.dedup_paragraphs) if paths.dedup_paragraphs.exists() else []
+    findings, scores, summary = audit_rows(
+        paths.run_id, posts, blocks, shared, config=config.audit, scorer=promo_probabilities
+    )
+    write_table(paths.audit_findings, findings, FINDINGS)
+    write_table(paths.audit_scores, scores, POST_SCORES)
+    summary.outputs = [str(paths.audit_findings), str(paths.audit_scores)]
+    return summary
+
+
+def audit_rows(
+    run_id: str,
+    posts: list[Row],
+    blocks: list[Row],
+    shared: list[Row],
+    *,
+    config: DetectorsConfig,
+    scorer: Scorer,
+) -> tuple[list[Row], list[Row], StageSummary]:
+    """FINDINGS rows, POST_SCORES rows and counters for every post (pure)."""
+    by_post: dict[str, list[Row]] = defaultdict(list)
+    for b in sorted(blocks, key=lambda b: (str(b.get("post_id")), int(b.get("block_index") or 0))):
+        by_post[str(b.get("post_id"))].append(b)
+    summary = StageSummary(stage="audit", run_id=run_id)
+    kinds: Counter[str] = Counter()
+    findings: list[Row] = []
+    scores: list[Row] = []
+    for post in sorted(posts, key=lambda p: str(p.get("post_id"))):
+        post_id = post.get("post_id")
+        if not post_id:
+            summary.dropped["missing_post_id"] = summary.dropped.get("missing_post_id", 0) + 1
+            continue
+        if post.get("main_text") is None:
+            summary.dropped["missing_main_text"] = summary.dropped.get("missing_main_text", 0) + 1
+            continue
+        result = audit_post(post, by_post.get(post_id, []), shared, config=config, scorer=scorer)
+        kinds.update(f.kind for f in result.findings)
+        findings.extend(_finding_row(run_id, post, f) for f in result.findings)
+        scores.append(
+            {
+                "run_id": run_id,
+                "post_id": post_id,
+                "audit_score": audit_score(result.findings),
+                "n_findings": len(result.findings),
+                "boilerplate_share": round(result.boilerplate_share, 4),
+            }
+        )
+    summary.counts = {
+        "posts": len(posts),
+        "audited": len(scores),
+        "findings": len(findings),
+        **{f"findings_{kind}": n for kind, n in sorted(kinds.items())},
+    }
+    return findings, scores, summary
+
+
+def _finding_row(run_id: str, post: Row, f: Any) -> Row:
+    return {
+        "run_id": run_id,
+        "finding_id": finding_id(str(post["post_id"]), f),
+        "post_id": post["post_id"],
+        "site": post.get("site"),
+        "kind": f.kind,
+        "severity": f.severity,
+        "score": f.score,
+        "message": f.message,
+        "evidence": f.evidence,
+        "start": f.start,
+        "end": f.end,
+        "fix_hint": f.fix_hint,
+        "detector": f.detector,
+    }
