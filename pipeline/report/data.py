@@ -1,0 +1,63 @@
+"""What the report shows, read from the warehouse with the ``sql/queries/report_*.sql`` files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from pipeline.io import MissingInputError
+from pipeline.warehouse.sqlfiles import fetch_dicts
+
+Row = dict[str, Any]
+
+# How much of each list the report shows. The page stays readable and small for a big crawl;
+# totals are always shown beside a truncated list, and the warehouse holds every row.
+FIX_FIRST_POSTS = 25
+FINDINGS_PER_POST = 3
+DUPLICATE_GROUPS = 50
+SHARED_PARAGRAPHS = 30
+CRAWL_ERRORS = 200
+CHANGES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    run: Row
+    sites: list[Row]
+    fix_first: list[Row]
+    duplicate_groups: list[Row]
+    topics: list[Row]
+    topic_map: list[Row]
+    findings_by_kind: list[Row]
+    shared_paragraphs: list[Row]
+    crawl_errors: list[Row]
+    changes: list[Row]
+    change_counts: list[Row]
+
+
+def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
+    """Run the report queries for ``run_id``; raise MissingInputError if the run is not loaded."""
+    run = fetch_dicts(con, "queries/report_run.sql", {"run_id": run_id})
+    if not run:
+        raise MissingInputError(
+            f"run {run_id!r} is not in the warehouse (run the 'load' stage for it first)"
+        )
+
+    def query(name: str, **limits: int) -> list[Row]:
+        return fetch_dicts(con, f"queries/report_{name}.sql", {"run_id": run_id, **limits})
+
+    return ReportData(
+        run=run[0],
+        sites=query("site_summary"),
+        fix_first=query("fix_first", limit=FIX_FIRST_POSTS, findings_per_post=FINDINGS_PER_POST),
+        duplicate_groups=query("duplicate_groups", limit=DUPLICATE_GROUPS),
+        topics=query("topics"),
+        topic_map=query("topic_map"),
+        findings_by_kind=query("findings_by_kind"),
+        shared_paragraphs=query("shared_paragraphs", limit=SHARED_PARAGRAPHS),
+        crawl_errors=query("crawl_errors", limit=CRAWL_ERRORS),
+        changes=query("run_changes", limit=CHANGES),
+        change_counts=query("run_change_counts"),
+    )

@@ -1,0 +1,93 @@
+"""Load stage: put a run's Parquet outputs into the DuckDB warehouse, with history across runs.
+
+Reads:   ``RunPaths.crawl_pages``, ``extract_documents``, ``extract_posts``, ``extract_blocks``
+         (required); ``dedup_pairs``, ``dedup_members``, ``dedup_paragraphs``,
+         ``topics_topics``, ``topics_assignments``, ``audit_findings``, ``audit_scores``
+         (optional: a missing file loads nothing and is counted); ``config_snapshot``.
+Writes:  ``RunPaths.warehouse`` (``warehouse.duckdb``), the only read-write opener of that file.
+
+Every table is keyed by ``run_id``. The load migrates the schema (``sql/migrations``), recreates
+the views (``sql/views``), then in ONE transaction deletes the run's rows, inserts them again from
+Parquet (``sql/load``) and runs the data checks (``sql/checks``); any failure rolls all of it back,
+so readers never see a half-loaded run and loading a run twice leaves identical rows.
+
+Public entry points:
+    run(paths, config) -> StageSummary           the stage
+    connect_readonly(path) -> DuckDBPyConnection  for the report and analysts
+    migrate(con) -> list[str]                     bring a connection's database to the schema
+    load_run(con, paths, record) -> LoadResult    the transactional load itself
+    WarehouseError, MigrationError, LoadError, CheckFailedError
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline import __version__
+from pipeline.config import Config, from_snapshot, snapshot
+from pipeline.io import MissingInputError, StageSummary
+from pipeline.paths import RunPaths
+from pipeline.warehouse.errors import CheckFailedError, LoadError, MigrationError, WarehouseError
+from pipeline.warehouse.load import LoadResult, RunRecord, load_run
+from pipeline.warehouse.migrate import migrate
+
+__all__ = [
+    "CheckFailedError",
+    "LoadError",
+    "LoadResult",
+    "MigrationError",
+    "RunRecord",
+    "WarehouseError",
+    "connect_readonly",
+    "load_run",
+    "migrate",
+    "run",
+]
+
+log = logging.getLogger(__name__)
+
+
+def run(paths: RunPaths, config: Config) -> StageSummary:
+    """Load the run into ``paths.warehouse``; counts are rows loaded per table."""
+    record = _run_record(paths, config)
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        applied = migrate(con)
+        result = load_run(con, paths, record)
+    finally:
+        con.close()
+    if applied:
+        log.info("warehouse: applied migrations %s", ", ".join(applied))
+    summary = StageSummary(stage="load", run_id=paths.run_id, outputs=[str(paths.warehouse)])
+    summary.counts = {
+        **result.counts,
+        "migrations_applied": len(applied),
+        "checks_passed": len(result.checks),
+        "missing_inputs": len(result.missing_inputs),
+    }
+    return summary
+
+
+def _run_record(paths: RunPaths, config: Config) -> RunRecord:
+    # The snapshot is the config the run started with; the hash is recomputed from it so the
+    # stored JSON and hash always describe the same settings.
+    if paths.config_snapshot.exists():
+        config = from_snapshot(paths.config_snapshot.read_text(encoding="utf-8"))
+    return RunRecord(
+        config_json=snapshot(config),
+        config_hash=config.config_hash(),
+        code_version=__version__,
+        loaded_at=datetime.now(UTC),
+    )
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for reading; raise MissingInputError if it was never loaded."""
+    if not path.exists():
+        raise MissingInputError(f"no warehouse at {path} (run the 'load' stage first)")
+    return duckdb.connect(str(path), read_only=True)

@@ -1,0 +1,105 @@
+"""Bring a DuckDB warehouse to the current schema: pending migrations, then the views.
+
+Migrations are ``sql/migrations/NNN_verb_object.sql``, applied in version order, each in its own
+transaction together with its row in ``schema_migrations``, so a failed migration leaves the
+database at the previous version. Views (``sql/views/v_*.sql``) are ``create or replace`` and are
+recreated on every call, so they always match the code that loads the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from pipeline.warehouse.errors import MigrationError
+from pipeline.warehouse.sqlfiles import (
+    execute_sql,
+    fetch_dicts,
+    read_sql,
+    sql_files,
+    transaction,
+)
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z][a-z0-9_]*\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+def migrations() -> list[Migration]:
+    """Every migration file, in version order; raise if a name or version is malformed."""
+    found: dict[int, Migration] = {}
+    for relpath in sql_files("migrations"):
+        name = relpath.rsplit("/", 1)[1]
+        match = _MIGRATION_NAME.match(name)
+        if match is None:
+            raise MigrationError(f"migration file {name!r} must be named NNN_verb_object.sql")
+        version = int(match.group(1))
+        if version in found:
+            raise MigrationError(f"migrations {found[version].name} and {name} share version")
+        found[version] = Migration(version, name, read_sql(relpath))
+    return [found[v] for v in sorted(found)]
+
+
+def applied_checksums(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """version -> checksum of the migrations already applied to ``con``'s database."""
+    exists = fetch_dicts(con, "meta/migrations_table_exists.sql")
+    if not exists[0]["present"]:
+        return {}
+    rows = fetch_dicts(con, "meta/applied_migrations.sql")
+    return {int(str(r["version"])): str(r["checksum"]) for r in rows}
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations and recreate the views; return the names of migrations applied."""
+    applied = applied_checksums(con)
+    done: list[str] = []
+    for migration in migrations():
+        if migration.version in applied:
+            if applied[migration.version] != migration.checksum:
+                raise MigrationError(
+                    f"{migration.name} changed after it was applied to this warehouse; "
+                    "never edit an applied migration: add a new NNN_ file instead"
+                )
+            continue
+        _apply(con, migration)
+        done.append(migration.name)
+    create_views(con)
+    return done
+
+
+def _apply(con: duckdb.DuckDBPyConnection, migration: Migration) -> None:
+    record = {
+        "version": migration.version,
+        "name": migration.name,
+        "checksum": migration.checksum,
+    }
+    try:
+        with transaction(con):
+            execute_sql(con, migration.sql)
+            execute_sql(con, read_sql("meta/record_migration.sql"), record)
+    except duckdb.Error as exc:
+        raise MigrationError(f"{migration.name} failed and was rolled back: {exc}") from exc
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create every view in one transaction; return their file names."""
+    names = sql_files("views", prefix="v_")
+    try:
+        with transaction(con):
+            for relpath in names:
+                execute_sql(con, read_sql(relpath))
+    except duckdb.Error as exc:
+        raise MigrationError(f"creating views failed and was rolled back: {exc}") from exc
+    return names

@@ -1,0 +1,3 @@
+select version, name, checksum
+from schema_migrations
+order by version;

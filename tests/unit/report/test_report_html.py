@@ -1,0 +1,149 @@
+"""The HTML report rendered from a real warehouse: sections, evidence, escaping, no remote loads."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from pipeline.io import MissingInputError
+from pipeline.paths import RunPaths
+from pipeline.report import fetch_report_data, render_report, run
+from pipeline.warehouse import connect_readonly
+from tests.sql.sample_run import CONFIG, POST_SPECS, PROMO, STUFFING
+
+SECTIONS = ["fix-first", "sites", "duplicates", "topics", "findings", "shared", "errors", "changes"]
+POST_URLS = {url for _, url, _, _ in POST_SPECS.values()}
+
+
+class _Refs(HTMLParser):
+    """Every tag, and every src/href/style attribute value, as the browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href", "style", "srcset", "action"):
+                self.refs.append((tag, name, value or ""))
+
+
+def _parse(html: str) -> _Refs:
+    parser = _Refs()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture
+def report_a(loaded_runs: tuple[RunPaths, RunPaths]) -> str:
+    first, _ = loaded_runs
+    run(first, CONFIG)
+    return first.report_for_run.read_text(encoding="utf-8")
+
+
+def test_report_has_every_section_and_header_numbers(report_a: str) -> None:
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in report_a
+    assert "Run <code>run-a</code> · crawl started 2025-06-01 08:00 UTC" in report_a
+    assert '<div class="stat"><b>5</b>pages fetched</div>' in report_a
+    assert '<div class="stat"><b>2</b>crawl errors</div>' in report_a
+    assert '<div class="stat"><b>3</b>posts with findings</div>' in report_a
+
+
+def test_fix_first_ranks_by_score_with_evidence_and_hints(report_a: str) -> None:
+    fix_first = report_a.split('<section id="fix-first">')[1].split("</section>")[0]
+    order = [fix_first.index(u) for u in (
+        "/blog/sleep-anxiety", "/posts/intimacy-copy", "/blog/intimacy-and-mental-health"
+    )]  # fmt: skip
+    assert order == sorted(order)  # scores 35, 70, 80
+    assert f"<blockquote>{STUFFING}</blockquote>" in fix_first
+    assert f"<blockquote>{PROMO}</blockquote>" in fix_first
+    assert "Fix: Rewrite to remove keyword_stuffing." in fix_first
+    assert '<span class="sev sev-critical">critical</span> <b>keyword_stuffing</b>' in fix_first
+
+
+def test_other_sections_show_their_rows(report_a: str) -> None:
+    assert "canonical on calm-mind (chosen by earliest_published) · 2 posts on 2 sites" in report_a
+    assert '<td>syndicated</td><td>near</td><td class="n">93%</td>' in report_a
+    assert '<td class="terms">intimacy, relationship, trust</td>' in report_a
+    assert '<td>http://127.0.0.1:8001/blog/missing</td><td class="n">404</td><td>http_404</td>' in (
+        report_a
+    )
+    assert "<td>timeout</td>" in report_a
+    assert "First run for these sites: nothing to compare yet." in report_a
+    assert report_a.count("<svg") == 4  # findings, boilerplate, topic sizes, topic map
+
+
+def test_changes_since_the_previous_run(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
+    _, second = loaded_runs
+    run(second, CONFIG)
+    html = second.report_for_run.read_text(encoding="utf-8")
+    changes = html.split('<section id="changes">')[1].split("</section>")[0]
+
+    assert "First run" not in changes
+    assert '<td class="change-new">new</td>' in changes
+    assert '<td class="change-removed">removed</td>' in changes
+    assert '<td class="change-score_changed">score changed</td><td class="n">80</td>' in changes
+
+
+def test_scraped_markup_is_escaped(report_a: str) -> None:
+    assert "<script" not in report_a
+    assert "Sleep &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; anxiety" in report_a
+    assert "script" not in _parse(report_a).tags
+
+
+def test_report_is_self_contained(report_a: str) -> None:
+    parsed = _parse(report_a)
+    remote = [
+        (tag, name, value)
+        for tag, name, value in parsed.refs
+        if re.match(r"\s*(https?:)?//", value) or "url(" in value
+    ]
+    # The only remote references are links to the audited posts.
+    assert remote
+    assert {(tag, name) for tag, name, _ in remote} == {("a", "href")}
+    assert {value for _, _, value in remote} <= POST_URLS
+    assert not {"script", "link", "img", "iframe", "object", "embed"} & set(parsed.tags)
+    assert "@import" not in report_a and "url(" not in report_a
+    assert "default-src 'none'" in report_a  # CSP: nothing loads or runs even if a hole appears
+
+
+def test_only_http_urls_become_links(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
+    first, _ = loaded_runs
+    with connect_readonly(first.warehouse) as con:
+        data = fetch_report_data(con, "run-a")
+    post = {**data.fix_first[0], "url": "javascript:alert(1)"}
+    html = render_report(dataclasses.replace(data, fix_first=[post]), title="t")
+
+    assert not [v for _, _, v in _parse(html).refs if "javascript" in v.lower()]
+    assert "<h3>Sleep &lt;script&gt;" in html  # shown as text instead
+
+
+def test_both_files_are_written_and_rendering_is_deterministic(
+    loaded_runs: tuple[RunPaths, RunPaths],
+) -> None:
+    first, _ = loaded_runs
+    summary = run(first, CONFIG)
+    once = first.report_for_run.read_bytes()
+    run(first, CONFIG)
+
+    assert first.report_latest.read_bytes() == once
+    assert first.report_for_run.read_bytes() == once
+    assert summary.counts["posts_ranked"] == 3
+    assert summary.counts["html_bytes"] == len(once)
+
+
+def test_a_run_missing_from_the_warehouse_is_reported(
+    loaded_runs: tuple[RunPaths, RunPaths],
+) -> None:
+    first, _ = loaded_runs
+    other = RunPaths(first.data_dir, "never-loaded", first.reports_dir)
+
+    with pytest.raises(MissingInputError, match="run 'never-loaded' is not in the warehouse"):
+        run(other, CONFIG)
+    assert not other.report_for_run.exists()
