@@ -1,0 +1,46 @@
+"""Extract stage: main text, metadata, blocks and page type of every fetched HTML page.
+
+Reads
+    ``paths.crawl_pages`` (which URLs were fetched and archived) and the crawl's WARC archives
+    ``paths.warc(site)``.
+Writes
+    ``paths.extract_documents`` (DOCUMENTS: one row per HTML page, page type and reason),
+    ``paths.extract_posts`` (POSTS) and ``paths.extract_blocks`` (BLOCKS, for posts).
+
+Public entry points
+    ``main_text(html, url=None) -> str``: the main content as plain text (never raises).
+    ``extract_page(html, url=None) -> ExtractedPage``: blocks, scores, metadata, page type.
+    ``run(paths, config) -> StageSummary``: the stage over a whole run.
+
+Blocks are scored by a scikit-learn ``BlockClassifier`` shipped in ``models/`` (skops format),
+trained by ``python -m pipeline.extract.train`` on the extraction development set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipeline.extract.extractor import ExtractedPage, ScoredBlock, extract_page
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.io import StageSummary
+    from pipeline.paths import RunPaths
+
+__all__ = ["ExtractedPage", "ScoredBlock", "extract_page", "main_text", "run"]
+
+
+def main_text(html: str, url: str | None = None) -> str:
+    """Main content of a page as plain text: paragraphs separated by blank lines, headings and
+    list items on their own lines, no markup. Empty string when there is none; never raises
+    on bad markup and never touches the network."""
+    if not isinstance(html, str):
+        return ""
+    return extract_page(html, url).main_text
+
+
+def run(paths: RunPaths, config: Config) -> StageSummary:
+    """Extract every archived HTML page of the run (see ``pipeline.extract.stage``)."""
+    from pipeline.extract.stage import run as run_stage
+
+    return run_stage(paths, config)

@@ -1,0 +1,219 @@
+"""Boilerplate categories of non-main blocks, from rule tables (data, not if-chains).
+
+Each category has class/id token stems, ancestor regions and text patterns. A block's category
+is the first category of ``CATEGORY_ORDER`` with a text-pattern hit, else the first with a token
+hit on the block itself, else on its nearest ancestors, else a region rule, else ``other``. Text
+patterns come first because they are the strongest evidence: a "Book a free consultation"
+paragraph inside ``div.entry-content`` is promo whatever its container says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.blocks import Block
+from pipeline.records import BLOCK_CATEGORIES
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    category: str
+    token_stems: tuple[str, ...]  # substrings of class/id tokens
+    text: re.Pattern[str] | None  # a hit anywhere in the block text
+    regions: tuple[str, ...] = ()  # ancestor regions implying the category
+    max_words: int = 60  # text patterns only count on blocks up to this long
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
+
+
+RULES: tuple[CategoryRule, ...] = (
+    CategoryRule(
+        "cookie",
+        ("cookie", "consent", "gdpr", "ccpa", "cmp"),
+        _rx(
+            r"\b(we|this (web)?site) uses? cookies\b",
+            r"\baccept (all )?cookies\b",
+            r"\bcookie (policy|settings|preferences)\b",
+            r"\bmanage (your )?consent\b",
+        ),
+    ),
+    CategoryRule(
+        "promo",
+        (
+            "promo",
+            "cta",
+            "banner",
+            "btn",
+            "button",
+            "subscribe",
+            "newsletter",
+            "signup",
+            "optin",
+            "advert",
+            "sponsor",
+            "upsell",
+            "popup",
+            "modal",
+        ),
+        _rx(
+            r"\bbook an? (free )?(\d+[- ]minute )?(consultation|session|call|appointment)\b",
+            r"\b(talk|speak|chat) (to|with) (our|a|an) (licensed |certified )?"
+            r"(specialist|counsel+or|therapist|expert|coach|team)s?\b",
+            r"\bdownload (the|our) .{0,40}\bapp\b",
+            r"\bget started\b",
+            r"\b(sign|sign-)up (for|to) (our|the) newsletter\b",
+            r"\bsubscribe (to|now)\b",
+            r"\b(free|start your) (trial|consultation)\b",
+            r"\b(shop|order|buy) now\b",
+            r"\bschedule (a|your) (free )?(call|session|consultation|appointment)\b",
+            r"\buse (code|coupon)\b",
+            r"\b\d+% off\b",
+        ),
+    ),
+    CategoryRule(
+        "legal",
+        ("disclaimer", "copyright", "legal", "terms", "privacy", "license"),
+        _rx(
+            r"©|\(c\) ?\d{4}|\bcopyright\b",
+            r"\ball rights reserved\b",
+            r"\bnot (intended|meant) (to be )?(as )?a? ?substitut",
+            r"\bterms (of (use|service)|"
+            r"and conditions)\b",
+            r"\bprivacy policy\b",
+            r"\bmedical advice\b",
+            r"\bfor informational purposes only\b",
+            r"\baffiliate (links?|commission)\b",
+        ),
+    ),
+    CategoryRule(
+        "share",
+        ("share", "social", "sharing", "addtoany", "sharethis", "a2a"),
+        _rx(
+            r"^\s*share( (this|on|via))?\b",
+            r"\bshare (this|on (facebook|twitter|x))\b",
+            r"^\s*(facebook|twitter|pinterest|linkedin|whatsapp|email)\s*$",
+        ),
+        max_words=12,
+    ),
+    CategoryRule(
+        "related",
+        (
+            "related",
+            "recommend",
+            "prev",
+            "next",
+            "more-post",
+            "also",
+            "popular",
+            "trending",
+            "recent",
+            "pagination",
+            "pager",
+        ),
+        _rx(
+            r"^\s*(related|recommended|similar|popular|recent) (posts?|articles?|stories|reads)\b",
+            r"^\s*(previous|next) (post|article|story)\b",
+            r"^\s*(you may|you might) also like\b",
+            r"^\s*(read|see) (more|also|next)\b",
+        ),
+        max_words=15,
+    ),
+    CategoryRule(
+        "comments_forms",
+        ("comment", "reply", "respond", "form", "disqus", "search", "login", "input"),
+        _rx(
+            r"\b(leave|post|add) a (comment|reply)\b",
+            r"\b\d+ (comments?|replies)\b",
+            r"\byour email address will not be published\b",
+            r"\brequired fields\b",
+        ),
+        regions=("form",),
+    ),
+    CategoryRule(
+        "author_meta",
+        (
+            "author",
+            "byline",
+            "bio",
+            "date",
+            "meta",
+            "posted",
+            "published",
+            "avatar",
+            "vcard",
+            "tags",
+            "category",
+            "categories",
+            "reading-time",
+            "readtime",
+        ),
+        _rx(
+            r"^\s*(written |posted |published )?by [A-Z]",
+            r"^\s*(published|updated|posted)"
+            r"( on)?:? ",
+            r"^\s*\d+ min(ute)? read\s*$",
+            r"^\s*about the author\b",
+        ),
+        max_words=25,
+    ),
+    CategoryRule(
+        "navigation",
+        (
+            "nav",
+            "menu",
+            "breadcrumb",
+            "header",
+            "footer",
+            "sidebar",
+            "widget",
+            "skip",
+            "toc",
+            "sitemap",
+            "topbar",
+            "masthead",
+        ),
+        _rx(r"^\s*skip to (main )?content\b", r"^\s*(home|menu)\s*$"),
+        regions=("nav", "header", "footer", "aside"),
+        max_words=12,
+    ),
+)
+CATEGORY_ORDER = tuple(r.category for r in RULES)
+assert set(CATEGORY_ORDER) < set(BLOCK_CATEGORIES), "rule categories must be BLOCK_CATEGORIES"
+# Ancestor class/id tokens (nearest first) that still say something about the block; further
+# ones belong to the page's wrappers ("site-content", "page") and would tag everything.
+ANCESTOR_REACH = 12
+
+
+@cache
+def token_categories(token: str) -> tuple[str, ...]:
+    """Categories whose stems occur in one class/id token."""
+    return tuple(r.category for r in RULES if any(s in token for s in r.token_stems))
+
+
+def text_category(text: str, word_count: int) -> str | None:
+    for rule in RULES:
+        if rule.text is not None and word_count <= rule.max_words and rule.text.search(text):
+            return rule.category
+    return None
+
+
+def _token_category(tokens: tuple[str, ...]) -> str | None:
+    hits = {c for t in tokens for c in token_categories(t)}
+    return next((c for c in CATEGORY_ORDER if c in hits), None)
+
+
+def categorize(block: Block) -> str:
+    """Boilerplate category of a block already judged not main."""
+    found = (
+        text_category(block.text, block.word_count)
+        or _token_category(block.own_tokens)
+        or _token_category(block.ancestor_tokens[:ANCESTOR_REACH])
+    )
+    if found:
+        return found
+    region_rule = next((r for r in RULES if set(r.regions) & block.regions), None)
+    return region_rule.category if region_rule else "other"

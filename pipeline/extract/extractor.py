@@ -1,0 +1,163 @@
+"""One page in, one ``ExtractedPage`` out: blocks, scores, main text, metadata, page type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from pipeline.extract.blocks import Block, parse_html
+from pipeline.extract.categories import categorize
+from pipeline.extract.metadata import PageMetadata, extract_metadata
+from pipeline.extract.model import BlockClassifier, shipped_model
+from pipeline.extract.text import MAIN_THRESHOLD, assemble_text, score_blocks
+
+# A post needs at least this much main text; shorter pages are stubs, galleries or errors.
+MIN_POST_WORDS = 50
+# Listing evidence: this many <article> elements (teasers) on one page ...
+LISTING_MIN_ARTICLES = 3
+# ... or this share of the page's visible characters inside links.
+LISTING_LINK_SHARE = 0.5
+LISTING_JSONLD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredBlock:
+    block: Block
+    score: float  # model probability of being main content
+    is_main: bool
+    category: str  # "content" when main, else a boilerplate category
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedPage:
+    url: str | None
+    metadata: PageMetadata
+    blocks: tuple[ScoredBlock, ...]
+    main_text: str
+    headings: tuple[tuple[int, str], ...]  # headings of the main text, in order
+    h1_count: int  # <h1> elements of the whole page (an SEO check, not a content one)
+    links_internal: int  # links of the main text to the page's own host
+    links_external: int
+    outbound_links: tuple[str, ...] = field(default=())  # distinct external URLs, in order
+    word_count: int = 0  # words of main_text
+    page_words: int = 0  # words of all blocks
+    page_type: str = "other"  # post | listing | other
+    reason: str | None = None  # why it is not a post (snake_case); None for posts
+    article_elements: int = 0  # <article> elements of the page (teasers hint at a listing)
+
+
+def _host(url: str | None) -> str:
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def classify_blocks(blocks: list[Block], scores: list[float]) -> list[ScoredBlock]:
+    out = []
+    for block, score in zip(blocks, scores, strict=True):
+        main = score >= MAIN_THRESHOLD
+        out.append(ScoredBlock(block, score, main, "content" if main else categorize(block)))
+    return out
+
+
+def _links(blocks: list[Block], url: str | None) -> tuple[int, int, tuple[str, ...]]:
+    own = _host(url)
+    internal = external = 0
+    outbound: dict[str, None] = {}
+    for block in blocks:
+        for href in block.hrefs:
+            try:
+                target = urljoin(url or "", href.strip())
+            except ValueError:  # e.g. "http://[bad" (an unclosed IPv6 bracket)
+                continue
+            if not target.startswith(("http://", "https://")):
+                continue  # mailto:, tel:, javascript:, fragments of a page without a URL
+            host = _host(target)
+            if host and own and host != own and not host.endswith("." + own):
+                external += 1
+                outbound.setdefault(target, None)
+            else:
+                internal += 1
+    return internal, external, tuple(outbound)
+
+
+def page_type(
+    meta: PageMetadata, n_articles: int, main_words: int, page: list[Block]
+) -> tuple[str, str | None]:
+    """(page_type, reason): post, listing (listing_page) or other (no_main_text, not_article)."""
+    chars = sum(len(b.text) for b in page)
+    link_share = sum(b.link_chars for b in page) / chars if chars else 0.0
+    listing = (
+        n_articles >= LISTING_MIN_ARTICLES
+        or link_share >= LISTING_LINK_SHARE
+        or bool(LISTING_JSONLD_TYPES & set(meta.jsonld_types))
+    )
+    if main_words < MIN_POST_WORDS:
+        return ("listing", "listing_page") if listing else ("other", "no_main_text")
+    if meta.is_article_markup or (n_articles == 1 and not listing):
+        return "post", None
+    return ("listing", "listing_page") if listing else ("other", "not_article")
+
+
+def _empty(url: str | None, reason: str) -> ExtractedPage:
+    return ExtractedPage(url, PageMetadata(), (), "", (), 0, 0, 0, reason=reason)
+
+
+def extract_page(
+    html: str, url: str | None = None, model: BlockClassifier | None = None
+) -> ExtractedPage:
+    """Everything extract knows about one page. Never raises on bad markup."""
+    root = parse_html(html)
+    if root is None:
+        return _empty(url, "parse_error")
+    blocks, scores = score_blocks(root, model or shipped_model())
+    scored = classify_blocks(blocks, scores)
+    return finish_page(root, url, scored)
+
+
+def finish_page(root: etree._Element, url: str | None, scored: list[ScoredBlock]) -> ExtractedPage:
+    """The page's facts from its tree, then everything that follows from the block decisions."""
+    base = ExtractedPage(
+        url=url,
+        metadata=extract_metadata(root),
+        blocks=(),
+        main_text="",
+        headings=(),
+        h1_count=sum(1 for _ in root.iter("h1")),
+        links_internal=0,
+        links_external=0,
+        article_elements=sum(1 for _ in root.iter("article")),
+    )
+    return with_blocks(base, scored)
+
+
+def with_blocks(page: ExtractedPage, scored: list[ScoredBlock]) -> ExtractedPage:
+    """``page`` with main text, counts and page type rebuilt from final block decisions.
+
+    The run uses it again after site-level evidence has overruled some decisions.
+    """
+    if page.reason == "parse_error":
+        return page
+    main = [s.block for s in scored if s.is_main]
+    text = assemble_text(main)
+    all_blocks = [s.block for s in scored]
+    word_count = len(text.split())
+    kind, reason = page_type(page.metadata, page.article_elements, word_count, all_blocks)
+    internal, external, outbound = _links(main, page.url)
+    return replace(
+        page,
+        blocks=tuple(scored),
+        main_text=text,
+        headings=tuple((b.heading_level, b.text) for b in main if b.heading_level),
+        links_internal=internal,
+        links_external=external,
+        outbound_links=outbound,
+        word_count=word_count,
+        page_words=sum(b.word_count for b in all_blocks),
+        page_type=kind,
+        reason=reason,
+    )

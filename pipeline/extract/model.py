@@ -1,0 +1,115 @@
+"""The block classifier: engineered features -> probability that a block is main content.
+
+``BlockClassifier`` follows scikit-learn's estimator conventions (``__init__`` stores
+hyperparameters, ``fit`` returns self, learned state ends in ``_``) so it can be cross-validated,
+cloned and checked like any estimator. X is a list of feature dicts from
+``features.page_features``; the shipped model is stored with skops, never pickle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import skops.io as sio
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.pipeline import Pipeline
+
+MODEL_FILE = "block_model.skops"
+# The types of the shipped model that skops does not trust by default; it refuses anything
+# else on load. Keep in sync with skops.io.get_untrusted_types(file=...) (a test checks it).
+TRUSTED_TYPES: tuple[str, ...] = (
+    "pipeline.extract.model.BlockClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+)
+
+
+class BlockClassifier(ClassifierMixin, BaseEstimator):
+    """Gradient-boosted trees over vectorized block feature dicts.
+
+    Parameters
+    ----------
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization:
+        passed to ``HistGradientBoostingClassifier``.
+    random_state:
+        seed of the booster (it subsamples only for early stopping, which is off, so the
+        model is a pure function of the data; the seed is kept for the convention).
+    """
+
+    def __init__(
+        self,
+        max_iter: int = 250,
+        learning_rate: float = 0.1,
+        max_leaf_nodes: int = 31,
+        min_samples_leaf: int = 40,
+        l2_regularization: float = 1.0,
+        random_state: int | None = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[Mapping[str, float]], y: Sequence[int]) -> BlockClassifier:
+        self.pipeline_ = Pipeline(
+            [
+                ("vectorize", DictVectorizer(sparse=False, sort=True)),
+                (
+                    "boost",
+                    HistGradientBoostingClassifier(
+                        max_iter=self.max_iter,
+                        learning_rate=self.learning_rate,
+                        max_leaf_nodes=self.max_leaf_nodes,
+                        min_samples_leaf=self.min_samples_leaf,
+                        l2_regularization=self.l2_regularization,
+                        early_stopping=False,
+                        random_state=self.random_state,
+                    ),
+                ),
+            ]
+        )
+        self.pipeline_.fit(list(X), np.asarray(y, dtype=np.int8))
+        self.classes_ = self.pipeline_.classes_
+        self.n_features_ = len(self.pipeline_.named_steps["vectorize"].feature_names_)
+        return self
+
+    def predict_proba(self, X: Sequence[Mapping[str, float]]) -> np.ndarray:
+        if not X:
+            return np.zeros((0, 2))
+        proba: np.ndarray = self.pipeline_.predict_proba(list(X))
+        return proba
+
+    def predict(self, X: Sequence[Mapping[str, float]]) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int8)
+
+    def main_scores(self, X: Sequence[Mapping[str, float]]) -> np.ndarray:
+        """Probability of the positive class (main content) for each row."""
+        return self.predict_proba(X)[:, 1] if X else np.zeros(0)
+
+
+def save_model(model: BlockClassifier, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path, compression=8)  # ZIP_DEFLATED: the trees compress ~5x
+
+
+def load_model(path: Path) -> BlockClassifier:
+    model: Any = sio.load(path, trusted=list(TRUSTED_TYPES))
+    if not isinstance(model, BlockClassifier):
+        raise TypeError(f"{path} does not hold a BlockClassifier")
+    return model
+
+
+@cache
+def shipped_model() -> BlockClassifier:
+    """The model bundled with the package, loaded once per process."""
+    ref = resources.files("pipeline.extract") / "models" / MODEL_FILE
+    with resources.as_file(ref) as path:
+        return load_model(path)

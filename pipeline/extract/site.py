@@ -1,0 +1,84 @@
+"""Site-level evidence: block texts that repeat across the pages of a site, or within a page.
+
+Rules (applied after every page of the site has been scored):
+
+* **Template boilerplate.** A block whose text occurs on at least ``SITE_REPEAT_MIN_PAGES`` pages
+  of the site *and* on at least ``SITE_REPEAT_MIN_SHARE`` of as many pages as the site has posts
+  is part of the template (footer, sidebar, newsletter box, a disclaimer pasted under every
+  post): not main, whatever the model said. Short headings (``Conclusion``, ``FAQs``) are exempt:
+  posts legitimately share them.
+* **In-page repeats.** A block of at least ``PAGE_REPEAT_MIN_WORDS`` words whose text occurs
+  twice in the same page is a banner (articles do not repeat their own sentences): not main, and
+  ``promo`` unless the category rules name something more specific. Blocks already judged
+  boilerplate keep a specific category (a menu rendered twice stays ``navigation``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import replace
+
+from pipeline.extract.categories import categorize
+from pipeline.extract.extractor import ExtractedPage, ScoredBlock, with_blocks
+
+SITE_REPEAT_MIN_PAGES = 3
+SITE_REPEAT_MIN_SHARE = 0.3
+PAGE_REPEAT_MIN_WORDS = 4
+EXEMPT_HEADING_WORDS = 3
+_SPACE = re.compile(r"\s+")
+
+
+def normalized(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def text_hash(text: str) -> str:
+    """sha1 of whitespace-collapsed, lowercased text (blocks and main texts alike)."""
+    return hashlib.sha1(normalized(text).encode("utf-8")).hexdigest()
+
+
+def site_repeats(pages: list[ExtractedPage]) -> Counter[str]:
+    """For each block text hash, how many pages of the site carry it."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({text_hash(s.block.text) for s in page.blocks})
+    return counts
+
+
+def _overrule(scored: ScoredBlock, category: str | None = None) -> ScoredBlock:
+    if not scored.is_main and category is None:
+        return scored  # already boilerplate, already categorized
+    return replace(scored, is_main=False, category=category or categorize(scored.block))
+
+
+def _is_template(scored: ScoredBlock, repeat: int, n_posts: int) -> bool:
+    b = scored.block
+    if b.heading_level and b.word_count <= EXEMPT_HEADING_WORDS:
+        return False
+    return repeat >= SITE_REPEAT_MIN_PAGES and repeat >= SITE_REPEAT_MIN_SHARE * n_posts
+
+
+def apply_site_evidence(
+    pages: list[ExtractedPage],
+) -> tuple[list[ExtractedPage], list[list[int]]]:
+    """Pages with block decisions overruled by repeat evidence, and each block's site_repeat."""
+    counts = site_repeats(pages)
+    n_posts = sum(p.page_type == "post" for p in pages)
+    out_pages, out_repeats = [], []
+    for page in pages:
+        hashes = [text_hash(s.block.text) for s in page.blocks]
+        in_page = Counter(hashes)
+        new_blocks = []
+        for scored, h in zip(page.blocks, hashes, strict=True):
+            if in_page[h] > 1 and scored.block.word_count >= PAGE_REPEAT_MIN_WORDS:
+                found = categorize(scored.block)
+                if scored.is_main or found == "other":
+                    scored = _overrule(scored, "promo" if found == "other" else found)
+            elif _is_template(scored, counts[h], n_posts):
+                scored = _overrule(scored)
+            new_blocks.append(scored)
+        out_pages.append(with_blocks(page, new_blocks))
+        out_repeats.append([counts[h] for h in hashes])
+    return out_pages, out_repeats

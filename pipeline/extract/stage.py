@@ -1,0 +1,165 @@
+"""The extract stage's edge: read the crawl's WARCs, extract every HTML page, write Parquet.
+
+Per site: every archived 2xx HTML response is extracted (``extract_page``), then site-level
+repeat evidence overrules block decisions (``site.apply_site_evidence``) and the pages are
+written. Responses that are not HTML pages are counted in ``dropped`` and get no row; HTML
+pages that are not posts get a DOCUMENTS row with their reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from pipeline.config import Config
+from pipeline.crawl.archive import ArchivedResponse, iter_responses
+from pipeline.crawl.encoding import decode_html
+from pipeline.extract.extractor import ExtractedPage, extract_page
+from pipeline.extract.model import BlockClassifier, shipped_model
+from pipeline.extract.site import apply_site_evidence, text_hash
+from pipeline.io import StageSummary, read_rows, write_table
+from pipeline.paths import RunPaths
+from pipeline.records import BLOCKS, DOCUMENTS, POSTS
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def post_id(final_url: str) -> str:
+    return hashlib.sha1(final_url.encode("utf-8")).hexdigest()[:16]
+
+
+def _html_responses(
+    responses: Iterator[ArchivedResponse], dropped: Counter[str]
+) -> Iterator[tuple[ArchivedResponse, str]]:
+    """2xx HTML responses, first one per URL, decoded; the rest counted by reason."""
+    seen: set[str] = set()
+    for resp in responses:
+        content_type = resp.headers.get("content-type", "")
+        if not 200 <= resp.status < 300:
+            dropped["http_status"] += 1
+        elif content_type.lower().split(";")[0].strip() not in _HTML_TYPES:
+            dropped["not_html"] += 1
+        elif resp.url in seen:
+            dropped["duplicate_response"] += 1
+        else:
+            seen.add(resp.url)
+            yield resp, decode_html(resp.body, content_type)
+
+
+def _post_row(run_id: str, site: str, page: ExtractedPage, fetched_at: datetime) -> dict[str, Any]:
+    meta = page.metadata
+    url = page.url or ""
+    return {
+        "run_id": run_id,
+        "post_id": post_id(url),
+        "site": site,
+        "url": url,
+        "canonical_url": meta.canonical_url,
+        "title": meta.title,
+        "author": meta.author,
+        "published_at": meta.published_at,
+        "updated_at": meta.updated_at,
+        "description": meta.description,
+        "lang": meta.lang,
+        "site_name": meta.site_name,
+        "headings": [{"level": lvl, "text": text} for lvl, text in page.headings],
+        "h1_count": page.h1_count,
+        "links_internal": page.links_internal,
+        "links_external": page.links_external,
+        "outbound_links": list(page.outbound_links),
+        "word_count": page.word_count,
+        "page_words": page.page_words,
+        "boilerplate_words": page.page_words - page.word_count,
+        "main_text": page.main_text,
+        "text_hash": text_hash(page.main_text),
+        "fetched_at": fetched_at,
+    }
+
+
+def _block_rows(
+    run_id: str, site: str, page: ExtractedPage, repeats: list[int]
+) -> Iterator[dict[str, Any]]:
+    pid = post_id(page.url or "")
+    for scored, repeat in zip(page.blocks, repeats, strict=True):
+        b = scored.block
+        yield {
+            "run_id": run_id,
+            "post_id": pid,
+            "site": site,
+            "block_index": b.index,
+            "tag": b.tag,
+            "tag_path": b.tag_path,
+            "class_tokens": b.class_tokens,
+            "text": b.text,
+            "word_count": b.word_count,
+            "link_density": b.link_density,
+            "position": b.position,
+            "main_score": scored.score,
+            "site_repeat": repeat,
+            "is_main": scored.is_main,
+            "category": scored.category,
+            "text_hash": text_hash(b.text),
+        }
+
+
+class _Output:
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.documents: list[dict[str, Any]] = []
+        self.posts: list[dict[str, Any]] = []
+        self.blocks: list[dict[str, Any]] = []
+        self.reasons: Counter[str] = Counter()
+
+    def add_site(self, site: str, model: BlockClassifier, warc_pages: Iterator[Any]) -> None:
+        fetched, pages = [], []
+        for resp, html in warc_pages:
+            fetched.append(resp.fetched_at)
+            pages.append(extract_page(html, resp.url, model))
+        final, repeats = apply_site_evidence(pages)
+        for page, at, rep in zip(final, fetched, repeats, strict=True):
+            is_post = page.page_type == "post"
+            self.documents.append(
+                {"run_id": self.run_id, "site": site, "url": page.url, "page_type": page.page_type,
+                 "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}
+            )  # fmt: skip
+            if is_post:
+                self.posts.append(_post_row(self.run_id, site, page, at))
+                self.blocks.extend(_block_rows(self.run_id, site, page, rep))
+            else:
+                self.reasons[page.reason or "not_article"] += 1
+
+
+def run(paths: RunPaths, config: Config) -> StageSummary:
+    """Extract every archived HTML page of the run's crawl."""
+    crawl_rows = read_rows(paths.crawl_pages, stage_hint="crawl")
+    sites = sorted({row["site"] for row in crawl_rows if row["ok"]})
+    dropped: Counter[str] = Counter()
+    out = _Output(paths.run_id)
+    model = shipped_model()
+    for site in sites:
+        warc = paths.warc(site)
+        if not warc.exists():
+            dropped["missing_warc"] += 1
+            continue
+        out.add_site(site, model, _html_responses(iter_responses(warc), dropped))
+    write_table(paths.extract_documents, out.documents, DOCUMENTS)
+    write_table(paths.extract_posts, out.posts, POSTS)
+    write_table(paths.extract_blocks, out.blocks, BLOCKS)
+    return StageSummary(
+        stage="extract",
+        run_id=paths.run_id,
+        counts={
+            "sites": len(sites),
+            "documents": len(out.documents),
+            "posts": len(out.posts),
+            "blocks": len(out.blocks),
+            "main_blocks": sum(1 for b in out.blocks if b["is_main"]),
+        },
+        dropped=dict(sorted((dropped + out.reasons).items())),
+        outputs=[
+            str(p) for p in (paths.extract_documents, paths.extract_posts, paths.extract_blocks)
+        ],
+    )

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.extract import extract_page, main_text
+from pipeline.extract.model import BlockClassifier
+from pipeline.extract.train import is_held_out, read_dev_html
+
+# Held-out article pages (never seen by the split model) it extracts fully at the time of
+# writing: a regression check on known-good pages; the aggregate gate is test_quality.py.
+HELD_OUT_ARTICLES = ("0026", "0034", "0115")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+@pytest.mark.parametrize("page_id", HELD_OUT_ARTICLES)
+def test_held_out_page_keeps_with_and_drops_without(
+    page_id: str, dev_dir: Path, dev_truth: dict[str, Any], split_model: BlockClassifier
+) -> None:
+    assert is_held_out(page_id)
+    truth = dev_truth[page_id]
+    text = _norm(extract_page(read_dev_html(dev_dir, page_id), truth["url"], split_model).main_text)
+    missing = [s for s in truth["with"] if _norm(s) not in text]
+    leaked = [s for s in truth["without"] if s.strip() and _norm(s) in text]
+    assert not missing and not leaked
+
+
+def test_shipped_model_extracts_a_dev_page(dev_dir: Path, dev_truth: dict[str, Any]) -> None:
+    truth = dev_truth["0001"]
+    text = main_text(read_dev_html(dev_dir, "0001"), truth["url"])
+    assert all(_norm(s) in _norm(text) for s in truth["with"])
+    assert "Copyright © 2025 Scratch Culinary" not in text and "\n\n" in text
+
+
+def test_text_layout_has_blank_lines_between_paragraphs_and_lines_for_items() -> None:
+    sentence = "This sentence is part of a long article about sleep and how it shapes our mood."
+    html = (
+        "<html><head><meta property='og:type' content='article'></head><body><article>"
+        f"<h2>Why sleep matters</h2><p>{sentence}</p><p>{sentence} Again.</p>"
+        f"<ul><li>{sentence} One.</li><li>{sentence} Two.</li></ul></article></body></html>"
+    )
+    text = main_text(html)
+    assert f"{sentence}\n\n{sentence} Again." in text
+    assert f"{sentence} One.\n{sentence} Two." in text
+    assert "<" not in text
+
+
+GARBAGE = [
+    "",
+    " \n\t ",
+    "\x00\xff\xfe binary \x00 junk \x1b[31m",
+    "<html><body><p>unclosed <div><span>tags <b>everywhere",
+    "<div>" * 50_000 + "deep" + "</div>" * 50_000,
+    "<p>" + "a " * 200_000 + "</p>",
+    "<?xml version='1.0' encoding='utf-8'?><html><body><p>xml declared</p></body></html>",
+    "<html><head><script type='application/ld+json'>{\"@graph\": [[[[</script></head></html>",
+    "\ud800 lone surrogate <p>text</p>",
+]
+
+
+@pytest.mark.parametrize("html", GARBAGE, ids=range(len(GARBAGE)))
+def test_main_text_never_raises(html: str) -> None:
+    assert isinstance(main_text(html), str)
+
+
+def test_empty_page_has_no_text_and_a_reason() -> None:
+    assert main_text("") == ""
+    assert extract_page("").reason == "parse_error"
+    page = extract_page("<html><body><p>Page not found.</p></body></html>")
+    assert (page.page_type, page.reason) == ("other", "no_main_text")
+    links = extract_page(
+        "<html><body><nav><a href='/a'>A</a> <a href='/b'>B</a></nav></body></html>"
+    )
+    assert (links.page_type, links.reason, links.main_text) == ("listing", "listing_page", "")
+
+
+def test_page_facts_of_a_post() -> None:
+    para = "Walking every day lowers stress, and the research on it is clear and consistent."
+    html = (
+        "<html><head><meta property='og:type' content='article'><title>Walk</title></head><body>"
+        "<nav><a href='/'>Home</a></nav><h1>Walk more</h1><article>"
+        f"<p>{para} <a href='/sleep'>sleep</a></p><h2>Why it works</h2>"
+        f"<p>{para} See <a href='https://www.nih.gov/x'>NIH</a> and <a href='http://[bad'>x</a>.</p>"
+        f"<p>{para}</p><p>{para}</p></article></body></html>"
+    )
+    page = extract_page(html, "https://blog.example/walk/")
+    assert (page.page_type, page.reason) == ("post", None)
+    assert page.headings == ((2, "Why it works"),) and page.h1_count == 1
+    assert (page.links_internal, page.links_external) == (1, 1)
+    assert page.outbound_links == ("https://www.nih.gov/x",)
+    assert page.word_count == len(page.main_text.split()) < page.page_words
+    assert "Home" not in page.main_text
