@@ -98,7 +98,13 @@ def page_type(
     )
     if main_words < MIN_POST_WORDS:
         return ("listing", "listing_page") if listing else ("other", "no_main_text")
-    if meta.is_article_markup or (n_articles == 1 and not listing):
+    if meta.is_article_markup:
+        return "post", None
+    # A lone <article> is a post unless the page says otherwise: an explicit non-article
+    # og:type ("website", "profile") marks About/landing pages that CMS themes also wrap in
+    # <article>.
+    declared_other = meta.og_type is not None and meta.og_type != "article"
+    if n_articles == 1 and not listing and not declared_other:
         return "post", None
     return ("listing", "listing_page") if listing else ("other", "not_article")
 

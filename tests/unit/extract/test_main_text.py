@@ -96,3 +96,22 @@ def test_page_facts_of_a_post() -> None:
     assert page.outbound_links == ("https://www.nih.gov/x",)
     assert page.word_count == len(page.main_text.split()) < page.page_words
     assert "Home" not in page.main_text
+
+
+@pytest.mark.parametrize(
+    ("og_type", "expected"),
+    [("website", ("other", "not_article")), (None, ("post", None)), ("article", ("post", None))],
+)
+def test_lone_article_element_respects_declared_og_type(
+    og_type: str | None, expected: tuple[str, str | None]
+) -> None:
+    # Regression: the demo's About pages (one <article>, og:type website) were counted as posts.
+    para = "We are a small team of counselors writing about sleep, stress and relationships here."
+    og = f"<meta property='og:type' content='{og_type}'>" if og_type else ""
+    html = (
+        f"<html><head>{og}<title>About</title></head><body><h1>About us</h1><article>"
+        + f"<p>{para}</p>" * 4
+        + "</article></body></html>"
+    )
+    page = extract_page(html, "https://blog.example/about/")
+    assert (page.page_type, page.reason) == expected
