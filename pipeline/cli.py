@@ -36,8 +36,9 @@ _verbose = click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
 
 
 def _setup_logging(verbose: bool) -> None:
+    # The CLI prints one line per stage itself; -v adds the stages' own log lines.
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -172,6 +173,37 @@ def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool) -> None:
             print_run_summary(paths, summaries)
 
         _guard(go)
+
+
+@main.command(name="train-extractor")
+@click.option(
+    "--dev-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("../shared/data/extraction-dev"),
+    show_default=True,
+    help="Labeled pages (html/*.html.gz + ground-truth.json).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model file (default: the one shipped in the package).",
+)
+def train_extractor(dev_dir: Path, out: Path | None) -> None:
+    """Retrain the block classifier; prints held-out P/R/F1 before fitting on all pages."""
+    from pipeline.extract.train import main as train_main
+
+    argv = ["--dev-dir", str(dev_dir)] + (["--out", str(out)] if out else [])
+    sys.exit(train_main(argv))
+
+
+@main.command(name="train-promo")
+@click.option("--check", is_flag=True, help="Evaluate on the held-out split only; write nothing.")
+def train_promo(check: bool) -> None:
+    """Retrain the promo/CTA sentence classifier from the labeled sentences in the package."""
+    from pipeline.audit.train_promo import main as promo_main
+
+    sys.exit(promo_main(["--check"] if check else []))
 
 
 @main.command(name="serve-demo")

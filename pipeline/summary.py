@@ -17,7 +17,7 @@ def print_stage_summary(summary: StageSummary) -> None:
     line = f"[bold]{summary.stage:<8}[/] {summary.elapsed_s:6.1f}s  {counts}"
     if dropped:
         line += f"  [dim](dropped: {dropped})[/]"
-    _console.print(line)
+    _console.print(line, soft_wrap=True)
 
 
 def run_summary(paths: RunPaths) -> dict[str, int]:
