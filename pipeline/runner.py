@@ -43,11 +43,30 @@ def resolve_config(paths: RunPaths, config_path: str | Path | None) -> Config:
     )
 
 
+# What each stage reads (RunPaths attribute names); their digests go into the manifest so a
+# stage's output can be traced to the exact files it was computed from.
+STAGE_INPUTS: dict[str, tuple[str, ...]] = {
+    "crawl": ("config_snapshot",),
+    "extract": ("crawl_pages",),
+    "dedup": ("extract_posts",),
+    "topics": ("extract_posts", "dedup_members"),
+    "audit": ("extract_posts", "extract_blocks", "dedup_paragraphs"),
+    "load": ("crawl_pages", "extract_posts", "audit_findings", "topics_assignments"),
+    "report": ("warehouse",),
+}
+
+
+def stage_inputs(stage: str, paths: RunPaths) -> list[Path]:
+    return [getattr(paths, name) for name in STAGE_INPUTS.get(stage, ())]
+
+
 def run_stage(stage: str, paths: RunPaths, config: Config) -> StageSummary:
     with Timer() as t:
         summary = stage_function(stage)(paths, config)
     summary.elapsed_s = round(t.elapsed, 3)
-    write_manifest(paths, summary, config_hash=config.config_hash())
+    write_manifest(
+        paths, summary, config_hash=config.config_hash(), inputs=stage_inputs(stage, paths)
+    )
     log.info("stage %s done in %.1fs: %s", stage, t.elapsed, summary.counts)
     return summary
 
