@@ -68,6 +68,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             "fitted_posts": len(fit_ids),
             "duplicate_posts": len(copies),
             "k": model.k_,
+            "min_topic_size": model.min_topic_size_,
             "topics": len(topics),
             "outliers": outliers,
         },

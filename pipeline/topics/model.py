@@ -20,6 +20,7 @@ from pipeline.topics.cluster import (
     distinct_points,
     kmeans,
     mark_outliers,
+    min_topic_size,
     renumber,
     similarity_to_centroid,
 )
@@ -39,7 +40,8 @@ class TopicModel:
 
     Fitted attributes: ``labels_`` (one per text, -1 outlier), ``confidence_`` (cosine to the
     topic centroid, 0..1), ``coords_`` (n, 2; NaN for texts without a usable word), ``k_``
-    (clusters fitted), ``silhouette_`` ({k: score} when k was chosen), ``terms_`` and
+    (clusters fitted), ``min_topic_size_`` (smaller clusters were dissolved into outliers),
+    ``silhouette_`` ({k: size-penalized silhouette} when k was chosen), ``terms_`` and
     ``representatives_`` (per topic id), ``nearest_similarity_`` (cosine to the nearest topic
     centroid, outliers included: how far off an outlier is).
     """
@@ -50,6 +52,7 @@ class TopicModel:
     coords_: Matrix
     centroids_: Matrix
     k_: int
+    min_topic_size_: int
     silhouette_: dict[int, float]
     terms_: dict[int, list[str]]
     representatives_: dict[int, list[int]]
@@ -78,8 +81,10 @@ class TopicModel:
         self.embedding_ = LsaEmbedding(self.random_state)
         x = self.embedding_.fit_transform(tfidf[valid])
         labels, centroids = self._cluster(x)
+        self.min_topic_size_ = min_topic_size(x.shape[0])
         if x.shape[0] >= MIN_TEXTS_TO_CLUSTER:
-            labels = mark_outliers(labels, similarity_to_centroid(x, labels, centroids))
+            sims = similarity_to_centroid(x, labels, centroids)
+            labels = mark_outliers(labels, sims, self.min_topic_size_)
         labels, self.centroids_ = renumber(labels, centroids)
         self.labels_[valid] = labels
         self.confidence_[valid] = similarity_to_centroid(x, labels, self.centroids_)
@@ -96,6 +101,7 @@ class TopicModel:
         self.nearest_similarity_ = np.zeros(n)
         self.coords_ = np.full((n, 2), np.nan)  # NaN: no usable text, no place on the map
         self.k_ = 0
+        self.min_topic_size_ = 0
         self.silhouette_ = {}
         self.terms_ = {}
         self.representatives_ = {}
@@ -149,7 +155,7 @@ class TopicModel:
 
 
 def cluster_texts(texts: list[str], k: int | None = None, random_state: int = 0) -> list[int]:
-    """One topic id per text, -1 for outliers; ``k=None`` chooses k (2..12) by silhouette.
+    """One topic id per text, -1 for outliers; ``k=None`` chooses k (2..12) automatically.
 
     Deterministic for a given ``random_state``. See :class:`TopicModel` for small inputs and
     :mod:`pipeline.topics.cluster` for how k and outliers are decided.

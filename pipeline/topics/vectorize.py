@@ -33,7 +33,7 @@ WELLNESS_STOP_WORDS: frozenset[str] = frozenset(_WELLNESS_WORDS.split())
 STOP_WORDS: frozenset[str] = ENGLISH_STOP_WORDS | WELLNESS_STOP_WORDS
 
 # Letters only, at least three: numbers, "2023", "png" fragments of markup and two-letter
-# tokens are noise for topics.
+# tokens are noise for topics. Not four: "sex", "bed", "nap", "tea" name topics of the genre.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
 MAX_COMPONENTS = 100
 # A term must appear in 2 documents to matter, and one in over 90% of them separates nothing;

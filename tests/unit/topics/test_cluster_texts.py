@@ -102,9 +102,12 @@ def test_small_and_empty_inputs() -> None:
 
 
 def test_outlier_rule() -> None:
-    labels = np.array([0] * 6 + [1] * 3 + [2])
-    sims = np.array([0.9, 0.92, 0.88, 0.91, 0.9, 0.5, 0.8, 0.05, 0.7, 0.99])
+    labels = np.array([0] * 6 + [1] * 4 + [2] * 2)
+    sims = np.array([0.9, 0.92, 0.88, 0.91, 0.9, 0.5, 0.8, 0.05, 0.7, 0.75, 0.99, 0.98])
     out = mark_outliers(labels, sims)
     # 0.5 is > 3 robust SDs under the median 0.9 of a 6-post topic; 0.05 is under the 0.1
-    # floor; topic 2 has one post, which is not a topic.
-    assert out.tolist() == [0, 0, 0, 0, 0, -1, 1, -1, 1, -1]
+    # floor; topic 2 has two posts: a pair, under the minimum topic size of 3.
+    assert out.tolist() == [0, 0, 0, 0, 0, -1, 1, -1, 1, 1, -1, -1]
+    # Topic 1 keeps 3 posts after its outlier: a topic; with a minimum of 4 it is dissolved.
+    assert mark_outliers(labels, sims, min_size=4).tolist()[6:10] == [-1] * 4
+    assert mark_outliers(labels, sims, min_size=2).tolist()[10:] == [2, 2]

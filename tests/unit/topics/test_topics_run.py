@@ -39,6 +39,7 @@ def test_run_writes_topics_and_assignments(
 
     assert summary.counts["posts"] == 34 and summary.counts["fitted_posts"] == 34
     assert summary.counts["k"] == 4 and summary.counts["topics"] == 4
+    assert summary.counts["min_topic_size"] == 3  # max(3, 5% of 34 posts)
     assert summary.counts["outliers"] == 2  # the off-topic post and the empty one
 
     topics = pq.read_table(paths.topics_topics)
