@@ -7,21 +7,23 @@ the template inserts as-is.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-# Colour-blind-safe categorical palette (Okabe & Ito, 2008); topics cycle through it.
+# Colour-blind-safe categorical palette (Okabe & Ito, 2008); topics cycle through it. Their
+# yellow (#F0E442) is left out: 1.2:1 contrast on white, a point in it is all but invisible.
+# Ordered so neighbouring topic ids get different hues (blue, orange, green, pink, ...).
 PALETTE: tuple[str, ...] = (
     "#0072B2",
     "#E69F00",
     "#009E73",
     "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
     "#000000",
+    "#D55E00",
+    "#56B4E9",
 )
 OUTLIER_COLOUR = "#9a9a9a"
 
@@ -31,7 +33,9 @@ _VALUE_W = 60
 _ROW_H = 22
 _MAP_H = 360
 _PAD = 12
+_AXIS_H = 34  # tick labels and the axis caption under the bars
 _LABEL_CHARS = 30  # what fits in _LABEL_W at 12px; the full label stays in the tooltip
+_GRID = "#d0d0d0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,22 +64,26 @@ def bar_chart(
     bars: Sequence[Bar],
     *,
     title: str,
+    axis_label: str,
     max_value: float | None = None,
     fmt: Callable[[float], str] = _fmt_count,
     colour: str = PALETTE[0],
 ) -> Markup:
-    """Horizontal bars, one row per item, scaled to ``max_value`` (default: the largest value)."""
+    """Horizontal bars on a labelled value axis, scaled to ``max_value`` (default: a round
+    number at or above the largest value)."""
     if not bars:
         return Markup("")
-    top = max_value if max_value is not None else max(b.value for b in bars)
+    ticks = axis_ticks(max_value if max_value is not None else max(b.value for b in bars))
+    top = ticks[-1]
     span = _WIDTH - _LABEL_W - _VALUE_W
-    height = _ROW_H * len(bars) + _PAD
-    parts = [_svg_open(_WIDTH, height, title)]
+    plot_h = _ROW_H * len(bars) + _PAD
+    parts = [_svg_open(_WIDTH, plot_h + _AXIS_H, title)]
+    parts.append(_value_axis(ticks, top, span, plot_h, fmt, axis_label))
     for i, bar in enumerate(bars):
         y = _PAD // 2 + i * _ROW_H
         length = 0.0 if top <= 0 else max(0.0, min(1.0, bar.value / top)) * span
         parts.append(
-            f'<text x="{_LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(_short(bar.label))}'
+            f'<text x="{_LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(shorten(bar.label))}'
             "</text>"
             f'<rect x="{_LABEL_W}" y="{y + 3}" width="{length:.1f}" height="{_ROW_H - 6}" '
             f'fill="{colour}"><title>{escape(bar.label)}: {escape(fmt(bar.value))}</title></rect>'
@@ -85,13 +93,51 @@ def bar_chart(
     return Markup("".join(parts))
 
 
+def axis_ticks(top: float) -> list[float]:
+    """0 and 3-6 evenly spaced round values (1, 2 or 5 times a power of ten) up to >= ``top``."""
+    if top <= 0:
+        return [0.0, 1.0]
+    step = 10.0 ** math.floor(math.log10(top / 5))
+    for factor in (1, 2, 5, 10):
+        if top / (step * factor) <= 5:
+            step *= factor
+            break
+    n = math.ceil(top / step - 1e-9)
+    return [i * step for i in range(n + 1)]
+
+
+def _value_axis(
+    ticks: Sequence[float],
+    top: float,
+    span: float,
+    plot_h: int,
+    fmt: Callable[[float], str],
+    caption: str,
+) -> str:
+    """Vertical grid lines at the ticks, their values under the plot, and the axis caption."""
+    parts = []
+    for tick in ticks:
+        x = _LABEL_W + tick / top * span
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{plot_h}" stroke="{_GRID}"/>'
+            f'<text class="tick" x="{x:.1f}" y="{plot_h + 12}" text-anchor="middle">'
+            f"{escape(fmt(tick))}</text>"
+        )
+    parts.append(
+        f'<text class="axis" x="{_LABEL_W + span / 2:.1f}" y="{plot_h + 28}" '
+        f'text-anchor="middle">{escape(caption)}</text>'
+    )
+    return "".join(parts)
+
+
 def scatter_chart(
     points: Sequence[Point],
     *,
     title: str,
     legend: Mapping[int, str] | None = None,
 ) -> Markup:
-    """A 2-D map of points coloured by group, with an optional legend of group labels."""
+    """A 2-D map of points coloured by group, each group's id written at its centre (so the map
+    reads without hovering or telling similar hues apart), with an optional legend."""
     if not points:
         return Markup("")
     legend = legend or {}
@@ -108,6 +154,7 @@ def scatter_chart(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{topic_colour(p.group)}" '
             f'fill-opacity="0.8"><title>{escape(p.label)}</title></circle>'
         )
+    parts.extend(_group_labels(points, project))
     for i, (group, label) in enumerate(sorted(legend.items())):
         y = _MAP_H + i * _ROW_H
         parts.append(
@@ -116,6 +163,28 @@ def scatter_chart(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _group_labels(
+    points: Sequence[Point], project: Callable[[Point], tuple[float, float]]
+) -> list[str]:
+    """Each group's id beside its points (right of the rightmost, at their mean height), so the
+    label does not cover a point of its own group; outliers get none."""
+    placed: dict[int, list[tuple[float, float]]] = {}
+    for p in points:
+        if p.group >= 0:
+            placed.setdefault(p.group, []).append(project(p))
+    labels = []
+    for group, xy in sorted(placed.items()):
+        y = sum(c[1] for c in xy) / len(xy)
+        # Right of the cluster unless that would leave the box; the white halo keeps it legible.
+        right, left = max(c[0] for c in xy), min(c[0] for c in xy)
+        x, anchor, dx = (left, "end", -9) if right > _WIDTH - 4 * _PAD else (right, "start", 9)
+        labels.append(
+            f'<text class="group-label" x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" '
+            f'fill="{topic_colour(group)}">{group}</text>'
+        )
+    return labels
 
 
 def _projector(points: Sequence[Point]) -> Callable[[Point], tuple[float, float]]:
@@ -136,12 +205,28 @@ def _projector(points: Sequence[Point]) -> Callable[[Point], tuple[float, float]
     return project
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1] + "…"
+def shorten(label: str, limit: int = _LABEL_CHARS) -> str:
+    """``label`` cut to ``limit`` characters at a word boundary, so no word is left half-shown."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    space = cut.rfind(" ")
+    # A single long word has no boundary to cut at; then cutting inside it is the only option.
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 def _svg_open(width: int, height: int, title: str) -> str:
     return (
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    )
+
+
+def swatch(topic_id: int) -> Markup:
+    """A small dot in the topic's map colour, to tie a table row to the map."""
+    return Markup(
+        f'<svg class="swatch" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">'
+        f'<circle cx="5" cy="5" r="5" fill="{topic_colour(topic_id)}"/></svg>'
     )

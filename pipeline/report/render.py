@@ -17,6 +17,9 @@ from markupsafe import Markup
 from pipeline.report import charts
 from pipeline.report.data import CHANGES, CRAWL_ERRORS, FIX_FIRST_POSTS, ReportData
 
+# About five lines of the report's text column: enough to recognise the passage in the post.
+EVIDENCE_CHARS = 480
+
 
 def render_report(data: ReportData, *, title: str) -> str:
     """The report page for one run, as an HTML string."""
@@ -37,13 +40,22 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
     ]
     legend = {p.group: topic_labels.get(p.group, "outliers") for p in points}
     return {
+        "site_scores": charts.bar_chart(
+            [charts.Bar(r["site"], r["avg_audit_score"] or 0.0) for r in data.sites],
+            title="Average audit score per site",
+            axis_label="average audit score (100 = no findings)",
+            max_value=100.0,
+            colour=charts.PALETTE[0],
+        ),
         "findings_by_kind": charts.bar_chart(
-            [charts.Bar(r["kind"], r["findings"]) for r in data.findings_by_kind],
+            [charts.Bar(humanize(r["kind"]), r["findings"]) for r in data.findings_by_kind],
             title="Findings by kind",
+            axis_label="findings",
         ),
         "boilerplate": charts.bar_chart(
             [charts.Bar(r["site"], r["boilerplate_share"] or 0.0) for r in data.sites],
             title="Boilerplate share of page words, per site",
+            axis_label="share of page words that are template (menus, banners, footers)",
             max_value=1.0,
             fmt=pct,
             colour=charts.PALETTE[1],
@@ -51,12 +63,48 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
         "topic_sizes": charts.bar_chart(
             [charts.Bar(topic_labels[int(t["topic_id"])], t["size"] or 0) for t in data.topics],
             title="Posts per topic",
+            axis_label="posts",
             colour=charts.PALETTE[2],
         ),
         "topic_map": charts.scatter_chart(
             points, title="Topic map: one point per post", legend=legend
         ),
     }
+
+
+def humanize(value: str | None) -> str:
+    """A snake_case kind or reason as words for the reader: ``promo_in_body`` -> promo in body."""
+    return "" if value is None else value.replace("_", " ")
+
+
+def finding_message(message: str | None, evidence: str | None) -> str:
+    """The message without its trailing quoted excerpt when that excerpt is the evidence.
+
+    Audit messages end with ``: 'excerpt…'``, the evidence cut at a fixed length (often
+    mid-word); the report quotes the whole evidence right below, so the excerpt only repeats it.
+    """
+    if not message:
+        return ""
+    head, sep, quoted = message.rpartition(": '")
+    if not (sep and evidence and quoted.endswith("'")):
+        return message
+    excerpt = quoted[:-1].removesuffix("…").removesuffix("...")
+    return head if excerpt and evidence.startswith(excerpt) else message
+
+
+def clip(text: str | None, limit: int = EVIDENCE_CHARS) -> str:
+    """Long evidence (a thin post's whole text) cut at a word boundary; the post has the rest."""
+    return "" if text is None else charts.shorten(text, limit)
+
+
+def signed(value: float | None, digits: int = 0) -> str:
+    """A change with its sign, so a fall and a rise read differently: +3, −8, 0."""
+    if value is None:
+        return "–"
+    text = f"{abs(value):,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
 
 
 def pct(value: float | None) -> str:
@@ -87,5 +135,14 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, num=num, when=when, http_url=http_url)
+    env.filters.update(
+        pct=pct,
+        num=num,
+        when=when,
+        http_url=http_url,
+        humanize=humanize,
+        signed=signed,
+        clip=clip,
+    )
+    env.globals.update(finding_message=finding_message, swatch=charts.swatch)
     return env

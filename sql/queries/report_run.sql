@@ -1,9 +1,22 @@
 -- Header of the report. Timestamps are converted to naive UTC here because fetching TIMESTAMPTZ
 -- into Python needs pytz, which the project does not depend on.
 with findings_posts as (
-    select count(distinct post_id) as posts_with_findings
+    select
+        count(distinct post_id) as posts_with_findings,
+        count(*) filter (where severity = 'critical') as n_findings_critical
     from findings
     where run_id = $run_id
+),
+
+-- robots.txt exclusions are the site's own choice, not failures: the header counts them apart.
+page_errors as (
+    select
+        count(*) filter (where error_class = 'robots_disallowed') as n_robots_blocked,
+        count(*) filter (where error_class <> 'robots_disallowed' or error_class is null)
+            as n_fetch_errors
+    from pages
+    where run_id = $run_id
+        and not ok
 )
 
 select
@@ -19,6 +32,9 @@ select
     runs.n_findings,
     runs.n_duplicate_groups,
     runs.n_topics,
-    findings_posts.posts_with_findings
-from runs, findings_posts
+    findings_posts.posts_with_findings,
+    findings_posts.n_findings_critical,
+    page_errors.n_robots_blocked,
+    page_errors.n_fetch_errors
+from runs, findings_posts, page_errors
 where runs.run_id = $run_id;

@@ -7,7 +7,9 @@ select
     change,
     audit_score,
     previous_audit_score,
-    score_delta
+    score_delta,
+    n_findings,
+    previous_n_findings
 from v_run_changes
 where run_id = $run_id
     and change <> 'unchanged'

@@ -51,8 +51,9 @@ def test_report_has_every_section_and_header_numbers(report_a: str) -> None:
         assert f'<section id="{section}">' in report_a
     assert "Run <code>run-a</code> · crawl started 2025-06-01 08:00 UTC" in report_a
     assert '<div class="stat"><b>5</b>pages fetched</div>' in report_a
-    assert '<div class="stat"><b>2</b>crawl errors</div>' in report_a
+    assert '<div class="stat"><b>2</b>crawl errors<small>and 0 URLs excluded' in report_a
     assert '<div class="stat"><b>3</b>posts with findings</div>' in report_a
+    assert '<div class="stat"><b>1</b>critical findings<small>4 findings in all' in report_a
 
 
 def test_fix_first_ranks_by_score_with_evidence_and_hints(report_a: str) -> None:
@@ -64,19 +65,20 @@ def test_fix_first_ranks_by_score_with_evidence_and_hints(report_a: str) -> None
     assert f"<blockquote>{STUFFING}</blockquote>" in fix_first
     assert f"<blockquote>{PROMO}</blockquote>" in fix_first
     assert "Fix: Rewrite to remove keyword_stuffing." in fix_first
-    assert '<span class="sev sev-critical">critical</span> <b>keyword_stuffing</b>' in fix_first
+    assert '<span class="sev sev-critical">critical</span> <b>keyword stuffing</b>' in fix_first
 
 
 def test_other_sections_show_their_rows(report_a: str) -> None:
-    assert "canonical on calm-mind (chosen by earliest_published) · 2 posts on 2 sites" in report_a
+    assert "canonical on calm-mind (chosen by earliest published) · 2 posts on 2 sites" in report_a
     assert '<td>syndicated</td><td>near</td><td class="n">93%</td>' in report_a
     assert '<td class="terms">intimacy, relationship, trust</td>' in report_a
-    assert '<td>http://127.0.0.1:8001/blog/missing</td><td class="n">404</td><td>http_404</td>' in (
+    assert '>http://127.0.0.1:8001/blog/missing</td><td class="n">404</td><td>http 404</td>' in (
         report_a
     )
     assert "<td>timeout</td>" in report_a
     assert "First run for these sites: nothing to compare yet." in report_a
-    assert report_a.count("<svg") == 4  # findings, boilerplate, topic sizes, topic map
+    # site scores, boilerplate, topic sizes, topic map, findings by kind
+    assert report_a.count('<svg class="chart"') == 5
 
 
 def test_changes_since_the_previous_run(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
