@@ -1,5 +1,8 @@
-"""Block- and site-level findings (run() only): promo blocks inside the article, repeated
+"""Block- and site-level findings (run() only): promo elements inside the article, repeated
 banners, shared within-site paragraphs, and the boilerplate share of the page.
+
+Promo and banner findings are per element (``block_groups``: the blocks of one CTA box), not
+per block, and only inside the article region.
 
 Evidence is the block text; start/end are its offsets in the main text when it is there
 verbatim, else -1 (the block was left out of the main text by extraction).
@@ -11,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from pipeline.audit.block_groups import BlockGroup, article_groups
 from pipeline.audit.findings import (
     BOILERPLATE_SHARE,
     NO_SPAN,
@@ -22,8 +26,10 @@ from pipeline.audit.findings import (
 from pipeline.audit.text import Span
 from pipeline.records import Finding
 
+PROMO_CATEGORIES = frozenset({"promo"})
 BANNER_CATEGORIES = frozenset({"promo", "other"})
-BANNER_MIN_COUNT = 2  # same block text twice in one post
+BANNER_MIN_COUNT = 2  # the same element twice in one post
+BANNER_MIN_WORDS = 4  # words of the whole element
 SHARED_MIN_POSTS = 3  # a within-site paragraph on this many posts is a site banner
 BOILERPLATE_INFO_SHARE = 0.4  # report the per-category breakdown from this share of page words
 
@@ -38,47 +44,45 @@ def _locate(main_text: str, block_text: str) -> Span:
 
 
 def promo_blocks_in_article(blocks: Sequence[Row], main_text: str) -> list[Finding]:
-    """Promo blocks positioned between the first and the last main block."""
-    main_pos = [
-        float(b["position"]) for b in blocks if b.get("is_main") and b.get("position") is not None
-    ]
-    if not main_pos:
-        return []
-    lo, hi = min(main_pos), max(main_pos)
-    out = []
-    for b in blocks:
-        pos = b.get("position")
-        if b.get("category") != "promo" or b.get("is_main") or pos is None or not lo < pos < hi:
-            continue
-        out.append(
-            span_finding(
-                PROMO_IN_BODY,
-                "warning",
-                0.8,
-                _locate(main_text, str(b.get("text") or "")),
-                message=f"promo block inside the article (block {b.get('block_index')}): "
-                f"{quote(str(b.get('text') or ''))}",
-                fix_hint="Move the promo block below the article or into the sidebar.",
-                detector="blocks.promo_in_article",
-                extra={"block_index": str(b.get("block_index"))},
-            )
+    """One finding per promo element (a group of blocks) between the first and last main block.
+
+    The same element twice gives two findings with the same evidence; the audit keeps one and
+    ``repeated_blocks`` reports the repetition."""
+    return [
+        span_finding(
+            PROMO_IN_BODY,
+            "warning",
+            0.8,
+            _locate(main_text, group.text),
+            message=f"promo block inside the article ({group.label}): {quote(group.text)}",
+            fix_hint="Move the promo block below the article or into the sidebar.",
+            detector="blocks.promo_in_article",
+            extra={"block_index": ",".join(str(i) for i in group.block_indexes)},
         )
-    return out
+        for group in article_groups(blocks, PROMO_CATEGORIES)
+    ]
 
 
 def repeated_blocks(blocks: Sequence[Row], main_text: str) -> list[Finding]:
-    """Promo/other block texts that occur twice or more in the same post."""
-    texts = [
-        " ".join(str(b.get("text") or "").split())
-        for b in blocks
-        if b.get("category") in BANNER_CATEGORIES
+    """Promo/other elements inside the article whose text occurs twice or more in the post.
+
+    Counted once per distinct element text; elements under ``BANNER_MIN_WORDS`` words ("Get
+    Started", "Subscribe") are too generic to call a banner on their own."""
+    groups = [
+        g
+        for g in article_groups(blocks, BANNER_CATEGORIES)
+        if len(g.text.split()) >= BANNER_MIN_WORDS
     ]
-    counts = Counter(t for t in texts if t)
+    counts = Counter(g.key for g in groups)
+    first: dict[str, BlockGroup] = {}
+    for g in groups:
+        first.setdefault(g.key, g)
     out = []
-    for text, n in sorted(counts.items()):
-        if n < BANNER_MIN_COUNT:
-            continue
-        out.append(_banner(_locate(main_text, text), f"block repeated {n} times on the page", n))
+    for key, group in sorted(first.items()):
+        n = counts[key]
+        if n >= BANNER_MIN_COUNT:
+            what = f"banner appears {n} times in this post ({group.label} first)"
+            out.append(_banner(_locate(main_text, group.text), what, n))
     return out
 
 
