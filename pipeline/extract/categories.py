@@ -1,10 +1,13 @@
 """Boilerplate categories of non-main blocks, from rule tables (data, not if-chains).
 
-Each category has class/id token stems, ancestor regions and text patterns. A block's category
-is the first category of ``CATEGORY_ORDER`` with a text-pattern hit, else the first with a token
-hit on the block itself, else on its nearest ancestors, else a region rule, else ``other``. Text
-patterns come first because they are the strongest evidence: a "Book a free consultation"
-paragraph inside ``div.entry-content`` is promo whatever its container says.
+Each category has class/id token stems, ancestor regions, text patterns and link-target
+patterns. A block's category is the first category of ``CATEGORY_ORDER`` with a text-pattern
+hit, else the first with a token hit on the block itself, else on its nearest ancestors, else
+the first whose link pattern matches every link of a mostly-link block, else a region rule,
+else ``other``. Text patterns come first because they are the strongest evidence: a "Book a free
+consultation" paragraph inside ``div.entry-content`` is promo whatever its container says.
+Link targets come after tokens: a class-less table of contents (``<li><a href="#intro">``) is
+navigation, but an in-page link styled ``btn`` inside a CTA box stays promo.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class CategoryRule:
     text: re.Pattern[str] | None  # a hit anywhere in the block text
     regions: tuple[str, ...] = ()  # ancestor regions implying the category
     max_words: int = 60  # text patterns only count on blocks up to this long
+    hrefs: re.Pattern[str] | None = None  # matches every link target of a mostly-link block
 
 
 def _rx(*alternatives: str) -> re.Pattern[str]:
@@ -179,6 +183,9 @@ RULES: tuple[CategoryRule, ...] = (
         _rx(r"^\s*skip to (main )?content\b", r"^\s*(home|menu)\s*$"),
         regions=("nav", "header", "footer", "aside"),
         max_words=12,
+        # In-page anchors ("#understanding-intimacy", "#top"): a table of contents or a jump
+        # link. Not "#" alone (a script-driven button) nor "#/portal/signup" (an app route).
+        hrefs=re.compile(r"^#[^/\s]+$"),
     ),
 )
 CATEGORY_ORDER = tuple(r.category for r in RULES)
@@ -186,6 +193,9 @@ assert set(CATEGORY_ORDER) < set(BLOCK_CATEGORIES), "rule categories must be BLO
 # Ancestor class/id tokens (nearest first) that still say something about the block; further
 # ones belong to the page's wrappers ("site-content", "page") and would tag everything.
 ANCESTOR_REACH = 12
+# A link-target rule needs the links to carry the block ("1. Intro" is all link text), so a
+# paragraph that merely contains a footnote link keeps its other evidence.
+MIN_LINK_DENSITY = 0.5
 
 
 @cache
@@ -206,12 +216,23 @@ def _token_category(tokens: tuple[str, ...]) -> str | None:
     return next((c for c in CATEGORY_ORDER if c in hits), None)
 
 
+def link_category(block: Block) -> str | None:
+    """First category whose link pattern matches every link of a mostly-link block."""
+    if not block.hrefs or block.link_density < MIN_LINK_DENSITY:
+        return None
+    for rule in RULES:
+        if rule.hrefs is not None and all(rule.hrefs.search(h) for h in block.hrefs):
+            return rule.category
+    return None
+
+
 def categorize(block: Block) -> str:
     """Boilerplate category of a block already judged not main."""
     found = (
         text_category(block.text, block.word_count)
         or _token_category(block.own_tokens)
         or _token_category(block.ancestor_tokens[:ANCESTOR_REACH])
+        or link_category(block)
     )
     if found:
         return found

@@ -10,7 +10,9 @@ Rules (applied after every page of the site has been scored):
 * **In-page repeats.** A block of at least ``PAGE_REPEAT_MIN_WORDS`` words whose text occurs
   twice in the same page is a banner (articles do not repeat their own sentences): not main, and
   ``promo`` unless the category rules name something more specific. Blocks already judged
-  boilerplate keep a specific category (a menu rendered twice stays ``navigation``).
+  boilerplate keep a specific category (a menu rendered twice stays ``navigation``). Copies in
+  navigation blocks do not count: a table of contents repeats the section headings by design,
+  and the headings stay main.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from pipeline.extract.categories import categorize
+from pipeline.extract.categories import categorize, link_category
 from pipeline.extract.extractor import ExtractedPage, ScoredBlock, with_blocks
 
 SITE_REPEAT_MIN_PAGES = 3
@@ -53,6 +55,11 @@ def _overrule(scored: ScoredBlock, category: str | None = None) -> ScoredBlock:
     return replace(scored, is_main=False, category=category or categorize(scored.block))
 
 
+def _is_navigation(scored: ScoredBlock) -> bool:
+    """A navigation block, or a block of in-page anchors (a table of contents judged main)."""
+    return scored.category == "navigation" or link_category(scored.block) == "navigation"
+
+
 def _is_template(scored: ScoredBlock, repeat: int, n_posts: int) -> bool:
     b = scored.block
     if b.heading_level and b.word_count <= EXEMPT_HEADING_WORDS:
@@ -69,7 +76,9 @@ def apply_site_evidence(
     out_pages, out_repeats = [], []
     for page in pages:
         hashes = [text_hash(s.block.text) for s in page.blocks]
-        in_page = Counter(hashes)
+        in_page = Counter(
+            h for s, h in zip(page.blocks, hashes, strict=True) if not _is_navigation(s)
+        )
         new_blocks = []
         for scored, h in zip(page.blocks, hashes, strict=True):
             if in_page[h] > 1 and scored.block.word_count >= PAGE_REPEAT_MIN_WORDS:

@@ -1,0 +1,49 @@
+"""Site- and page-level repeat evidence (pipeline.extract.site)."""
+
+from __future__ import annotations
+
+from pipeline.extract import extract_page
+from pipeline.extract.site import apply_site_evidence
+
+SECTIONS = ("Understanding Emotional Intimacy", "The Role of Sex in Emotional Intimacy")
+PARA = (
+    "Emotional intimacy refers to the feelings of closeness, connection and trust between "
+    "partners, and it grows when both feel safe to share what they think and fear."
+)
+
+
+def _page(with_banner: bool) -> str:
+    toc = "".join(
+        f"<li><a href='#s{i}'>{i + 1}. {title}</a></li>" for i, title in enumerate(SECTIONS)
+    )
+    body = "".join(
+        f"<h2 id='s{i}'>{i + 1}. {title}</h2><p>{PARA}</p><p>{PARA.upper()}</p>"
+        for i, title in enumerate(SECTIONS)
+    )
+    banner = (
+        "<div class='promo-banner'><p>Guidance From A Licensed Professional Can Help</p></div>"
+        if with_banner
+        else ""
+    )
+    return (
+        "<html><head><meta property='og:type' content='article'><title>T</title></head><body>"
+        f"<article><h1>Why it matters</h1><p>{PARA}</p><h3>Table of Contents</h3><ol>{toc}</ol>"
+        f"{banner}{body}{banner}</article></body></html>"
+    )
+
+
+def test_table_of_contents_does_not_demote_the_headings_it_repeats() -> None:
+    # Regression: each heading occurs twice on the page (once in the TOC), so the in-page repeat
+    # rule took the section headings out of the article text and labelled them promo.
+    [page], _ = apply_site_evidence([extract_page(_page(False), "https://b.example/p/")])
+    for i, title in enumerate(SECTIONS):
+        assert f"{i + 1}. {title}" in page.main_text
+    headings = [s for s in page.blocks if s.block.heading_level == 2]
+    assert headings and all(s.is_main and s.category == "content" for s in headings)
+
+
+def test_a_block_repeated_inside_the_article_is_still_a_banner() -> None:
+    [page], _ = apply_site_evidence([extract_page(_page(True), "https://b.example/p/")])
+    assert "Licensed Professional" not in page.main_text
+    banners = [s for s in page.blocks if "Licensed Professional" in s.block.text]
+    assert len(banners) == 2 and all(s.category == "promo" for s in banners)
