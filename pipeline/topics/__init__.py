@@ -38,7 +38,12 @@ __all__ = ["TopicModel", "cluster_texts", "run"]
 def run(paths: RunPaths, config: Config) -> StageSummary:
     """Fit topics on the extracted posts (canonical ones) and write topics and assignments."""
     rows_in = read_rows(paths.extract_posts, "extract")
-    posts = sorted((r for r in rows_in if r["post_id"]), key=lambda r: r["post_id"])
+    # Ordered by content, not by post_id (a hash of the URL): KMeans depends on input order, and
+    # the same posts served from another host or port must give the same topics.
+    posts = sorted(
+        (r for r in rows_in if r["post_id"]),
+        key=lambda r: (r["text_hash"] or "", r["title"] or "", r["post_id"]),
+    )
     texts = {r["post_id"]: f"{r['title'] or ''}\n\n{r['main_text'] or ''}" for r in posts}
     copy_of = _canonical_of(paths)
     fit_ids = [pid for pid in texts if pid not in copy_of]

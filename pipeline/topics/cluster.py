@@ -64,6 +64,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_samples
+from threadpoolctl import threadpool_limits
 
 Matrix = npt.NDArray[np.float64]
 Labels = npt.NDArray[np.int64]
@@ -76,11 +77,19 @@ ROBUST_Z = 3.0
 MIN_SPREAD = 0.05
 MIN_TOPIC_SIZE = 3
 MIN_TOPIC_SHARE = 0.05
+# Scores closer than this are a tie (the smaller k wins): silhouettes of neighbouring k on a
+# small corpus can differ in the last bits only, and float noise must not choose the topics.
+SCORE_DECIMALS = 6
 
 
 def kmeans(x: Matrix, k: int, random_state: int) -> tuple[Labels, Matrix]:
     """Labels and L2-normalized centroids of a KMeans fit with ``k`` clusters."""
-    model = KMeans(n_clusters=k, n_init=N_INIT, random_state=random_state).fit(x)
+    # One OpenMP thread: scikit-learn's Lloyd iterations add per-thread partial sums in the order
+    # threads finish, so with 2+ threads the centroids (and on a flat silhouette curve, the
+    # chosen k) could change from one run to the next on the same input. Measured here: the same
+    # demo posts gave 7 and 9 topics in two runs.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        model = KMeans(n_clusters=k, n_init=N_INIT, random_state=random_state).fit(x)
     centroids = model.cluster_centers_
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     return model.labels_.astype(np.int64), centroids / np.where(norms == 0, 1.0, norms)
@@ -127,7 +136,7 @@ def choose_k(
         score = penalized_silhouette(x, fit[0], min_size)
         if score is None:
             continue
-        scores[k] = score
+        scores[k] = round(score, SCORE_DECIMALS)
         if best is None or score > scores[best[0]]:
             best = (k, fit)
     if best is None or scores[best[0]] <= 0:

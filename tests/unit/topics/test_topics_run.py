@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -82,3 +83,33 @@ def test_non_canonical_duplicates_take_their_canonicals_topic(
     assert by_id[ids[31]]["topic_id"] != by_id[ids[0]]["topic_id"]
     # Its confidence is not claimed for a topic its text does not match.
     assert by_id[ids[32]]["confidence"] == 0.0
+
+
+def test_topics_do_not_depend_on_post_ids_or_file_order(
+    tmp_path: Path, corpus: tuple[list[str], list[int]]
+) -> None:
+    # Regression: posts were ordered by post_id (a hash of the URL), so the same posts served
+    # on another port (every `make demo`) were fed to KMeans in another order: other topics.
+    texts, _ = corpus
+    results = []
+    for run_id, order, mult in (("a", range(len(texts)), 7919), ("b", range(len(texts))[::-1], 31)):
+        paths = RunPaths(tmp_path, run_id)
+        rows = [
+            {
+                "run_id": run_id,
+                "post_id": f"{(i * mult) % 101:03d}-{i}",  # ids sort differently per run
+                "site": "alpha",
+                "title": "",
+                "main_text": texts[i],
+                "text_hash": hashlib.sha1(texts[i].encode()).hexdigest(),
+            }
+            for i in order
+        ]
+        write_table(paths.extract_posts, rows, POSTS)
+        run(paths, make_config())
+        by_text = {
+            r["post_id"].rsplit("-", 1)[1]: r["topic_id"]
+            for r in pq.read_table(paths.topics_assignments).to_pylist()
+        }
+        results.append([by_text[str(i)] for i in range(len(texts))])
+    assert results[0] == results[1]
