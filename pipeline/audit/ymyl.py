@@ -21,7 +21,11 @@ from pipeline.records import Finding
 
 STATISTIC = re.compile(
     r"(?:\bup to\s+)?\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)"
-    r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten)[- ](?:times|fold)\b",
+    # "N times" only as a comparison ("three times more likely"): "repeat five times" is an
+    # instruction, not a claim.
+    r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten)[- ]times\s+(?:more|less|fewer|higher|lower"
+    r"|greater|smaller|as|likelier|faster|slower|better|worse)\b"
+    r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten)[- ]fold\b",
     re.I,
 )
 # A source a reader can follow: a numbered/bracketed reference, an author-year citation, a named

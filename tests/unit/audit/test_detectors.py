@@ -116,3 +116,19 @@ def test_score_weights_and_caps() -> None:
     assert audit_score([f("promo_in_body", "warning")] * 20) == 60.0  # capped at 40 per kind
     many = [f(k, "critical") for k in ("keyword_stuffing", "thin_content", "ymyl_trust")] * 3
     assert audit_score(many) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("Breathe in for four counts and out for six. Repeat five times.", False),
+        ("Do ten squats, three times a day, and rest on Sundays.", False),
+        ("People who walk daily are three times more likely to sleep through the night.", True),
+        ("Regular stretching gives a 2-fold drop in back pain for office workers.", True),
+    ],
+)
+def test_times_counts_only_as_a_comparison(sentence: str, flagged: bool) -> None:
+    # Regression: "Repeat five times." was reported as an unsupported statistic.
+    text = "A short how-to for the afternoon slump at your desk.\n" + sentence
+    kinds = [f.kind for f in audit_text(text) if "statistic" in f.message]
+    assert (kinds == ["ymyl_trust"]) is flagged, audit_text(text)
