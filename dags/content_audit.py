@@ -1,4 +1,4 @@
-"""content_audit: crawl -> extract -> dedup | topics -> audit -> load -> report, one task per stage.
+"""content_audit: crawl -> extract -> dedup -> topics | audit -> load -> report, one task per stage.
 
 Configuration only: every task body is one call into ``pipeline.airflow_tasks``, imported inside
 the task so parsing this file costs nothing but ``airflow.sdk``.
@@ -91,9 +91,8 @@ def content_audit() -> None:
         return _run("report")
 
     deduped, clustered, loaded = dedup(), topics(), load()
-    crawl() >> extract() >> [deduped, clustered]
-    deduped >> audit() >> loaded
-    clustered >> loaded >> report()
+    # topics reads dedup's groups (duplicates take their canonical's topic), so it follows dedup.
+    crawl() >> extract() >> deduped >> [audit(), clustered] >> loaded >> report()
 
 
 content_audit()

@@ -22,8 +22,9 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
 
     posts = read_rows(paths.extract_posts, "extract")
     blocks = read_rows(paths.extract_blocks, "extract")
-    # Shared paragraphs are optional: the audit still runs when dedup was skipped.
-    shared = read_rows(paths.dedup_paragraphs) if paths.dedup_paragraphs.exists() else []
+    # Required: an audit that quietly skipped the site banners when dedup had not run yet would
+    # give the same run different findings depending on stage order.
+    shared = read_rows(paths.dedup_paragraphs, "dedup")
     findings, scores, summary = audit_rows(
         paths.run_id, posts, blocks, shared, config=config.audit, scorer=promo_probabilities
     )

@@ -83,9 +83,11 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
 
 
 def _canonical_of(paths: RunPaths) -> dict[str, str]:
-    """``{non-canonical post_id: canonical post_id}`` from dedup, empty if dedup did not run."""
-    if not paths.dedup_members.exists():
-        return {}
+    """``{non-canonical post_id: canonical post_id}`` from dedup.
+
+    Required, not optional: when topics ran with or without dedup's output depending on which
+    finished first (they were parallel in the DAG), the same run gave different topics.
+    """
     members = read_rows(paths.dedup_members, "dedup")
     canonical = {m["group_id"]: m["post_id"] for m in members if m["is_canonical"]}
     return {

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
     from airflow.sdk import DAG
 
-# task id -> its direct upstream task ids: dedup and topics both only need extract's output; the
-# audit needs the duplicate groups; the load needs every table; the report reads the warehouse.
+# task id -> its direct upstream task ids: dedup needs extract's posts; topics and the audit both
+# need the duplicate groups (a copy takes its canonical's topic; shared paragraphs are banners);
+# the load needs every table; the report reads the warehouse.
 EXPECTED_UPSTREAM = {
     "crawl": set(),
     "extract": {"crawl"},
     "dedup": {"extract"},
-    "topics": {"extract"},
+    "topics": {"dedup"},
     "audit": {"dedup"},
     "load": {"audit", "topics"},
     "report": {"load"},
@@ -41,7 +42,7 @@ def test_tasks_and_dependencies(audit_dag: DAG) -> None:
     upstream = {tid: set(t.upstream_task_ids) for tid, t in audit_dag.task_dict.items()}
     assert upstream == EXPECTED_UPSTREAM
     downstream = {tid: set(t.downstream_task_ids) for tid, t in audit_dag.task_dict.items()}
-    assert downstream["extract"] == {"dedup", "topics"}
+    assert downstream["dedup"] == {"topics", "audit"}
     assert downstream["report"] == set()
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline.audit import run
 from pipeline.config import parse_config
-from pipeline.io import write_table
+from pipeline.io import MissingInputError, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import BLOCKS, FINDINGS, POST_SCORES, POSTS, SHARED_PARAGRAPHS
 
@@ -94,3 +95,12 @@ def test_run_writes_findings_and_scores(tmp_path: Path) -> None:
 
     run(paths, config)  # idempotent: a rerun replaces with identical rows
     assert pq.read_table(paths.audit_findings).to_pylist() == rows
+
+
+def test_run_requires_dedup_output(tmp_path: Path) -> None:
+    paths = RunPaths(data_dir=tmp_path, run_id="r1")
+    config = parse_config("sites:\n  - name: demo\n    url: http://127.0.0.1:8000/\n")
+    write_table(paths.extract_posts, [_post("p1", "\n".join(PARAGRAPHS))], POSTS)
+    write_table(paths.extract_blocks, [], BLOCKS)
+    with pytest.raises(MissingInputError, match="run the 'dedup' stage"):
+        run(paths, config)

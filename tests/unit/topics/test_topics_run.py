@@ -6,10 +6,11 @@ import hashlib
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from pipeline.config import Config, SiteConfig, TopicsConfig
-from pipeline.io import write_table
+from pipeline.io import MissingInputError, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import DUPLICATE_MEMBERS, POST_TOPICS, POSTS, TOPICS
 from pipeline.topics import run
@@ -27,6 +28,7 @@ def write_posts(paths: RunPaths, texts: list[str]) -> list[str]:
         for pid, t in zip(ids, texts, strict=True)
     ]
     write_table(paths.extract_posts, rows, POSTS)
+    write_table(paths.dedup_members, [], DUPLICATE_MEMBERS)  # dedup ran and found no groups
     return ids
 
 
@@ -106,6 +108,7 @@ def test_topics_do_not_depend_on_post_ids_or_file_order(
             for i in order
         ]
         write_table(paths.extract_posts, rows, POSTS)
+        write_table(paths.dedup_members, [], DUPLICATE_MEMBERS)
         run(paths, make_config())
         by_text = {
             r["post_id"].rsplit("-", 1)[1]: r["topic_id"]
@@ -113,3 +116,12 @@ def test_topics_do_not_depend_on_post_ids_or_file_order(
         }
         results.append([by_text[str(i)] for i in range(len(texts))])
     assert results[0] == results[1]
+
+
+def test_dedup_output_is_required(tmp_path: Path, corpus: tuple[list[str], list[int]]) -> None:
+    # Regression: topics used dedup's groups only if they existed yet, so in the DAG (topics
+    # beside dedup) the same run gave different topics depending on which task finished first.
+    paths = RunPaths(tmp_path, "r1")
+    write_table(paths.extract_posts, [{"run_id": "r1", "post_id": "p1", "main_text": "x"}], POSTS)
+    with pytest.raises(MissingInputError, match="run the 'dedup' stage"):
+        run(paths, make_config())
