@@ -10,7 +10,11 @@ Writes
 Public entry points
     ``main_text(html, url=None) -> str``: the main content as plain text (never raises).
     ``extract_page(html, url=None) -> ExtractedPage``: blocks, scores, metadata, page type.
+    ``guarded_page(html, url=None) -> (ExtractedPage, truncated)``: behind the input guard.
     ``run(paths, config) -> StageSummary``: the stage over a whole run.
+
+Bad input (empty, binary, huge, deeply nested, badly encoded pages) has a documented outcome
+and never raises: the limits and the outcome table are in ``pipeline.extract.guard``.
 
 Blocks are scored by a scikit-learn ``BlockClassifier`` shipped in ``models/`` (skops format),
 trained by ``python -m pipeline.extract.train`` on the extraction development set.
@@ -21,22 +25,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.extract.extractor import ExtractedPage, ScoredBlock, extract_page
+from pipeline.extract.guard import guarded_page
 
 if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.io import StageSummary
     from pipeline.paths import RunPaths
 
-__all__ = ["ExtractedPage", "ScoredBlock", "extract_page", "main_text", "run"]
+__all__ = ["ExtractedPage", "ScoredBlock", "extract_page", "guarded_page", "main_text", "run"]
 
 
 def main_text(html: str, url: str | None = None) -> str:
     """Main content of a page as plain text: paragraphs separated by blank lines, headings and
-    list items on their own lines, no markup. Empty string when there is none; never raises
-    on bad markup and never touches the network."""
-    if not isinstance(html, str):
-        return ""
-    return extract_page(html, url).main_text
+    list items on their own lines, no markup. Empty string when there is none (or the input is
+    empty or binary); pages over ``guard.MAX_HTML_CHARS`` are truncated first. Never raises on
+    bad markup and never touches the network."""
+    return guarded_page(html, url)[0].main_text
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:

@@ -1,42 +1,67 @@
 """Page metadata: title, authors, dates, description, canonical URL, language, site name.
 
-Sources in order of trust: JSON-LD (including ``@graph``), OpenGraph / ``article:*`` meta,
-plain ``<meta name=…>``, ``<time datetime>``, then visible bylines ("By Jane Doe"). The first
-source that has a field wins. Dates become tz-aware UTC datetimes (a date alone is midnight UTC);
-nothing here raises on garbage: an unparseable value is simply absent.
+Sources in order of trust, the first one with a valid value wins and is recorded in the
+field's ``*_source`` (``jsonld``, ``og``, ``meta``, ``microdata``, ``time``, ``byline``,
+``url``, ``text``, ``title_tag``, ``h1``, ``updated``):
+
+1. JSON-LD (``@graph``, arrays, nested ``author`` objects), article nodes before other nodes;
+2. OpenGraph / ``article:*`` meta; 3. other meta (``name=author``, ``citation_*``, ``dc.*``,
+   ``parsely-*``, ``sailthru.*``); 4. microdata (``itemprop``);
+5. ``<time datetime>``, visible bylines (``rel=author``, ``.author``/``.byline`` elements,
+   "By Jane Doe"), dates in date-classed elements and in the URL, ``<title>`` and ``<h1>``.
+
+Two cross-checks keep bad values out: an author equal to the site's own name, a URL or a
+number is not a person (the next source is asked); a title that disagrees with the page's
+``<h1>`` loses to a later candidate that agrees with it (CMS SEO titles drift from the
+headline the reader sees). A page without a publication date falls back to its update date
+(``published_source="updated"``): for an audit "when was this text dated" is the question.
+The DOM scan is one pass over the tree (``sources.scan_page``); nothing here raises on garbage.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from itertools import islice
+from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
 
-ARTICLE_TYPES = frozenset(
-    {"article", "blogposting", "newsarticle", "report", "scholarlyarticle", "techarticle",
-     "medicalwebpage", "socialmediaposting", "liveblogposting", "analysisnewsarticle",
-     "opinionnewsarticle", "reportagenewsarticle", "reviewnewsarticle", "posting"}
-)  # fmt: skip
-# "By Jane Doe", "Written by Dr. Jane Doe": up to four capitalised words after "by".
-_BYLINE = re.compile(
-    r"^\s*(?:[Ww]ritten |[Pp]osted |[Rr]eviewed )?[Bb]y:?\s+"
-    r"([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})"
+from pipeline.extract.dates import parse_date, url_date
+from pipeline.extract.metadata_sources import (
+    ARTICLE_TYPES,
+    PageScan,
+    clean,
+    jsonld_fields,
+    scan_page,
+    valid_byline,
 )
+
+__all__ = ["ARTICLE_TYPES", "PageMetadata", "extract_metadata", "parse_date"]
+
+Candidate = tuple[str | None, Any]  # (source, value); (None, None) when no source has one
+
+PUBLISHED_META = ("citation_publication_date", "citation_date", "dc.date.issued", "dc.date",
+                  "dcterms.issued", "dcterms.created", "parsely-pub-date", "sailthru.date",
+                  "article.published", "publishdate", "publish-date", "publish_date",
+                  "pubdate", "date", "datepublished")  # fmt: skip
+UPDATED_META = ("dcterms.modified", "dc.date.modified", "last-modified", "datemodified")
+TITLE_META = ("dc.title", "citation_title", "parsely-title", "sailthru.title", "title")
+AUTHOR_META = ("author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator")
+# A person's name is short: longer "authors" are bios, bylines with dates, or lists of roles.
+MAX_AUTHOR_CHARS = 80
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
+_NOT_A_NAME = re.compile(r"^(https?:|www\.)|^[\d\W_]+$|@.*\.", re.I)
 _SPACE = re.compile(r"\s+")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NOT_PUBLISHED_KEY = re.compile(r"modif|updat|expir|publisher")
 
 
 @dataclass(frozen=True, slots=True)
 class PageMetadata:
     title: str | None = None
     authors: tuple[str, ...] = ()
-    published_at: datetime | None = None
+    published_at: datetime | None = None  # aware, in the page's own offset
     updated_at: datetime | None = None
     description: str | None = None
     canonical_url: str | None = None
@@ -44,6 +69,12 @@ class PageMetadata:
     site_name: str | None = None
     og_type: str | None = None
     jsonld_types: tuple[str, ...] = ()  # lowercased @type values of the page's JSON-LD
+    title_source: str | None = None
+    authors_source: str | None = None
+    published_source: str | None = None
+    updated_source: str | None = None
+    description_source: str | None = None
+    site_name_source: str | None = None
 
     @property
     def author(self) -> str | None:
@@ -54,140 +85,180 @@ class PageMetadata:
         return self.og_type == "article" or bool(ARTICLE_TYPES & set(self.jsonld_types))
 
 
-def parse_date(value: object) -> datetime | None:
-    """ISO 8601 date or datetime -> aware UTC datetime; None for anything else."""
-    if not isinstance(value, str):
+def _pick(candidates: list[Candidate]) -> Candidate:
+    return next(((s, v) for s, v in candidates if v), (None, None))
+
+
+def _comparable(value: str) -> str:
+    return _SPACE.sub(" ", re.sub(r"[\W_]+", " ", value.casefold())).strip()
+
+
+def _agrees(title: str, h1: str) -> bool:
+    a, b = _comparable(title), _comparable(h1)
+    return bool(a and b) and (a in b or b in a)
+
+
+def clean_title_tag(title: str | None, site_name: str | None) -> str | None:
+    """``<title>`` without its site-name part ("Sleep and stress | Calm Minds" -> "Sleep and
+    stress"); a short last part counts as the site name when none is declared."""
+    if not title:
         return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    if _ISO_DATE.match(text):
-        text += "T00:00:00+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site = _comparable(site_name or "")
+    kept = [p for p in parts if not site or _comparable(p) != site]
+    if len(kept) == len(parts) and len(parts[-1].split()) <= 3:
+        kept = parts[:-1]
+    return " - ".join(kept) if kept else title
 
 
-def _clean(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = _SPACE.sub(" ", value).strip()
-    return text or None
+def _title(scan: PageScan, ld: dict[str, Any], site_name: str | None) -> Candidate:
+    meta = scan.meta
+    candidates: list[Candidate] = [
+        ("jsonld", ld.get("title")),
+        ("og", meta.get("og:title") or meta.get("twitter:title")),
+        ("meta", next((meta[k] for k in TITLE_META if meta.get(k)), None)),
+        ("microdata", scan.itemprops.get("headline")),
+        ("title_tag", clean_title_tag(scan.title, site_name)),
+        ("h1", scan.h1),
+    ]
+    if scan.h1:
+        agreeing = [(s, v) for s, v in candidates[:-1] if v and _agrees(v, scan.h1)]
+        if agreeing:
+            return agreeing[0]
+    return _pick(candidates)
 
 
-def _jsonld_nodes(root: etree._Element) -> Iterator[dict[str, Any]]:
-    for script in root.iter("script"):
-        if (script.get("type") or "").lower().strip() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "")
-        except (ValueError, RecursionError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(reversed(item))
-            elif isinstance(item, dict):
-                yield item
-                if "@graph" in item:
-                    stack.append(item["@graph"])
-
-
-def _types(node: dict[str, Any]) -> list[str]:
-    t = node.get("@type")
-    values = t if isinstance(t, list) else [t]
-    return [v.lower() for v in values if isinstance(v, str)]
-
-
-def _names(value: object) -> list[str]:
-    items = value if isinstance(value, list) else [value]
+def _valid_names(names: Sequence[str], not_names: set[str]) -> tuple[str, ...]:
     out = []
-    for item in items:
-        name = _clean(item.get("name")) if isinstance(item, dict) else _clean(item)
-        if name:
-            out.append(name)
-    return out
-
-
-def _fill(found: dict[str, Any], key: str, value: Any) -> None:
-    if value and not found.get(key):
-        found[key] = value
-
-
-def _from_jsonld(root: etree._Element) -> dict[str, Any]:
-    found: dict[str, Any] = {"jsonld_types": []}
-    for node in _jsonld_nodes(root):
-        types = _types(node)
-        found["jsonld_types"].extend(types)
-        if not ARTICLE_TYPES & set(types):
-            if "website" in types:
-                _fill(found, "site_name", _clean(node.get("name")))
+    for name in names:
+        name = _SPACE.sub(" ", name).strip(" ,;|-")
+        if name.lower().startswith("by "):
+            name = name[3:].strip()
+        if not name or len(name) > MAX_AUTHOR_CHARS or _NOT_A_NAME.search(name):
             continue
-        _fill(found, "title", _clean(node.get("headline")) or _clean(node.get("name")))
-        _fill(found, "authors", tuple(_names(node.get("author"))))
-        _fill(found, "published_at", parse_date(node.get("datePublished")))
-        _fill(found, "updated_at", parse_date(node.get("dateModified")))
-        _fill(found, "description", _clean(node.get("description")))
-        publisher = node.get("publisher")
-        if isinstance(publisher, dict):
-            _fill(found, "site_name", _clean(publisher.get("name")))
-    return found
-
-
-def _meta_map(root: etree._Element) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or "").lower().strip()
-        content = _clean(meta.get("content"))
-        if key and content and key not in out:
-            out[key] = content
-    return out
-
-
-def _byline(root: etree._Element) -> tuple[str, ...]:
-    for el in root.iter("span", "p", "div", "a", "address"):
-        if len(el) > 3:
+        if _comparable(name) in not_names or _comparable(name).replace(" ", "") in not_names:
             continue
-        # The first few text nodes are enough and keep this linear on deeply nested pages.
-        match = _BYLINE.match(_SPACE.sub(" ", "".join(islice(el.itertext(), 4)))[:80])
-        if match:
-            return (match.group(1),)
-    return ()
+        out.append(name)
+    return tuple(dict.fromkeys(out))
 
 
-def _first(*values: Any) -> Any:
-    return next((v for v in values if v), None)
+def _authors(scan: PageScan, ld: dict[str, Any], site: str | None, host: str) -> Candidate:
+    """Declared authors; visible ones only one (the first byline, the first microdata author:
+    later ones are commenters and replies). The site's own name is a last resort: publishers
+    fill ``author`` with it when the real byline sits in the page."""
+    meta = scan.meta
+    meta_names = [meta[k] for k in AUTHOR_META if meta.get(k)]
+    candidates: list[tuple[str, Sequence[str]]] = [
+        ("jsonld", ld.get("authors", ())),
+        ("og", [meta["article:author"]] if meta.get("article:author") else []),
+        ("meta", scan.citation_authors or meta_names[:1]),
+        ("microdata", _valid_names(scan.microdata_authors, set())[:1]),
+        ("byline", [b for b in scan.bylines if valid_byline(b)][:1]),
+    ]
+    site_names = {_comparable(site or ""), _comparable(host)} - {""}
+    found = _pick([(s, _valid_names(v, site_names)) for s, v in candidates])
+    return found if found[1] else _pick([(s, _valid_names(v, set())) for s, v in candidates])
 
 
-def extract_metadata(root: etree._Element) -> PageMetadata:
-    """Metadata of a parsed page; fields missing from every source are None/empty."""
-    ld = _from_jsonld(root)
-    meta = _meta_map(root)
-    title_el = root.find(".//title")
-    times = [parse_date(t.get("datetime")) for t in root.iter("time")]
-    canonical = next(
-        (_clean(link.get("href")) for link in root.iter("link")
-         if "canonical" in (link.get("rel") or "").lower().split()),
-        None,
+def _published(scan: PageScan, ld: dict[str, Any], url: str | None, updated: Any) -> Candidate:
+    meta = scan.meta
+    return _pick(
+        [
+            ("jsonld", ld.get("published_at")),
+            ("og", parse_date(meta.get("article:published_time") or meta.get("og:published_time"))),
+            ("meta", next((d for k in PUBLISHED_META if (d := parse_date(meta.get(k)))), None)),
+            ("microdata", parse_date(scan.itemprops.get("datepublished"))),
+            ("meta", _any_published_meta(meta)),
+            ("time", scan.time_published),
+            ("url", url_date(url)),
+            ("text", scan.text_published),
+            ("updated", updated),
+            ("text", scan.loose_date),
+        ]
+    )
+
+
+def _any_published_meta(meta: dict[str, str]) -> datetime | None:
+    """Vendor-prefixed keys ("w-published-date", "published") after the known ones."""
+    for key, value in meta.items():
+        if "publish" in key and not _NOT_PUBLISHED_KEY.search(key):
+            found = parse_date(value)
+            if found:
+                return found
+    return None
+
+
+def _utc_shifted(machine: datetime | None, shown: datetime | None) -> bool:
+    """A UTC timestamp one calendar day off the date the page shows: the publisher is not in
+    UTC ("2025-12-19T02:41Z" on a page that says "December 18"), so the shown day is right."""
+    if machine is None or shown is None or machine.utcoffset() != timedelta(0):
+        return False
+    return abs((machine.date() - shown.date()).days) == 1
+
+
+def _updated(scan: PageScan, ld: dict[str, Any]) -> Candidate:
+    meta = scan.meta
+    return _pick(
+        [
+            ("jsonld", ld.get("updated_at")),
+            ("og", parse_date(meta.get("article:modified_time") or meta.get("og:updated_time"))),
+            ("meta", next((d for k in UPDATED_META if (d := parse_date(meta.get(k)))), None)),
+            ("microdata", parse_date(scan.itemprops.get("datemodified"))),
+            ("text", scan.text_updated),
+        ]
+    )
+
+
+def extract_metadata(root: etree._Element, url: str | None = None) -> PageMetadata:
+    """Metadata of a parsed page; fields missing from every source are None/empty.
+
+    ``url`` (the page's address) adds the URL-path date and recognises the site's own host
+    among "authors"; nothing is fetched."""
+    scan = scan_page(root)
+    ld = jsonld_fields(scan.jsonld)
+    meta = scan.meta
+    site_source, site_name = _pick(
+        [("og", meta.get("og:site_name")), ("jsonld", ld.get("site_name")),
+         ("meta", meta.get("application-name") or meta.get("apple-mobile-web-app-title"))]
     )  # fmt: skip
-    meta_authors = tuple(a for a in [meta.get("article:author"), meta.get("author")] if a)
+    host = _host_name(url or scan.canonical or meta.get("og:url"))
+    title_source, title = _title(scan, ld, site_name)
+    authors_source, authors = _authors(scan, ld, site_name, host)
+    updated_source, updated = _updated(scan, ld)
+    published_source, published = _published(scan, ld, url or scan.canonical, updated)
+    shown = scan.text_published or scan.loose_date
+    if _utc_shifted(published, shown):
+        published_source, published = "text", shown
+    desc_source, description = _pick(
+        [("jsonld", ld.get("description")), ("og", meta.get("og:description")),
+         ("meta", meta.get("description") or meta.get("twitter:description"))]
+    )  # fmt: skip
     return PageMetadata(
-        title=_first(ld.get("title"), meta.get("og:title"), meta.get("twitter:title"),
-                     _clean(title_el.text_content()) if title_el is not None else None),
-        authors=_first(ld.get("authors"), meta_authors[:1], _byline(root)) or (),
-        published_at=_first(ld.get("published_at"), parse_date(meta.get("article:published_time")),
-                            next((t for t in times if t), None)),
-        updated_at=_first(ld.get("updated_at"), parse_date(meta.get("article:modified_time")),
-                          parse_date(meta.get("og:updated_time"))),
-        description=_first(ld.get("description"), meta.get("og:description"),
-                           meta.get("description")),
-        canonical_url=_first(canonical, meta.get("og:url")),
-        lang=_clean(root.get("lang")) or meta.get("og:locale") or meta.get("content-language"),
-        site_name=_first(meta.get("og:site_name"), ld.get("site_name"),
-                         meta.get("application-name")),
+        title=title,
+        authors=authors or (),
+        published_at=published,
+        updated_at=updated,
+        description=description,
+        canonical_url=scan.canonical or meta.get("og:url"),
+        lang=clean(root.get("lang")) or meta.get("og:locale") or meta.get("content-language"),
+        site_name=site_name,
         og_type=(meta.get("og:type") or "").lower() or None,
         jsonld_types=tuple(ld["jsonld_types"]),
-    )  # fmt: skip
+        title_source=title_source,
+        authors_source=authors_source,
+        published_source=published_source,
+        updated_source=updated_source,
+        description_source=desc_source,
+        site_name_source=site_source,
+    )
+
+
+def _host_name(url: str | None) -> str:
+    """ "www.glossgenius.com" -> "glossgenius": how a site's own name shows up as an author."""
+    match = re.match(r"^[a-z]+://(?:www\.)?([^/:?#]+)", url or "", re.I)
+    if not match:
+        return ""
+    labels = match[1].lower().split(".")
+    return labels[-2] if len(labels) >= 2 else labels[0]

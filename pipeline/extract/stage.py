@@ -3,12 +3,16 @@
 Per site: every archived 2xx HTML response is extracted (``extract_page``), then site-level
 repeat evidence overrules block decisions (``site.apply_site_evidence``) and the pages are
 written. Responses that are not HTML pages are counted in ``dropped`` and get no row; HTML
-pages that are not posts get a DOCUMENTS row with their reason.
+pages that are not posts get a DOCUMENTS row with their reason. Pages the input guard refuses
+(``empty_document``, ``not_html``, ``extract_error``: see ``pipeline.extract.guard``) get such a
+row too and stay out of the site evidence; truncated pages are extracted and counted. Each
+page's extraction time is recorded (``slow_pages``, ``max_page_ms``), never used to decide.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,7 +21,8 @@ from typing import Any
 from pipeline.config import Config
 from pipeline.crawl.archive import ArchivedResponse, iter_responses
 from pipeline.crawl.encoding import decode_html
-from pipeline.extract.extractor import ExtractedPage, extract_page
+from pipeline.extract.extractor import ExtractedPage
+from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
 from pipeline.extract.model import BlockClassifier, shipped_model
 from pipeline.extract.site import apply_site_evidence, text_hash
 from pipeline.io import StageSummary, read_rows, write_table
@@ -112,24 +117,44 @@ class _Output:
         self.posts: list[dict[str, Any]] = []
         self.blocks: list[dict[str, Any]] = []
         self.reasons: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()  # truncated, slow_pages
+        self.max_page_s = 0.0
+
+    def _extract(self, html: str, url: str, model: BlockClassifier) -> ExtractedPage:
+        started = time.perf_counter()
+        page, truncated = guarded_page(html, url, model)
+        elapsed = time.perf_counter() - started  # recorded only: reruns must not depend on it
+        self.max_page_s = max(self.max_page_s, elapsed)
+        self.counts["truncated"] += truncated
+        self.counts["slow_pages"] += elapsed > SLOW_PAGE_SECONDS
+        return page
 
     def add_site(self, site: str, model: BlockClassifier, warc_pages: Iterator[Any]) -> None:
-        fetched, pages = [], []
+        fetched, pages, refused = [], [], []
         for resp, html in warc_pages:
+            page = self._extract(html, resp.url, model)
+            if page.reason is not None and not page.blocks:
+                refused.append(page)  # guard reasons: no blocks, no evidence to share
+                continue
             fetched.append(resp.fetched_at)
-            pages.append(extract_page(html, resp.url, model))
+            pages.append(page)
         final, repeats = apply_site_evidence(pages)
+        for page in refused:
+            self._add_document(site, page)
         for page, at, rep in zip(final, fetched, repeats, strict=True):
-            is_post = page.page_type == "post"
-            self.documents.append(
-                {"run_id": self.run_id, "site": site, "url": page.url, "page_type": page.page_type,
-                 "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}
-            )  # fmt: skip
-            if is_post:
+            self._add_document(site, page)
+            if page.page_type == "post":
                 self.posts.append(_post_row(self.run_id, site, page, at))
                 self.blocks.extend(_block_rows(self.run_id, site, page, rep))
-            else:
-                self.reasons[page.reason or "not_article"] += 1
+
+    def _add_document(self, site: str, page: ExtractedPage) -> None:
+        is_post = page.page_type == "post"
+        self.documents.append(
+            {"run_id": self.run_id, "site": site, "url": page.url, "page_type": page.page_type,
+             "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}
+        )  # fmt: skip
+        if not is_post:
+            self.reasons[page.reason or "not_article"] += 1
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
@@ -157,6 +182,9 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             "posts": len(out.posts),
             "blocks": len(out.blocks),
             "main_blocks": sum(1 for b in out.blocks if b["is_main"]),
+            "truncated": out.counts["truncated"],
+            "slow_pages": out.counts["slow_pages"],
+            "max_page_ms": round(out.max_page_s * 1000),
         },
         dropped=dict(sorted((dropped + out.reasons).items())),
         outputs=[
