@@ -1,13 +1,37 @@
 """Boilerplate categories of non-main blocks, from rule tables (data, not if-chains).
 
-Each category has class/id token stems, ancestor regions, text patterns and link-target
-patterns. A block's category is the first category of ``CATEGORY_ORDER`` with a text-pattern
-hit, else the first with a token hit on the block itself, else on its nearest ancestors, else
-the first whose link pattern matches every link of a mostly-link block, else a region rule,
-else ``other``. Text patterns come first because they are the strongest evidence: a "Book a free
-consultation" paragraph inside ``div.entry-content`` is promo whatever its container says.
-Link targets come after tokens: a class-less table of contents (``<li><a href="#intro">``) is
-navigation, but an in-page link styled ``btn`` inside a CTA box stays promo.
+Each category has class/id token stems (specific ones, and weak ones that only say "page
+chrome"), ancestor regions, text patterns and link-target patterns. A block's category is, in
+this order:
+
+1. the first category of ``CATEGORY_ORDER`` with a text-pattern hit;
+2. the category of the nearest specific token: the block's own tokens, then its ancestors'
+   (nearest first);
+3. the category of the nearest weak token, own then ancestors;
+4. the first category whose link pattern matches every link of a mostly-link block;
+5. a region rule (``nav``/``header``/``footer``/``aside`` ancestors, ``form``), else ``other``.
+
+Text patterns come first because they are the strongest evidence: a "Book a free consultation"
+paragraph inside ``div.entry-content`` is promo whatever its container says. Specific tokens
+outrank weak ones at any distance because a weak token names the *shape* of an element, not
+its purpose: the "Accept" ``button`` of a cookie banner is ``cookie``, the "Join" button and the
+``widget-title`` of a newsletter box in a sidebar are ``promo``, the ``meta`` date line of a
+related-post card is ``related``, a share ``button`` is ``share``. Link targets come after
+tokens: a class-less table of contents (``<li><a href="#intro">``) is navigation, but an
+in-page link inside a CTA box stays promo.
+
+Decisions on the kinds people argue about:
+
+* A newsletter signup box (heading, pitch, email field, "Subscribe", "unsubscribe at any
+  time") is ``promo``: it is a call to action for the publisher, like a consultation banner.
+* A site footer is split by content: its link lists are ``navigation`` (footer menus,
+  "Powered by" links), its copyright line and disclaimers are ``legal`` (the ``©`` text pattern
+  outranks the ``footer`` token, which is weak).
+
+``token_categories`` and ``text_category`` are also model features (``features.py``): a change
+to the stems or text patterns of this table changes the features, so retrain the shipped model
+(``content-audit train-extractor``) with it. Stop tokens and the weak/specific split only
+affect ``categorize``.
 """
 
 from __future__ import annotations
@@ -23,8 +47,9 @@ from pipeline.records import BLOCK_CATEGORIES
 @dataclass(frozen=True, slots=True)
 class CategoryRule:
     category: str
-    token_stems: tuple[str, ...]  # substrings of class/id tokens
+    token_stems: tuple[str, ...]  # substrings of class/id tokens naming the purpose
     text: re.Pattern[str] | None  # a hit anywhere in the block text
+    weak_stems: tuple[str, ...] = ()  # substrings naming only a shape ("button", "footer")
     regions: tuple[str, ...] = ()  # ancestor regions implying the category
     max_words: int = 60  # text patterns only count on blocks up to this long
     hrefs: re.Pattern[str] | None = None  # matches every link target of a mostly-link block
@@ -51,8 +76,6 @@ RULES: tuple[CategoryRule, ...] = (
             "promo",
             "cta",
             "banner",
-            "btn",
-            "button",
             "subscribe",
             "newsletter",
             "signup",
@@ -76,7 +99,12 @@ RULES: tuple[CategoryRule, ...] = (
             r"\bschedule (a|your) (free )?(call|session|consultation|appointment)\b",
             r"\buse (code|coupon)\b",
             r"\b\d+% off\b",
+            # Newsletter signup boxes (promo by decision, see the module docstring).
+            r"\bunsubscribe (at )?any ?time\b",
+            r"\b(join|subscribe to|sign up for) (our|the) (newsletter|mailing list)\b",
+            r"^\s*enter your email( address)?\s*$",
         ),
+        weak_stems=("btn", "button"),
     ),
     CategoryRule(
         "legal",
@@ -110,7 +138,6 @@ RULES: tuple[CategoryRule, ...] = (
             "recommend",
             "prev",
             "next",
-            "more-post",
             "also",
             "popular",
             "trending",
@@ -128,13 +155,14 @@ RULES: tuple[CategoryRule, ...] = (
     ),
     CategoryRule(
         "comments_forms",
-        ("comment", "reply", "respond", "form", "disqus", "search", "login", "input"),
+        ("comment", "reply", "respond", "disqus", "search", "login"),
         _rx(
             r"\b(leave|post|add) a (comment|reply)\b",
             r"\b\d+ (comments?|replies)\b",
             r"\byour email address will not be published\b",
             r"\brequired fields\b",
         ),
+        weak_stems=("form", "input"),
         regions=("form",),
     ),
     CategoryRule(
@@ -143,8 +171,6 @@ RULES: tuple[CategoryRule, ...] = (
             "author",
             "byline",
             "bio",
-            "date",
-            "meta",
             "posted",
             "published",
             "avatar",
@@ -152,7 +178,6 @@ RULES: tuple[CategoryRule, ...] = (
             "tags",
             "category",
             "categories",
-            "reading-time",
             "readtime",
         ),
         _rx(
@@ -162,6 +187,7 @@ RULES: tuple[CategoryRule, ...] = (
             r"^\s*\d+ min(ute)? read\s*$",
             r"^\s*about the author\b",
         ),
+        weak_stems=("meta", "date"),
         max_words=25,
     ),
     CategoryRule(
@@ -170,17 +196,12 @@ RULES: tuple[CategoryRule, ...] = (
             "nav",
             "menu",
             "breadcrumb",
-            "header",
-            "footer",
-            "sidebar",
-            "widget",
             "skip",
             "toc",
             "sitemap",
-            "topbar",
-            "masthead",
         ),
         _rx(r"^\s*skip to (main )?content\b", r"^\s*(home|menu)\s*$"),
+        weak_stems=("header", "footer", "sidebar", "widget", "topbar", "masthead"),
         regions=("nav", "header", "footer", "aside"),
         max_words=12,
         # In-page anchors ("#understanding-intimacy", "#top"): a table of contents or a jump
@@ -190,18 +211,37 @@ RULES: tuple[CategoryRule, ...] = (
 )
 CATEGORY_ORDER = tuple(r.category for r in RULES)
 assert set(CATEGORY_ORDER) < set(BLOCK_CATEGORIES), "rule categories must be BLOCK_CATEGORIES"
-# Ancestor class/id tokens (nearest first) that still say something about the block; further
-# ones belong to the page's wrappers ("site-content", "page") and would tag everything.
+# Distinct ancestor class/id tokens (nearest first) that still say something about the block;
+# further ones belong to the page's wrappers ("site-content", "page") and would tag everything.
+# Distinct, because BEM markup repeats its block name on every element (post-card,
+# post-card-content, post-card-title) and would otherwise use up the reach on one card.
 ANCESTOR_REACH = 12
 # A link-target rule needs the links to carry the block ("1. Intro" is all link text), so a
 # paragraph that merely contains a footnote link keeps its other evidence.
 MIN_LINK_DENSITY = 0.5
+# Tokens that contain a stem by accident ("format" holds "form", "update" holds "date",
+# "research" holds "search"): they say nothing about the block's purpose.
+FALSE_FRIENDS = (
+    "format", "platform", "inform", "perform", "transform", "uniform", "update", "research",
+    "preview", "prevent", "context", "stock",
+)  # fmt: skip
 
 
 @cache
 def token_categories(token: str) -> tuple[str, ...]:
-    """Categories whose stems occur in one class/id token."""
-    return tuple(r.category for r in RULES if any(s in token for s in r.token_stems))
+    """Categories whose stems (specific or weak) occur in one class/id token: a model feature."""
+    return tuple(r.category for r in RULES if any(s in token for s in r.token_stems + r.weak_stems))
+
+
+@cache
+def _token_hits(token: str, weak: bool) -> tuple[str, ...]:
+    if any(f in token for f in FALSE_FRIENDS):
+        return ()
+    return tuple(
+        r.category
+        for r in RULES
+        if any(s in token for s in (r.weak_stems if weak else r.token_stems))
+    )
 
 
 def text_category(text: str, word_count: int) -> str | None:
@@ -211,8 +251,8 @@ def text_category(text: str, word_count: int) -> str | None:
     return None
 
 
-def _token_category(tokens: tuple[str, ...]) -> str | None:
-    hits = {c for t in tokens for c in token_categories(t)}
+def _token_category(tokens: tuple[str, ...], weak: bool) -> str | None:
+    hits = {c for t in tokens for c in _token_hits(t, weak)}
     return next((c for c in CATEGORY_ORDER if c in hits), None)
 
 
@@ -226,12 +266,28 @@ def link_category(block: Block) -> str | None:
     return None
 
 
+def _near_ancestors(block: Block) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(block.ancestor_tokens))[:ANCESTOR_REACH]
+
+
+def evidence_category(block: Block) -> str | None:
+    """The category named by specific evidence only (a text pattern, a purpose token on the
+    block or a near ancestor), else None. Shapes and regions (``button``, ``footer``, ``<nav>``)
+    do not count: a caller may use this to veto turning a doubtful block into main text."""
+    return (
+        text_category(block.text, block.word_count)
+        or _token_category(block.own_tokens, weak=False)
+        or _token_category(_near_ancestors(block), weak=False)
+    )
+
+
 def categorize(block: Block) -> str:
     """Boilerplate category of a block already judged not main."""
+    ancestors = _near_ancestors(block)
     found = (
-        text_category(block.text, block.word_count)
-        or _token_category(block.own_tokens)
-        or _token_category(block.ancestor_tokens[:ANCESTOR_REACH])
+        evidence_category(block)
+        or _token_category(block.own_tokens, weak=True)
+        or _token_category(ancestors, weak=True)
         or link_category(block)
     )
     if found:
