@@ -6,13 +6,15 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install demo test test-fast lint format typecheck train clean
+.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction clean
 
 help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
 	@echo "make test       install, lint, type-check and run the whole test suite"
 	@echo "make test-fast  the suite without tests marked slow"
 	@echo "make train      retrain the shipped models (needs ../shared/data/extraction-dev)"
+	@echo "make eval       cross-validated extraction quality (folds grouped by site)"
+	@echo "make bench-extraction  content-audit beside trafilatura, resiliparse, readability, jusText"
 	@echo "make clean      remove data/, reports/ and the environments"
 
 $(UV):
@@ -48,6 +50,13 @@ test-fast: install
 train: install
 	$(BIN)/content-audit train-extractor
 	$(BIN)/content-audit train-promo
+
+eval: install
+	$(BIN)/content-audit eval-extractor --cache-dir benchmarks/extraction/.cache
+
+bench-extraction: $(UV)
+	$(UV) sync --locked --group benchmarks --python $(PYTHON)
+	$(BIN)/python benchmarks/extraction/run.py
 
 clean:
 	rm -rf data reports .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -197,6 +197,30 @@ def train_extractor(dev_dir: Path, out: Path | None) -> None:
     sys.exit(train_main(argv))
 
 
+@main.command(name="eval-extractor")
+@click.option(
+    "--dev-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("../shared/data/extraction-dev"),
+    show_default=True,
+    help="Labeled pages (html/*.html.gz + ground-truth.json).",
+)
+@click.option("--folds", type=int, default=5, show_default=True, help="Folds grouped by site.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Reuse fold predictions computed by the same code and data.",
+)
+def eval_extractor(dev_dir: Path, folds: int, cache_dir: Path | None) -> None:
+    """Cross-validated P/R/F1 of the extractor (folds grouped by site), overall and by page type."""
+    import json
+
+    from pipeline.extract.crossval import crossval_report
+
+    click.echo(json.dumps(crossval_report(dev_dir, folds, cache_dir=cache_dir), indent=2))
+
+
 @main.command(name="train-promo")
 @click.option("--check", is_flag=True, help="Evaluate on the held-out split only; write nothing.")
 def train_promo(check: bool) -> None:

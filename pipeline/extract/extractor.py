@@ -11,7 +11,7 @@ from pipeline.extract.blocks import Block, parse_html
 from pipeline.extract.categories import categorize
 from pipeline.extract.metadata import PageMetadata, extract_metadata
 from pipeline.extract.model import BlockClassifier, shipped_model
-from pipeline.extract.text import MAIN_THRESHOLD, assemble_text, score_blocks
+from pipeline.extract.text import assemble_text, decide_main, score_blocks
 
 # A post needs at least this much main text; shorter pages are stubs, galleries or errors.
 MIN_POST_WORDS = 50
@@ -58,8 +58,7 @@ def _host(url: str | None) -> str:
 
 def classify_blocks(blocks: list[Block], scores: list[float]) -> list[ScoredBlock]:
     out = []
-    for block, score in zip(blocks, scores, strict=True):
-        main = score >= MAIN_THRESHOLD
+    for block, score, main in zip(blocks, scores, decide_main(blocks, scores), strict=True):
         out.append(ScoredBlock(block, score, main, "content" if main else categorize(block)))
     return out
 

@@ -25,7 +25,7 @@ from pipeline.extract.blocks import Block, document_title, parse_html, segment
 from pipeline.extract.evaluate import BodyIndex, PageScore, score_page, summarize
 from pipeline.extract.features import page_features
 from pipeline.extract.model import MODEL_FILE, BlockClassifier, save_model
-from pipeline.extract.text import MAIN_THRESHOLD, assemble_text
+from pipeline.extract.text import assemble_text, decide_main
 
 log = logging.getLogger(__name__)
 HELD_OUT_PERCENT = 20
@@ -76,8 +76,9 @@ def fit_pages(pages: list[DevPage], random_state: int = 0) -> BlockClassifier:
 def page_text(model: BlockClassifier, page: DevPage) -> str:
     if not page.blocks:
         return ""
-    scores = model.main_scores(page.features)
-    kept = [b for b, s in zip(page.blocks, scores, strict=True) if s >= MAIN_THRESHOLD]
+    scores = [float(s) for s in model.main_scores(page.features)]
+    keep = decide_main(page.blocks, scores)
+    kept = [b for b, k in zip(page.blocks, keep, strict=True) if k]
     return assemble_text(kept)
 
 

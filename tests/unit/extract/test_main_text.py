@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipeline.extract import extract_page, main_text
+from pipeline.extract.blocks import Block
 from pipeline.extract.model import BlockClassifier
+from pipeline.extract.text import OUTSIDE_MIN_SCORE, decide_main
 from pipeline.extract.train import is_held_out, read_dev_html
 
 # Held-out article pages (never seen by the split model) it extracts fully at the time of
@@ -115,3 +118,32 @@ def test_lone_article_element_respects_declared_og_type(
     )
     page = extract_page(html, "https://blog.example/about/")
     assert (page.page_type, page.reason) == expected
+
+
+def _blocks(*paths: str) -> list[Block]:
+    return [
+        Block(i, p.rsplit(">", 1)[-1], p, (), (), f"words {i} " * 5, 10, 0, 0.0, 3, 0,
+              frozenset(), 0)
+        for i, p in enumerate(paths)
+    ]  # fmt: skip
+
+
+def test_doubted_blocks_between_main_blocks_are_main_but_not_near_zero_ones() -> None:
+    blocks = _blocks(*["body>article>p"] * 6)
+    scores = [0.9, 0.3, 0.9, 0.05, 0.9, 0.1]
+    # The 0.3 gap is filled (>= GAP_MIN_SCORE); the 0.05 gap is not; a trailing block is no gap.
+    assert decide_main(blocks, scores) == [True, True, True, False, True, False]
+
+
+def test_main_block_outside_the_main_container_needs_a_strong_score() -> None:
+    paths = ["body>article>p"] * 20 + ["body>aside>p", "body>footer>p"]
+    scores = [0.9] * 20 + [0.6, OUTSIDE_MIN_SCORE]  # the article holds > 90 % of main words
+    keep = decide_main(_blocks(*paths), scores)
+    assert keep[:20] == [True] * 20
+    assert keep[20:] == [False, True]  # the weak teaser goes, the confident block stays
+
+
+def test_a_doubted_box_of_its_own_between_paragraphs_is_not_filled_in() -> None:
+    blocks = _blocks("body>article>p", "body>article>div.cta>p", "body>article>p")
+    blocks[1] = replace(blocks[1], parent_key=1)  # a CTA box: not a sibling of the paragraphs
+    assert decide_main(blocks, [0.9, 0.4, 0.9]) == [True, False, True]

@@ -1,0 +1,75 @@
+"""Markdown tables of a benchmark result (the dict ``run.py`` writes as JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def quality_table(rows: dict[str, dict[str, Any]]) -> list[str]:
+    head = ["extractor", "F1", "P", "R", "with found", "without leaked", "pages/s", "peak RSS MB"]
+    lines = [_row(head), _row(["---"] * len(head))]
+    for name, r in rows.items():
+        o = r["overall"]
+        lines.append(
+            _row(
+                [
+                    name + (" (CV)" if "CV" in r["quality_from"] else ""),
+                    f"{o['f1']:.3f}",
+                    f"{o['precision']:.3f}",
+                    f"{o['recall']:.3f}",
+                    f"{o['with_coverage']:.3f}",
+                    f"{o['without_leak']:.3f}",
+                    f"{r['pages_per_s']:.1f}",
+                    f"{r['peak_rss_mb']:.0f}",
+                ]
+            )
+        )
+    return lines
+
+
+def page_type_table(rows: dict[str, dict[str, Any]]) -> list[str]:
+    names = list(rows)
+    types = list(next(iter(rows.values()))["by_page_type"])
+    lines = [_row(["page_type", "pages", *names]), _row(["---"] * (len(names) + 2))]
+    for t in types:
+        cells = [f"{rows[n]['by_page_type'][t]['f1']:.3f}" for n in names]
+        lines.append(_row([t, str(int(rows[names[0]]["by_page_type"][t]["pages"])), *cells]))
+    return lines
+
+
+def metadata_table(metadata: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    names = list(metadata)
+    fields = list(next(iter(metadata.values())))
+    head = ["field", "pages with gold", *[f"{n} (gold / all)" for n in names]]
+    lines = [_row(head), _row(["---"] * len(head))]
+    for f in fields:
+        first = metadata[names[0]][f]
+        cells = [f"{metadata[n][f]['with_gold']:.3f} / {metadata[n][f]['all']:.3f}" for n in names]
+        lines.append(_row([f, f"{int(first['n_gold'])}/{int(first['n'])}", *cells]))
+    return lines
+
+
+def print_tables(result: dict[str, Any]) -> None:
+    env = result["environment"]
+    print(
+        f"\n{result['pages']} pages; commit {env['commit']}"
+        f"{' + local changes to pipeline/extract' if env['extract_package_modified'] else ''}; "
+        f"{env['time']}; {env['cpus']} CPUs, load {env['load_average_at_start']}"
+    )
+    rows = result["extractors"]
+    print("\n" + "\n".join(quality_table(rows)))
+    print("\nF1 by page_type\n\n" + "\n".join(page_type_table(rows)))
+    for key, value in result["best_per_page_f1"].items():
+        print(f"\nbest extractor per page ({key}): mean F1 {value:.3f}")
+    shipped = rows.get("content-audit", {}).get("shipped_model_in_sample")
+    if shipped:
+        print(
+            "content-audit's shipped model on its own training pages (not a score): "
+            f"F1 {shipped['f1']:.3f}"
+        )
+    if result["metadata"]:
+        print("\nMetadata accuracy\n\n" + "\n".join(metadata_table(result["metadata"])))
