@@ -128,7 +128,7 @@ def finish_page(root: etree._Element, url: str | None, scored: list[ScoredBlock]
     """The page's facts from its tree, then everything that follows from the block decisions."""
     base = ExtractedPage(
         url=url,
-        metadata=extract_metadata(root),
+        metadata=extract_metadata(root, url),
         blocks=(),
         main_text="",
         headings=(),

@@ -147,3 +147,17 @@ def test_a_doubted_box_of_its_own_between_paragraphs_is_not_filled_in() -> None:
     blocks = _blocks("body>article>p", "body>article>div.cta>p", "body>article>p")
     blocks[1] = replace(blocks[1], parent_key=1)  # a CTA box: not a sibling of the paragraphs
     assert decide_main(blocks, [0.9, 0.4, 0.9]) == [True, False, True]
+
+
+def test_extract_page_uses_the_url_for_metadata() -> None:
+    # Regression: extract_page did not pass the page URL to the metadata pass, so a date that
+    # only the URL carries (/2024/03/05/) was lost.
+    para = "Short walks after meals help steady blood sugar, and they are easy to fit in a day."
+    html = (
+        "<html><head><title>Walks</title></head><body><article><h1>Walks</h1>"
+        + f"<p>{para}</p>" * 4
+        + "</article></body></html>"
+    )
+    page = extract_page(html, "https://blog.example/2024/03/05/after-meal-walks/")
+    assert page.metadata.published_at is not None
+    assert page.metadata.published_at.date().isoformat() == "2024-03-05"
