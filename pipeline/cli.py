@@ -33,6 +33,13 @@ _reports_dir = click.option(
     help="Where the HTML report is written (latest.html and <run_id>.html).",
 )
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+_dev_dir = click.option(
+    "--dev-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("../shared/data/extraction-dev"),
+    show_default=True,
+    help="Labeled pages (html/*.html.gz + ground-truth.json).",
+)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -176,13 +183,7 @@ def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool) -> None:
 
 
 @main.command(name="train-extractor")
-@click.option(
-    "--dev-dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("../shared/data/extraction-dev"),
-    show_default=True,
-    help="Labeled pages (html/*.html.gz + ground-truth.json).",
-)
+@_dev_dir
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -198,13 +199,7 @@ def train_extractor(dev_dir: Path, out: Path | None) -> None:
 
 
 @main.command(name="eval-extractor")
-@click.option(
-    "--dev-dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("../shared/data/extraction-dev"),
-    show_default=True,
-    help="Labeled pages (html/*.html.gz + ground-truth.json).",
-)
+@_dev_dir
 @click.option("--folds", type=int, default=5, show_default=True, help="Folds grouped by site.")
 @click.option(
     "--cache-dir",
