@@ -17,28 +17,22 @@ Rules (applied after every page of the site has been scored):
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
 from dataclasses import replace
 
 from pipeline.extract.categories import categorize, link_category
 from pipeline.extract.extractor import ExtractedPage, ScoredBlock, with_blocks
+from pipeline.textnorm import text_digest
 
 SITE_REPEAT_MIN_PAGES = 3
 SITE_REPEAT_MIN_SHARE = 0.3
 PAGE_REPEAT_MIN_WORDS = 4
 EXEMPT_HEADING_WORDS = 3
-_SPACE = re.compile(r"\s+")
-
-
-def normalized(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().lower()
 
 
 def text_hash(text: str) -> str:
-    """sha1 of whitespace-collapsed, lowercased text (blocks and main texts alike)."""
-    return hashlib.sha1(normalized(text).encode("utf-8")).hexdigest()
+    """Digest of a block's or a main text's normalized text (``pipeline.textnorm``)."""
+    return text_digest(text)
 
 
 def site_repeats(pages: list[ExtractedPage]) -> Counter[str]:

@@ -1,0 +1,58 @@
+"""Text normalization shared by the stages that compare texts.
+
+Two copies of a text that differ only in typography (curly vs straight quotes, en vs em dashes,
+full-width characters, case, line wrapping) must compare equal: extract's block-repeat evidence
+and ``posts.text_hash``, dedup's exact duplicates and shared paragraphs all use these functions,
+so a hash means the same thing in every table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# NFKC leaves these typographic variants distinct; CMS editors and syndication feeds swap them
+# freely ("smart quotes" on one site, plain on another), so they are mapped to one form.
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",  # left single quote
+        "\u2019": "'",  # right single quote / typographic apostrophe
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",  # prime
+        "\u00b4": "'",  # acute accent used as an apostrophe
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2015": "-",  # horizontal bar
+        "\u2212": "-",  # minus sign
+        "\u00ad": None,  # soft hyphen: invisible, inserted by some CMS hyphenators
+        "\u200b": None,  # zero-width space
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,  # byte-order mark left inside text
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, casefold, unified quotes and dashes, whitespace collapsed to single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip()
+
+
+def text_digest(text: str) -> str:
+    """sha1 of the normalized text: equal digests mean the same text up to typography."""
+    return hashlib.sha1(normalize_text(text).encode("utf-8")).hexdigest()
