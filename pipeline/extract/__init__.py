@@ -16,8 +16,9 @@ Public entry points
 Bad input (empty, binary, huge, deeply nested, badly encoded pages) has a documented outcome
 and never raises: the limits and the outcome table are in ``pipeline.extract.guard``.
 
-Blocks are scored by a scikit-learn ``BlockClassifier`` shipped in ``models/`` (skops format),
-trained by ``python -m pipeline.extract.train`` on the extraction development set.
+Blocks are scored by gradient-boosted trees trained as a scikit-learn ``BlockClassifier`` by
+``python -m pipeline.extract.train`` on the extraction development set and shipped in ``models/``
+as plain arrays, which ``inference`` scores with numpy (extraction never imports scikit-learn).
 """
 
 from __future__ import annotations

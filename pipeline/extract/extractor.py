@@ -9,8 +9,8 @@ from lxml import etree
 
 from pipeline.extract.blocks import Block, parse_html
 from pipeline.extract.categories import categorize
+from pipeline.extract.inference import BlockScorer, shipped_model
 from pipeline.extract.metadata import PageMetadata, extract_metadata
-from pipeline.extract.model import BlockClassifier, shipped_model
 from pipeline.extract.text import assemble_text, decide_main, score_blocks
 
 # A post needs at least this much main text; shorter pages are stubs, galleries or errors.
@@ -113,7 +113,7 @@ def _empty(url: str | None, reason: str) -> ExtractedPage:
 
 
 def extract_page(
-    html: str, url: str | None = None, model: BlockClassifier | None = None
+    html: str, url: str | None = None, model: BlockScorer | None = None
 ) -> ExtractedPage:
     """Everything extract knows about one page. Never raises on bad markup."""
     root = parse_html(html)

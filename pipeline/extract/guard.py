@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 from pipeline.crawl.encoding import decode_html
 from pipeline.extract.extractor import ExtractedPage, extract_page
+from pipeline.extract.inference import BlockScorer
 from pipeline.extract.metadata import PageMetadata
-from pipeline.extract.model import BlockClassifier
 
 # Above the largest page of the extraction dev set (5.3 MB, mostly inline scripts and JSON), so
 # real pages are never cut; a 20 MB page is cut to this before parsing.
@@ -103,7 +103,7 @@ def skipped_page(url: str | None, reason: str) -> ExtractedPage:
 
 
 def guarded_page(
-    markup: object, url: str | None = None, model: BlockClassifier | None = None
+    markup: object, url: str | None = None, model: BlockScorer | None = None
 ) -> tuple[ExtractedPage, bool]:
     """``extract_page`` behind the input guard: (page, truncated). A page the guard refuses,
     or one whose extraction fails, comes back with a reason instead of an exception."""

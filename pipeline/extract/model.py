@@ -3,31 +3,30 @@
 ``BlockClassifier`` follows scikit-learn's estimator conventions (``__init__`` stores
 hyperparameters, ``fit`` returns self, learned state ends in ``_``) so it can be cross-validated,
 cloned and checked like any estimator. X is a list of feature dicts from
-``features.page_features``; the shipped model is stored with skops, never pickle.
+``features.page_features``. The shipped model is not this object: ``export_model`` writes its
+trees as plain arrays (never a pickle) that ``inference.CompiledBlockModel`` scores without
+scikit-learn.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import skops.io as sio
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-MODEL_FILE = "block_model.skops"
-# The types of the shipped model that skops does not trust by default; it refuses anything
-# else on load. Keep in sync with skops.io.get_untrusted_types(file=...) (a test checks it).
-TRUSTED_TYPES: tuple[str, ...] = (
-    "pipeline.extract.model.BlockClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+from pipeline.extract.inference import (
+    FORMAT_VERSION,
+    NODE_FIELDS,
+    feature_matrix,
+    save_model_arrays,
 )
 
 
@@ -87,13 +86,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             return np.zeros((0, 2))
         # DictVectorizer.transform costs more than the trees on the hot path; the features are
         # all numeric, so filling the matrix from its vocabulary gives the same input faster.
-        vocabulary: dict[str, int] = self.pipeline_.named_steps["vectorize"].vocabulary_
-        matrix = np.zeros((len(X), len(vocabulary)))
-        for i, row in enumerate(X):
-            for key, value in row.items():
-                j = vocabulary.get(key)
-                if j is not None:
-                    matrix[i, j] = value
+        matrix = feature_matrix(X, self.pipeline_.named_steps["vectorize"].vocabulary_)
         # One page is a few hundred rows: starting an OpenMP pool for each call costs more than
         # the trees (measured here: 1.2 pages/s with the pool on 2 busy cores, 13 without).
         with threadpool_limits(limits=1, user_api="openmp"):
@@ -108,21 +101,25 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return self.predict_proba(X)[:, 1] if X else np.zeros(0)
 
 
-def save_model(model: BlockClassifier, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(model, path, compression=8)  # ZIP_DEFLATED: the trees compress ~5x
-
-
-def load_model(path: Path) -> BlockClassifier:
-    model: Any = sio.load(path, trusted=list(TRUSTED_TYPES))
-    if not isinstance(model, BlockClassifier):
-        raise TypeError(f"{path} does not hold a BlockClassifier")
-    return model
-
-
-@cache
-def shipped_model() -> BlockClassifier:
-    """The model bundled with the package, loaded once per process."""
-    ref = resources.files("pipeline.extract") / "models" / MODEL_FILE
-    with resources.as_file(ref) as path:
-        return load_model(path)
+def export_model(model: BlockClassifier, path: Path) -> None:
+    """Write the fitted trees in the format of ``pipeline.extract.inference`` (see there)."""
+    boost: HistGradientBoostingClassifier = model.pipeline_.named_steps["boost"]
+    if boost.n_trees_per_iteration_ != 1 or boost.is_categorical_ is not None:
+        raise ValueError("only a binary model over numeric features can be exported")
+    trees = [predictor.nodes for (predictor,) in boost._predictors]
+    nodes = np.concatenate(trees)
+    metadata = {
+        "sklearn_version": sklearn.__version__,
+        "n_features": model.n_features_,
+        "params": model.get_params(),
+        "classes": [int(c) for c in model.classes_],
+    }
+    arrays = {
+        "format_version": np.asarray(FORMAT_VERSION),
+        "feature_names": np.asarray(model.pipeline_.named_steps["vectorize"].feature_names_),
+        "tree_offsets": np.cumsum([0] + [len(t) for t in trees]),
+        **{field: nodes[field] for field in NODE_FIELDS},
+        "baseline": np.asarray(float(boost._baseline_prediction.item())),
+        "metadata": np.asarray([json.dumps(metadata, sort_keys=True)]),
+    }
+    save_model_arrays(arrays, path)

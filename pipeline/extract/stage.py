@@ -23,7 +23,7 @@ from pipeline.crawl.archive import ArchivedResponse, iter_responses
 from pipeline.crawl.encoding import decode_html
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
-from pipeline.extract.model import BlockClassifier, shipped_model
+from pipeline.extract.inference import BlockScorer, shipped_model
 from pipeline.extract.site import apply_site_evidence, text_hash
 from pipeline.io import StageSummary, read_rows, write_table
 from pipeline.paths import RunPaths
@@ -120,7 +120,7 @@ class _Output:
         self.counts: Counter[str] = Counter()  # truncated, slow_pages
         self.max_page_s = 0.0
 
-    def _extract(self, html: str, url: str, model: BlockClassifier) -> ExtractedPage:
+    def _extract(self, html: str, url: str, model: BlockScorer) -> ExtractedPage:
         started = time.perf_counter()
         page, truncated = guarded_page(html, url, model)
         elapsed = time.perf_counter() - started  # recorded only: reruns must not depend on it
@@ -129,7 +129,7 @@ class _Output:
         self.counts["slow_pages"] += elapsed > SLOW_PAGE_SECONDS
         return page
 
-    def add_site(self, site: str, model: BlockClassifier, warc_pages: Iterator[Any]) -> None:
+    def add_site(self, site: str, model: BlockScorer, warc_pages: Iterator[Any]) -> None:
         fetched, pages, refused = [], [], []
         for resp, html in warc_pages:
             page = self._extract(html, resp.url, model)

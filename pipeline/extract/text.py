@@ -9,7 +9,7 @@ from lxml import etree
 
 from pipeline.extract.blocks import Block, document_title, segment
 from pipeline.extract.features import page_features
-from pipeline.extract.model import BlockClassifier
+from pipeline.extract.inference import BlockScorer
 
 MAIN_THRESHOLD = 0.5
 # Smoothing of the per-block decisions (chosen by grouped cross-validation on the dev set, see
@@ -26,7 +26,7 @@ CONTAINER_SHARE = 0.9
 _LINE_TAGS = frozenset({"li", "dt", "dd", "td", "th"})
 
 
-def score_blocks(root: etree._Element, model: BlockClassifier) -> tuple[list[Block], list[float]]:
+def score_blocks(root: etree._Element, model: BlockScorer) -> tuple[list[Block], list[float]]:
     """Blocks of the page and each one's probability of being main content."""
     blocks = segment(root)
     if not blocks:

@@ -3,7 +3,8 @@
 Data: ``<dev_dir>/html/<id>.html.gz`` and ``<dev_dir>/ground-truth.json`` (see its README).
 Blocks are labelled by aligning their text with ``articleBody`` (rule in ``evaluate``). Pages
 are split 80/20 by a hash of their id; the report is the held-out score of a model trained on
-the 80 %, and the shipped model is then trained on every page with the same hyperparameters.
+the 80 %, and the shipped model is then trained on every page with the same hyperparameters and
+exported as arrays (``model.export_model``, format in ``inference``).
 
 Run: ``python -m pipeline.extract.train [--dev-dir DIR] [--out FILE]`` (or the CLI's
 ``content-audit train-extractor``).
@@ -24,7 +25,8 @@ from typing import Any
 from pipeline.extract.blocks import Block, document_title, parse_html, segment
 from pipeline.extract.evaluate import BodyIndex, PageScore, score_page, summarize
 from pipeline.extract.features import page_features
-from pipeline.extract.model import MODEL_FILE, BlockClassifier, save_model
+from pipeline.extract.inference import MODEL_FILE
+from pipeline.extract.model import BlockClassifier, export_model
 from pipeline.extract.text import assemble_text, decide_main
 
 log = logging.getLogger(__name__)
@@ -119,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--random-state", type=int, default=0)
     args = parser.parse_args(argv)
     model, report = train_block_model(args.dev_dir, args.random_state)
-    save_model(model, args.out)
+    export_model(model, args.out)
     report["model_bytes"] = args.out.stat().st_size
     print(json.dumps(report, indent=2))
     return 0

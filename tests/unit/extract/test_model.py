@@ -1,23 +1,49 @@
 from __future__ import annotations
 
+import json
+import math
+import zipfile
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
-import skops.io as sio
+import pytest
 from sklearn.base import clone
 
-from pipeline.extract.model import MODEL_FILE, TRUSTED_TYPES, BlockClassifier, shipped_model
-from pipeline.extract.train import DevPage, fit_pages
+from pipeline.extract import extract_page
+from pipeline.extract.inference import (
+    FORMAT_VERSION,
+    MODEL_FILE,
+    CompiledBlockModel,
+    load_compiled_model,
+    save_model_arrays,
+    shipped_model,
+)
+from pipeline.extract.model import BlockClassifier, export_model
+from pipeline.extract.train import DevPage, fit_pages, read_dev_html
+
+# Scores of the compiled trees equal scikit-learn's to the last bit on the dev pages (the same
+# leaf values summed in the same order, libm's exp); the contract is this tolerance.
+SCORE_TOLERANCE = 1e-9
 
 
-def test_shipped_model_loads_with_the_explicit_trusted_list() -> None:
+def _arrays(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
+
+
+def test_shipped_model_is_a_plain_array_file() -> None:
     ref = resources.files("pipeline.extract") / "models" / MODEL_FILE
     with resources.as_file(ref) as path:
         assert path.stat().st_size < 2_000_000
-        untrusted = sio.get_untrusted_types(file=path)
-    assert set(untrusted) <= set(TRUSTED_TYPES), "retrained model needs new trusted types"
+        arrays = _arrays(path)  # allow_pickle=False: no object arrays, no code
+    assert int(arrays["format_version"]) == FORMAT_VERSION
+    meta = json.loads(str(arrays["metadata"][0]))
+    assert meta["classes"] == [0, 1]
+    assert meta["n_features"] == len(arrays["feature_names"])
+    assert meta["params"] == BlockClassifier().get_params()
     model = shipped_model()
-    assert isinstance(model, BlockClassifier) and list(model.classes_) == [0, 1]
+    assert model.feature_names == tuple(arrays["feature_names"])
 
 
 def test_estimator_conventions() -> None:
@@ -36,11 +62,79 @@ def test_training_is_deterministic(dev_pages: list[DevPage]) -> None:
     assert 0.0 < a.mean() < 1.0
 
 
-def test_skops_round_trip_predicts_the_same(tmp_path, dev_pages: list[DevPage]) -> None:  # type: ignore[no-untyped-def]
-    from pipeline.extract.model import load_model, save_model
+def test_exported_model_scores_like_the_fitted_one(
+    tmp_path: Path, dev_pages: list[DevPage]
+) -> None:
+    model = fit_pages(dev_pages[:12])
+    export_model(model, tmp_path / "m.npz")
+    compiled = load_compiled_model(tmp_path / "m.npz")
+    X = [f for p in dev_pages[12:40] for f in p.features]  # unseen rows reach other leaves
+    expected = model.main_scores(X)
+    assert np.max(np.abs(compiled.main_scores(X) - expected)) <= SCORE_TOLERANCE
+    assert compiled.main_scores([]).shape == (0,)
+    # Pages longer than one scoring chunk are scored the same as in pieces.
+    long_page = X[:700]
+    assert np.max(np.abs(compiled.main_scores(long_page) - expected[:700])) <= SCORE_TOLERANCE
 
-    subset = dev_pages[:10]
-    X = [f for p in subset for f in p.features]
-    model = fit_pages(subset)
-    save_model(model, tmp_path / "m.skops")
-    assert np.array_equal(load_model(tmp_path / "m.skops").main_scores(X), model.main_scores(X))
+
+def test_export_is_byte_identical(tmp_path: Path, dev_pages: list[DevPage]) -> None:
+    model = fit_pages(dev_pages[:5])
+    export_model(model, tmp_path / "a.npz")
+    export_model(model, tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_fold_models_and_compiled_models_extract_the_same(
+    tmp_path: Path, dev_dir: Path, dev_pages: list[DevPage]
+) -> None:
+    """``extract_page`` takes a fitted BlockClassifier (cross-validation) or a compiled model."""
+    model = fit_pages(dev_pages[:12])
+    export_model(model, tmp_path / "m.npz")
+    compiled = load_compiled_model(tmp_path / "m.npz")
+    for page in dev_pages[40:45]:
+        html = read_dev_html(dev_dir, page.page_id)
+        url = page.truth["url"] or None
+        assert extract_page(html, url, model).main_text == (
+            extract_page(html, url, compiled).main_text
+        )
+
+
+def test_missing_values_take_the_learned_side(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=600)
+    missing = rng.random(600) < 0.3
+    # Missing rows are mostly positive, so the trees learn to send NaN one way on purpose.
+    y = ((x > 0.3) | (missing & (rng.random(600) < 0.9))).astype(int)
+    X = [
+        {"a": math.nan if m else float(v), "b": float(v * 2 + rng.normal())}
+        for v, m in zip(x, missing, strict=True)
+    ]
+    model = BlockClassifier(max_iter=20, min_samples_leaf=5).fit(X, y)
+    export_model(model, tmp_path / "m.npz")
+    arrays = _arrays(tmp_path / "m.npz")
+    internal = arrays["is_leaf"] == 0
+    assert len(set(arrays["missing_go_to_left"][internal])) == 2  # both directions occur
+    compiled = load_compiled_model(tmp_path / "m.npz")
+    assert np.max(np.abs(compiled.main_scores(X) - model.main_scores(X))) <= SCORE_TOLERANCE
+
+
+def test_malformed_files_are_refused_with_the_reason(tmp_path: Path) -> None:
+    good = shipped_model()
+    ref = resources.files("pipeline.extract") / "models" / MODEL_FILE
+    with resources.as_file(ref) as path:
+        arrays = _arrays(path)
+    with pytest.raises(ValueError, match="format 99"):
+        CompiledBlockModel({**arrays, "format_version": np.asarray(99)})
+    cyclic = {**arrays, "left": arrays["left"].copy()}
+    cyclic["left"][0] = 0  # the root is its own left child
+    with pytest.raises(ValueError, match="outside the tree or shared"):
+        CompiledBlockModel(cyclic)
+    with pytest.raises(ValueError, match="partition"):
+        CompiledBlockModel({**arrays, "tree_offsets": arrays["tree_offsets"][:-1]})
+    # An object array would need pickle to load: np.load refuses it.
+    save_model_arrays(arrays, tmp_path / "ok.npz")
+    assert load_compiled_model(tmp_path / "ok.npz").feature_names == good.feature_names
+    with zipfile.ZipFile(tmp_path / "ok.npz", "a") as archive, archive.open("x.npy", "w") as out:
+        np.lib.format.write_array(out, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="allow_pickle"):
+        load_compiled_model(tmp_path / "ok.npz")
