@@ -35,7 +35,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.crawl.encoding import decode_html
 from pipeline.extract.extractor import ExtractedPage, extract_page
 from pipeline.extract.inference import BlockScorer
 from pipeline.extract.metadata import PageMetadata
@@ -78,6 +77,10 @@ def looks_binary(text: str) -> bool:
 def guard_input(markup: object) -> GuardedInput:
     """The part of ``markup`` extraction may parse, or the reason it parses nothing."""
     if isinstance(markup, bytes | bytearray):
+        # Imported here: pipeline.crawl loads the HTTP client and config stack (httpx, pydantic),
+        # which text input, the only kind the stage passes, never needs.
+        from pipeline.crawl.encoding import decode_html
+
         markup = decode_html(bytes(markup), "")
     if not isinstance(markup, str) or not markup.strip():
         return GuardedInput("", EMPTY_DOCUMENT)

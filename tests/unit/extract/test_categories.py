@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pipeline.extract.blocks import Block, segment_html
-from pipeline.extract.categories import categorize, link_category
+from pipeline.extract.categories import CATEGORY_ORDER, categorize, link_category
+from pipeline.records import BLOCK_CATEGORIES
 
 # A table of contents without any "toc"/"nav" class, inside the article body, next to a CTA box
 # whose button jumps to an in-page form and a subscribe link that opens an app route.
@@ -45,3 +46,8 @@ def test_app_routes_placeholders_and_prose_links_are_not_anchors() -> None:
     prose = next(t for t in blocks if t.startswith("Read the note"))
     assert link_category(blocks[prose]) is None  # one footnote link does not make a TOC
     assert categorize(blocks[prose]) == "other"
+
+
+def test_rule_categories_are_block_categories() -> None:
+    # Once an import-time assert in categories.py; it pulled pyarrow into extraction.
+    assert set(CATEGORY_ORDER) < set(BLOCK_CATEGORIES)
