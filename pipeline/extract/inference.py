@@ -230,10 +230,11 @@ class CompiledBlockModel:
         lowest = alive & (~alive + self._mask_dtype(1))
         leaf = np.frexp(lowest.astype(np.float64))[1] - 1  # exact: lowest is a power of two
         leaf_values = self._leaf_values[self._leaf_start[:, None] + leaf]
-        # Summed tree by tree from the baseline (axis 0 is reduced in order), as scikit-learn
-        # accumulates them: the same rounding, hence the same scores.
+        # Summed tree by tree from the baseline, as scikit-learn accumulates them: the same
+        # rounding, hence the same scores. A cumulative sum is always in order; a plain sum of
+        # one row's column is pairwise and was 1e-17 off on a one-block page.
         start = np.full((1, len(matrix)), self.baseline)
-        raw: np.ndarray = np.add.reduce(np.concatenate([start, leaf_values]), axis=0)
+        raw: np.ndarray = np.cumsum(np.concatenate([start, leaf_values]), axis=0)[-1]
         return raw
 
 
