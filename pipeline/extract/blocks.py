@@ -11,10 +11,10 @@ to the end of a real paragraph, and the classifier must be able to drop them alo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from lxml import etree, html
+from lxml import etree
 
 # Content of these never renders as page text.
 DROP_TAGS = frozenset(
@@ -35,6 +35,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPACE = re.compile(r"\s+")
+_STRING = etree.XPath("string()", smart_strings=False)  # what lxml.html's text_content() runs
 # Inline elements carrying one of these class/id tokens are rendered as buttons.
 BUTTON_TOKENS = frozenset({"btn", "button", "cta", "wp-block-button"})
 NOSCRIPT_FALLBACK_WORDS = 50
@@ -73,16 +74,24 @@ class Block:
 
 def class_tokens_of(el: etree._Element) -> tuple[str, ...]:
     """Lowercase word tokens of an element's class and id ("postContent" -> post, content)."""
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return _tokens(el.get("class"), el.get("id"))
+
+
+# Pages repeat a few hundred class/id values on thousands of elements: 2^14 distinct values
+# is far above one page's and a few sites' worth, and a few MB at most.
+@lru_cache(maxsize=1 << 14)
+def _tokens(cls: str | None, id_: str | None) -> tuple[str, ...]:
+    raw = f"{cls or ''} {id_ or ''}"
     if not raw.strip():
         return ()
     raw = _CAMEL.sub(" ", raw).lower()
     return tuple(t for t in _TOKEN_SPLIT.split(raw) if t and not t.isdigit())
 
 
-def _tag(el: etree._Element) -> str:
-    tag = el.tag
-    return tag.lower() if isinstance(tag, str) else ""
+@lru_cache(maxsize=1 << 14)
+def _path_step(tag: str, cls: str | None) -> str:
+    words = (cls or "").split()
+    return f"{tag}.{words[0]}" if words else tag
 
 
 def _is_hidden(el: etree._Element) -> bool:
@@ -92,41 +101,44 @@ def _is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _skipped(el: etree._Element, drop: frozenset[str] = DROP_TAGS) -> bool:
-    tag = _tag(el)
-    return not tag or tag in drop or _is_hidden(el)
+def _visible_tag(el: etree._Element, drop: frozenset[str]) -> str:
+    """The element's lowercase tag, or "" when it renders nothing (comment, dropped, hidden)."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    tag = tag.lower()
+    return "" if not tag or tag in drop or _is_hidden(el) else tag
 
 
-def _is_button(el: etree._Element) -> bool:
-    tag = _tag(el)
+def _is_button(el: etree._Element, tag: str) -> bool:
     if tag == "button":
         return True
-    if tag not in ("a", "span"):
-        return False
-    raw = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('role') or ''}".lower()
+    return tag in ("a", "span") and _button_attrs(el.get("class"), el.get("id"), el.get("role"))
+
+
+@lru_cache(maxsize=1 << 12)
+def _button_attrs(cls: str | None, id_: str | None, role: str | None) -> bool:
+    raw = f"{cls or ''} {id_ or ''} {role or ''}".lower()
     return any(t in BUTTON_TOKENS for t in _TOKEN_SPLIT.split(raw)) or "wp-block-button" in raw
-
-
-def _path_step(el: etree._Element) -> str:
-    cls = (el.get("class") or "").split()
-    return f"{_tag(el)}.{cls[0]}" if cls else _tag(el)
 
 
 def _block_holders(root: etree._Element) -> set[etree._Element]:
     """Elements with a block-level (or button) descendant, found in one pass."""
     holders: set[etree._Element] = set()
-    for el in root.iter():
-        if _tag(el) in BLOCK_LEVEL or _is_button(el):
-            parent = el.getparent()
-            while parent is not None and parent not in holders:
+    for el in root.iter(etree.Element):  # elements only: comments and PIs hold nothing
+        tag = el.tag.lower()
+        if tag in BLOCK_LEVEL or _is_button(el, tag):
+            for parent in el.iterancestors():
+                if parent in holders:
+                    break
                 holders.add(parent)
-                parent = parent.getparent()
     return holders
 
 
 @dataclass(slots=True)
 class _Ctx:
-    path: tuple[str, ...]
+    path: str  # the tag path, steps joined by ">"
+    depth: int  # steps in path
     tokens: tuple[str, ...]
     regions: frozenset[str]
     in_link: bool = False
@@ -135,6 +147,8 @@ class _Ctx:
 @dataclass(slots=True)
 class _Raw:
     el: etree._Element
+    tag: str
+    own: tuple[str, ...]
     ctx: _Ctx
     text: str
     link_chars: int
@@ -142,36 +156,44 @@ class _Raw:
     hrefs: tuple[str, ...]
 
 
-Piece = tuple[str, bool, str | None]  # text, inside a link, href of a link starting here
+class _Run:
+    """Visible text met in document order: all of it, the part inside links, link targets."""
+
+    __slots__ = ("hrefs", "links", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.links: list[str] = []
+        self.hrefs: list[str] = []
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.texts.append(text)
+        if in_link:
+            self.links.append(text)
 
 
-def _inline_text(
-    el: etree._Element, drop: frozenset[str], in_link: bool = False
-) -> Iterator[Piece]:
-    """Visible text pieces under ``el`` (itself included), each flagged when inside a link."""
-    if _skipped(el, drop):
+def _inline_text(el: etree._Element, drop: frozenset[str], run: _Run, in_link: bool) -> None:
+    """Add the visible text under ``el`` (itself included) to ``run``."""
+    tag = _visible_tag(el, drop)
+    if not tag:
         return
-    link = in_link or _tag(el) == "a"
-    if _tag(el) == "a" and el.get("href"):
-        yield "", True, el.get("href")
-    if _tag(el) == "br":
-        yield "\n", link, None
+    link = in_link or tag == "a"
+    if tag == "a" and el.get("href"):
+        run.hrefs.append(el.get("href"))
+    if tag == "br":
+        run.add("\n", link)
     if el.text:
-        yield el.text, link, None
+        run.add(el.text, link)
     for child in el:
         if isinstance(child.tag, str):
-            yield from _inline_text(child, drop, link)
+            _inline_text(child, drop, run, link)
         if child.tail:
-            yield child.tail, link, None
+            run.add(child.tail, link)
 
 
-def _join(pieces: list[Piece], keep_lines: bool) -> tuple[str, int]:
-    text = "".join(p for p, _, _ in pieces)
-    links = "".join(p for p, is_link, _ in pieces if is_link)
-    link_chars = len(_SPACE.sub(" ", links).strip())
-    if keep_lines:
-        return text.strip("\n"), link_chars
-    return _SPACE.sub(" ", text).strip(), link_chars
+def _collapse(text: str) -> str:
+    # Same as re.sub(r"\s+", " ", text).strip(): \s and str.split() both use str.isspace().
+    return " ".join(text.split())
 
 
 class _Segmenter:
@@ -180,42 +202,60 @@ class _Segmenter:
         self.holders = _block_holders(root)
         self.raw: list[_Raw] = []
 
-    def emit(self, el: etree._Element, ctx: _Ctx, pieces: list[Piece]) -> None:
-        text, link_chars = _join(pieces, keep_lines=_tag(el) == "pre")
+    def emit(
+        self, el: etree._Element, tag: str, own: tuple[str, ...], ctx: _Ctx, run: _Run
+    ) -> None:
+        if not run.texts:
+            return
+        joined = "".join(run.texts)
+        text = joined.strip("\n") if tag == "pre" else _collapse(joined)
         if text.strip():
             # A block nested in a link (<a><div>Login</div></a>) is all link text.
+            link_chars = len(_collapse("".join(run.links)))
             link_chars = len(text) if ctx.in_link else min(link_chars, len(text))
-            hrefs = tuple(h for _, _, h in pieces if h)
-            self.raw.append(_Raw(el, ctx, text, link_chars, el.getparent(), hrefs))
+            raw = _Raw(el, tag, own, ctx, text, link_chars, el.getparent(), tuple(run.hrefs))
+            self.raw.append(raw)
 
     def walk(self, el: etree._Element, parent: _Ctx, depth: int) -> None:
-        if _skipped(el, self.drop):
+        tag = _visible_tag(el, self.drop)
+        if not tag:
             return
-        tag = _tag(el)
-        own = class_tokens_of(el)
+        cls = el.get("class")
+        own = _tokens(cls, el.get("id"))
+        step = _path_step(tag, cls)
         ctx = _Ctx(
-            (*parent.path, _path_step(el)),
+            f"{parent.path}>{step}" if parent.depth else step,
+            parent.depth + 1,
             own + parent.tokens,
             parent.regions | {tag} if tag in REGIONS else parent.regions,
             parent.in_link or tag == "a",
         )
         if el not in self.holders or depth >= MAX_DEPTH:
-            self.emit(el, ctx, list(_inline_text(el, self.drop)))
+            run = _Run()
+            _inline_text(el, self.drop, run, False)
+            self.emit(el, tag, own, ctx, run)
             return
         # Mixed content: inline runs between block children become anonymous blocks.
-        run: list[Piece] = [(el.text, False, None)] if el.text else []
+        run = _Run()
+        if el.text:
+            run.add(el.text, False)
         for child in el:
-            if not isinstance(child.tag, str):
+            child_tag = child.tag
+            if not isinstance(child_tag, str):
                 pass
-            elif _tag(child) in BLOCK_LEVEL or child in self.holders or _is_button(child):
-                self.emit(el, ctx, run)
-                run = []
+            elif (
+                (child_tag := child_tag.lower()) in BLOCK_LEVEL
+                or child in self.holders
+                or _is_button(child, child_tag)
+            ):
+                self.emit(el, tag, own, ctx, run)
+                run = _Run()
                 self.walk(child, ctx, depth + 1)
             else:
-                run.extend(_inline_text(child, self.drop))
+                _inline_text(child, self.drop, run, False)
             if child.tail:
-                run.append((child.tail, False, None))
-        self.emit(el, ctx, run)
+                run.add(child.tail, False)
+        self.emit(el, tag, own, ctx, run)
 
 
 def parse_html(markup: str) -> etree._Element | None:
@@ -225,13 +265,19 @@ def parse_html(markup: str) -> etree._Element | None:
     # lxml rejects str input that carries an XML encoding declaration; bytes avoid that, and
     # the explicit parser encoding stops libxml2 guessing latin-1 for pages without a charset
     # (or with a stale <meta charset>: the text was already decoded by the crawl).
-    parser = html.HTMLParser(encoding="utf-8")
+    # etree's parser, not lxml.html's: the same tree, but lxml.html looks up a Python element
+    # class for every element proxy it creates, which made each walk of the tree twice as slow.
+    parser = etree.HTMLParser(encoding="utf-8")
     try:
-        data = markup.encode("utf-8", "replace")
-        root = html.document_fromstring(data, parser=parser)
+        root = etree.fromstring(markup.encode("utf-8", "replace"), parser)
     except (etree.ParserError, ValueError, UnicodeError):
         return None
-    return root
+    return root  # None for a document without elements (lxml.html raised ParserError there)
+
+
+def text_content(el: etree._Element) -> str:
+    """All text inside ``el``, as lxml.html's ``text_content()``."""
+    return str(_STRING(el))
 
 
 def segment(root: etree._Element) -> list[Block]:
@@ -251,23 +297,21 @@ def segment(root: etree._Element) -> list[Block]:
     # Holding the parent elements in seg.raw keeps their proxies alive, so id() is stable here.
     parent_keys: dict[int, int] = {}
     for i, r in enumerate(seg.raw):
-        tag = _tag(r.el)
-        own = class_tokens_of(r.el)
         blocks.append(
             Block(
                 index=i,
-                tag=tag,
-                tag_path=">".join(r.ctx.path),
-                own_tokens=own,
-                ancestor_tokens=r.ctx.tokens[len(own) :],
+                tag=r.tag,
+                tag_path=r.ctx.path,
+                own_tokens=r.own,
+                ancestor_tokens=r.ctx.tokens[len(r.own) :],
                 text=r.text,
                 word_count=len(r.text.split()),
                 link_chars=r.link_chars,
                 position=i / (n - 1) if n > 1 else 0.0,
-                depth=len(r.ctx.path),
+                depth=r.ctx.depth,
                 parent_key=parent_keys.setdefault(id(r.parent), len(parent_keys)),
                 regions=r.ctx.regions,
-                heading_level=_HEADINGS.get(tag, 0),
+                heading_level=_HEADINGS.get(r.tag, 0),
                 hrefs=r.hrefs,
             )
         )
@@ -276,7 +320,8 @@ def segment(root: etree._Element) -> list[Block]:
 
 def _walk_page(start: etree._Element, in_html: bool, drop: frozenset[str]) -> _Segmenter:
     seg = _Segmenter(start, drop)
-    seg.walk(start, _Ctx(("html",) if in_html else (), (), frozenset()), 0)
+    top = _Ctx("html", 1, (), frozenset()) if in_html else _Ctx("", 0, (), frozenset())
+    seg.walk(start, top, 0)
     return seg
 
 
@@ -292,4 +337,4 @@ def document_title(root: etree._Element) -> str:
         if (meta.get("property") or "").lower() == "og:title" and meta.get("content"):
             return str(meta.get("content"))
     title = root.find(".//title")
-    return _SPACE.sub(" ", title.text_content()).strip() if title is not None else ""
+    return _SPACE.sub(" ", text_content(title)).strip() if title is not None else ""

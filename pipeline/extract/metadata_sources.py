@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from pipeline.extract.blocks import text_content
 from pipeline.extract.dates import parse_date, text_date
 
 ARTICLE_TYPES = frozenset(
@@ -210,7 +211,7 @@ def scan_page(root: etree._Element) -> PageScan:
                 scan.jsonld.extend(_jsonld_nodes(el))
             continue
         elif tag == "title" and scan.title is None:
-            scan.title = clean(el.text_content())
+            scan.title = clean(text_content(el))
         elif tag == "link" and "canonical" in (el.get("rel") or "").lower().split():
             scan.canonical = scan.canonical or clean(el.get("href"))
         elif tag == "h1" and scan.h1 is None:

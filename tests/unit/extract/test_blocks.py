@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.extract.blocks import Block, segment_html
@@ -73,3 +75,12 @@ def test_noscript_copy_is_used_when_the_page_shows_nothing_else() -> None:
 def test_garbage_segments_without_raising(markup: str) -> None:
     blocks = segment_html(markup)
     assert all(b.text.strip() for b in blocks)
+
+
+def test_unicode_whitespace_collapses_like_regex_whitespace() -> None:
+    # Block text is collapsed with str.split(); it must equal re.sub(r"\s+", " ", text).strip().
+    odd = "\u00a0\u2003\u3000\u2028\x0b\x1f"
+    text = f"{odd}one{odd}two <b>three</b>{odd}"
+    (block,) = segment_html(f"<html><body><p>{text}</p></body></html>")
+    assert block.text == re.sub(r"\s+", " ", f"one{odd}two three{odd}").strip()
+    assert block.text == "one two three"
