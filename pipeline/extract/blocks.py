@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from pipeline.extract.markup import parse_html
+
 # Content of these never renders as page text.
 DROP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "iframe", "head", "title", "meta", "link",
@@ -34,8 +36,6 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPACE = re.compile(r"\s+")
-_STRING = etree.XPath("string()", smart_strings=False)  # what lxml.html's text_content() runs
 # Inline elements carrying one of these class/id tokens are rendered as buttons.
 BUTTON_TOKENS = frozenset({"btn", "button", "cta", "wp-block-button"})
 NOSCRIPT_FALLBACK_WORDS = 50
@@ -258,28 +258,6 @@ class _Segmenter:
         self.emit(el, tag, own, ctx, run)
 
 
-def parse_html(markup: str) -> etree._Element | None:
-    """Parse markup with lxml; None when there is nothing parseable."""
-    if not markup or not markup.strip():
-        return None
-    # lxml rejects str input that carries an XML encoding declaration; bytes avoid that, and
-    # the explicit parser encoding stops libxml2 guessing latin-1 for pages without a charset
-    # (or with a stale <meta charset>: the text was already decoded by the crawl).
-    # etree's parser, not lxml.html's: the same tree, but lxml.html looks up a Python element
-    # class for every element proxy it creates, which made each walk of the tree twice as slow.
-    parser = etree.HTMLParser(encoding="utf-8")
-    try:
-        root = etree.fromstring(markup.encode("utf-8", "replace"), parser)
-    except (etree.ParserError, ValueError, UnicodeError):
-        return None
-    return root  # None for a document without elements (lxml.html raised ParserError there)
-
-
-def text_content(el: etree._Element) -> str:
-    """All text inside ``el``, as lxml.html's ``text_content()``."""
-    return str(_STRING(el))
-
-
 def segment(root: etree._Element) -> list[Block]:
     """Blocks of a parsed page, in document order.
 
@@ -329,12 +307,3 @@ def segment_html(markup: str) -> list[Block]:
     """Parse and segment in one call; [] for unparseable input."""
     root = parse_html(markup)
     return segment(root) if root is not None else []
-
-
-def document_title(root: etree._Element) -> str:
-    """og:title, else <title>: the hint the classifier uses to recognise the page's title."""
-    for meta in root.iter("meta"):
-        if (meta.get("property") or "").lower() == "og:title" and meta.get("content"):
-            return str(meta.get("content"))
-    title = root.find(".//title")
-    return _SPACE.sub(" ", text_content(title)).strip() if title is not None else ""

@@ -7,9 +7,10 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from pipeline.extract.blocks import Block, parse_html
+from pipeline.extract.blocks import Block
 from pipeline.extract.categories import categorize
 from pipeline.extract.inference import BlockScorer, shipped_model
+from pipeline.extract.markup import parse_html
 from pipeline.extract.metadata import PageMetadata, extract_metadata
 from pipeline.extract.text import assemble_text, decide_main, score_blocks
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from lxml import etree
 
-from pipeline.extract.blocks import text_content
 from pipeline.extract.dates import parse_date, text_date
+from pipeline.extract.markup import text_content
 
 ARTICLE_TYPES = frozenset(
     {"article", "blogposting", "newsarticle", "report", "scholarlyarticle", "techarticle",

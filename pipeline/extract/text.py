@@ -7,9 +7,10 @@ from itertools import pairwise
 
 from lxml import etree
 
-from pipeline.extract.blocks import Block, document_title, segment
+from pipeline.extract.blocks import Block, segment
 from pipeline.extract.features import page_features
 from pipeline.extract.inference import BlockScorer
+from pipeline.extract.markup import document_title
 
 MAIN_THRESHOLD = 0.5
 # Smoothing of the per-block decisions (chosen by grouped cross-validation on the dev set, see

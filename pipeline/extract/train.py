@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract.blocks import Block, document_title, parse_html, segment
+from pipeline.extract.blocks import Block, segment
 from pipeline.extract.evaluate import BodyIndex, PageScore, score_page, summarize
 from pipeline.extract.features import page_features
 from pipeline.extract.inference import MODEL_FILE
+from pipeline.extract.markup import document_title, parse_html
 from pipeline.extract.model import BlockClassifier, export_model
 from pipeline.extract.text import assemble_text, decide_main
 

@@ -12,7 +12,6 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.config import Config
 from pipeline.extract import guarded_page, main_text, run
-from pipeline.extract.blocks import parse_html
 from pipeline.extract.guard import (
     EMPTY_DOCUMENT,
     MAX_HTML_CHARS,
@@ -21,6 +20,7 @@ from pipeline.extract.guard import (
     PARSER_MAX_DEPTH,
     guard_input,
 )
+from pipeline.extract.markup import parse_html
 from pipeline.extract.metadata import extract_metadata
 from pipeline.io import write_table
 from pipeline.paths import RunPaths

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.extract.blocks import parse_html
+from pipeline.extract.markup import parse_html
 from pipeline.extract.metadata import PageMetadata, extract_metadata, parse_date
 
 JSONLD = """<html lang="en-GB"><head>
