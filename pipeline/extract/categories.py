@@ -38,9 +38,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.blocks import Block
+from pipeline.extract.literals import cue_text, required_literals
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,8 @@ RULES: tuple[CategoryRule, ...] = (
 # Every category is one of records.BLOCK_CATEGORIES (checked by test_categories, not imported:
 # pipeline.records loads pyarrow, which extraction itself never needs).
 CATEGORY_ORDER = tuple(r.category for r in RULES)
+_CUES = tuple(required_literals(r.text) if r.text is not None else None for r in RULES)
+_MAX_TEXT_WORDS = max(r.max_words for r in RULES if r.text is not None)
 # Distinct ancestor class/id tokens (nearest first) that still say something about the block;
 # further ones belong to the page's wrappers ("site-content", "page") and would tag everything.
 # Distinct, because BEM markup repeats its block name on every element (post-card,
@@ -245,12 +248,22 @@ def _token_hits(token: str, weak: bool) -> tuple[str, ...]:
 
 
 def text_category(text: str, word_count: int) -> str | None:
-    for rule in RULES:
-        if rule.text is not None and word_count <= rule.max_words and rule.text.search(text):
+    if word_count > _MAX_TEXT_WORDS:
+        return None
+    low = cue_text(text)
+    for rule, cues in zip(RULES, _CUES, strict=True):
+        if rule.text is None or word_count > rule.max_words:
+            continue
+        if cues is not None and low is not None and not any(cue in low for cue in cues):
+            continue  # the pattern cannot match (see pipeline.extract.literals)
+        if rule.text.search(text):
             return rule.category
     return None
 
 
+# Blocks of one container share their token tuples: 120 dev pages have 29,902 blocks but 5,198
+# distinct ancestor tuples and 4,208 distinct own ones.
+@lru_cache(maxsize=1 << 14)
 def _token_category(tokens: tuple[str, ...], weak: bool) -> str | None:
     hits = {c for t in tokens for c in _token_hits(t, weak)}
     return next((c for c in CATEGORY_ORDER if c in hits), None)
@@ -267,7 +280,12 @@ def link_category(block: Block) -> str | None:
 
 
 def _near_ancestors(block: Block) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(block.ancestor_tokens))[:ANCESTOR_REACH]
+    return _distinct_nearest(block.ancestor_tokens)
+
+
+@lru_cache(maxsize=1 << 14)
+def _distinct_nearest(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(tokens))[:ANCESTOR_REACH]
 
 
 def evidence_category(block: Block) -> str | None:
