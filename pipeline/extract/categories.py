@@ -254,7 +254,7 @@ def text_category(text: str, word_count: int) -> str | None:
     for rule, cues in zip(RULES, _CUES, strict=True):
         if rule.text is None or word_count > rule.max_words:
             continue
-        if cues is not None and low is not None and not any(cue in low for cue in cues):
+        if cues is not None and low is not None and not any(map(low.__contains__, cues)):
             continue  # the pattern cannot match (see pipeline.extract.literals)
         if rule.text.search(text):
             return rule.category

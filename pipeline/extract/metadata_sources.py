@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -56,6 +57,7 @@ _NOT_BYLINE = re.compile(
     r"\d|[:*?!]\s*$|^(by|about|written|posted|author|authors|name|comments?|share|from)\b", re.I
 )
 MAX_DATE_TEXT_WORDS = 12
+_NOT_VISIBLE = frozenset({"meta", "link", "head", "html", "body"})
 MAX_LOOSE_CHARS = 60
 _DIGITS = re.compile(r"\d{4}")
 
@@ -84,10 +86,6 @@ class PageScan:
     title: str | None = None
     h1: str | None = None
     canonical: str | None = None
-
-
-def _tag(el: etree._Element) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
 def _short_text(el: etree._Element, pieces: int = 6) -> str:
@@ -162,15 +160,23 @@ def _lead(el: etree._Element, own: str) -> str:
     return own[:9].lower()
 
 
+# Pages repeat a few hundred class/id values on thousands of elements (see blocks._tokens).
+@lru_cache(maxsize=1 << 14)
+def _class_hints(cls: str | None, id_: str | None) -> tuple[bool, bool]:
+    """(names an author element, names a date element) for an element's class and id."""
+    raw = f"{cls or ''} {id_ or ''}".lower()
+    author = any(t in raw for t in AUTHOR_HINTS) and bool(AUTHOR_TOKENS & _tokens(raw))
+    return author, bool(raw.strip()) and any(h in raw for h in DATE_HINTS)
+
+
 def _on_visible(scan: PageScan, el: etree._Element, tag: str) -> None:
     """Bylines and dates shown to the reader. Cheap tests on the element's own text and
     attributes come first: this runs for every element of the page."""
     own = (el.text or "").strip()
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    small = len(el) <= 3
-    if (el.get("rel") or "").lower() == "author" or (
-        len(el) <= 2 and any(t in raw for t in AUTHOR_HINTS) and AUTHOR_TOKENS & _tokens(raw)
-    ):
+    author_classed, date_classed = _class_hints(el.get("class"), el.get("id"))
+    children = len(el)
+    small = children <= 3
+    if (el.get("rel") or "").lower() == "author" or (children <= 2 and author_classed):
         text = _BY_PREFIX.sub("", _short_text(el))
         if valid_byline(text) and not _in_reviews(el):
             scan.bylines.append(text)
@@ -181,7 +187,7 @@ def _on_visible(scan: PageScan, el: etree._Element, tag: str) -> None:
             scan.text_published = scan.text_published or text_date(_short_text(el))
     if scan.loose_date is None and own and len(own) <= MAX_LOOSE_CHARS and _DIGITS.search(own):
         scan.loose_date = text_date(own)
-    if small and raw.strip() and any(h in raw for h in DATE_HINTS):
+    if small and date_classed:
         text = _short_text(el)
         if len(text.split()) <= MAX_DATE_TEXT_WORDS:
             found = text_date(text)
@@ -202,8 +208,8 @@ def _on_time(scan: PageScan, el: etree._Element) -> None:
 def scan_page(root: etree._Element) -> PageScan:
     """Every metadata candidate of the page, collected in one pass in document order."""
     scan = PageScan()
-    for el in root.iter():
-        tag = _tag(el)
+    for el in root.iter(etree.Element):  # comments and PIs carry no metadata
+        tag = el.tag.lower()
         if tag == "meta":
             _on_meta(scan, el)
         elif tag == "script":
@@ -221,7 +227,7 @@ def scan_page(root: etree._Element) -> PageScan:
         prop = (el.get("itemprop") or "").lower().strip()
         if prop:
             _on_itemprop(scan, el, prop)
-        if tag and tag not in ("meta", "link", "head", "html", "body"):
+        if tag and tag not in _NOT_VISIBLE:
             _on_visible(scan, el, tag)
     return scan
 

@@ -15,6 +15,7 @@ from pipeline.extract.inference import (
     FORMAT_VERSION,
     MODEL_FILE,
     CompiledBlockModel,
+    feature_matrix,
     load_compiled_model,
     save_model_arrays,
     shipped_model,
@@ -158,3 +159,9 @@ def test_malformed_files_are_refused_with_the_reason(tmp_path: Path) -> None:
         np.lib.format.write_array(out, np.array([{"a": 1}], dtype=object), allow_pickle=True)
     with pytest.raises(ValueError, match="allow_pickle"):
         load_compiled_model(tmp_path / "ok.npz")
+
+
+def test_feature_matrix_ignores_unknown_features_like_dictvectorizer() -> None:
+    columns = {"a": 0, "b": 1}
+    matrix = feature_matrix([{"b": 2.0, "new": 5.0}, {}, {"a": 1.0}], columns)
+    assert matrix.tolist() == [[0.0, 2.0], [0.0, 0.0], [1.0, 0.0]]
