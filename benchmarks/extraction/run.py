@@ -28,7 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract.crossval import N_SPLITS, crossval_predictions
+from pipeline.extract.crossval import N_SPLITS, crossval_folds, site_evidence_report
 from pipeline.extract.evaluate import score_predictions
 
 HERE = Path(__file__).resolve().parent
@@ -122,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     names = args.extractors or list(EXTRACTORS)
 
     log.info("cross-validating content-audit (%d folds) on %d pages", args.folds, len(ids))
-    cv_texts, folds = crossval_predictions(
+    folds = crossval_folds(
         dev_dir, ids, args.folds, cache_dir=None if args.no_cache else args.cache_dir
     )
+    cv_texts = {i: t for fold in folds for i, t in fold["predictions"].items()}
+    with_site = {i: t for fold in folds for i, t in fold["with_site"].items()}
     workers = run_workers(names, dev_dir, ids, args.repeat)
     rows: dict[str, dict[str, Any]] = {}
     for name in names:
@@ -146,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "environment": env,
         "pages": len(ids),
-        "folds": [len(f) for f in folds],
+        "folds": [len(f["test_ids"]) for f in folds],
+        "site_evidence": site_evidence_report(cv_texts, with_site, truth),
         "extractors": rows,
         "best_per_page_f1": oracle,
         "metadata": metadata,

@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from threadpoolctl import threadpool_limits
 from pipeline.extract.evaluate import score_predictions
 from pipeline.extract.extractor import extract_page
 from pipeline.extract.model import BlockClassifier
+from pipeline.extract.site import SITE_REPEAT_MIN_PAGES, apply_site_evidence
 from pipeline.extract.train import DevPage, fit_pages, load_dev_pages, read_dev_html
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,9 @@ def _run_fold(
     fold: tuple[list[str], list[str]],
     urls: dict[str, str],
     seed: int,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each test page's main text alone, and after the site evidence of its site's test pages
+    (every page of a site is in the same fold, as after a crawl of that site)."""
     train_ids, test_ids = fold
     if set(train_ids) & set(test_ids):
         raise RuntimeError("a test page is in its own training fold")
@@ -124,23 +128,31 @@ def _run_fold(
     # One page's blocks are too few for a thread pool to pay: on two busy cores OpenMP's
     # spinning threads made each page ~10x slower than one thread.
     with threadpool_limits(limits=1):
-        return {
-            i: extract_page(read_dev_html(dev_dir, i), urls[i] or None, model=model).main_text
+        extracted = {
+            i: extract_page(read_dev_html(dev_dir, i), urls[i] or None, model=model)
             for i in test_ids
         }
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for i in test_ids:
+        by_site[site_domain(urls[i], i)].append(i)
+    with_site: dict[str, str] = {}
+    for ids in by_site.values():
+        final, _ = apply_site_evidence([extracted[i] for i in ids])
+        with_site.update({i: page.main_text for i, page in zip(ids, final, strict=True)})
+    return {i: page.main_text for i, page in extracted.items()}, with_site
 
 
-def crossval_predictions(
+def crossval_folds(
     dev_dir: Path,
     ids: Sequence[str] | None = None,
     n_splits: int = N_SPLITS,
     random_state: int = 0,
     cache_dir: Path | None = None,
-) -> tuple[dict[str, str], list[list[str]]]:
-    """Main text of every page predicted by the model of the fold that held it out.
+) -> list[dict[str, Any]]:
+    """Per fold: its ``test_ids``, each test page's ``predictions`` (main text from the model of
+    the fold that held it out) and its text ``with_site`` evidence of its site's test pages.
 
-    Returns (page id -> text, test ids of each fold). ``ids`` defaults to every page of the
-    ground truth; ``cache_dir`` None disables the cache.
+    ``ids`` defaults to every page of the ground truth; ``cache_dir`` None disables the cache.
     """
     truth_file = dev_dir / "ground-truth.json"
     truth: dict[str, Any] = json.loads(truth_file.read_text(encoding="utf-8"))
@@ -157,12 +169,44 @@ def crossval_predictions(
         if number < len(done):
             continue
         log.info("fold %d/%d: %d train, %d test pages", number + 1, n_splits, *map(len, fold))
-        predictions = _run_fold(dev_dir, pages, fold, urls, random_state)
-        done.append({"test_ids": fold[1], "predictions": predictions})
+        predictions, with_site = _run_fold(dev_dir, pages, fold, urls, random_state)
+        done.append({"test_ids": fold[1], "predictions": predictions, "with_site": with_site})
         if cache is not None:
             _write_cache(cache, key, done)
+    return done
+
+
+def crossval_predictions(
+    dev_dir: Path,
+    ids: Sequence[str] | None = None,
+    n_splits: int = N_SPLITS,
+    random_state: int = 0,
+    cache_dir: Path | None = None,
+) -> tuple[dict[str, str], list[list[str]]]:
+    """Main text of every page predicted by the model of the fold that held it out, and the
+    test ids of each fold (see ``crossval_folds``)."""
+    done = crossval_folds(dev_dir, ids, n_splits, random_state, cache_dir)
     merged = {i: t for fold in done for i, t in fold["predictions"].items()}
     return merged, [fold["test_ids"] for fold in done]
+
+
+def site_evidence_report(
+    texts: dict[str, str], with_site: dict[str, str], truth: dict[str, Any]
+) -> dict[str, Any]:
+    """What site evidence adds, on the pages of sites with at least ``SITE_REPEAT_MIN_PAGES``
+    dev pages (the only ones where a block can repeat often enough to count)."""
+    sites: dict[str, list[str]] = defaultdict(list)
+    for i in texts:
+        sites[site_domain(str(truth[i].get("url") or ""), i)].append(i)
+    ids = [i for group in sites.values() if len(group) >= SITE_REPEAT_MIN_PAGES for i in group]
+    alone = score_predictions({i: texts[i] for i in ids}, truth)["overall"]
+    site = score_predictions({i: with_site.get(i, texts[i]) for i in ids}, truth)["overall"]
+    return {
+        "sites": sum(len(g) >= SITE_REPEAT_MIN_PAGES for g in sites.values()),
+        "pages": len(ids),
+        "page_alone": alone,
+        "with_site_evidence": site,
+    }
 
 
 def crossval_report(
@@ -172,9 +216,13 @@ def crossval_report(
     cache_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Cross-validated quality of the extractor on the whole development set: the summary of
-    ``evaluate.score_predictions`` (overall and by ``page_type``) plus the fold sizes."""
-    texts, folds = crossval_predictions(dev_dir, None, n_splits, random_state, cache_dir)
+    ``evaluate.score_predictions`` (overall and by ``page_type``), the fold sizes, and what the
+    site-level evidence adds on the sites with several pages."""
+    done = crossval_folds(dev_dir, None, n_splits, random_state, cache_dir)
+    texts = {i: t for fold in done for i, t in fold["predictions"].items()}
+    with_site = {i: t for fold in done for i, t in fold.get("with_site", {}).items()}
     truth = json.loads((dev_dir / "ground-truth.json").read_text(encoding="utf-8"))
     report = score_predictions(texts, truth)
     del report["page_f1"]
-    return {"folds": [len(f) for f in folds], **report}
+    site = site_evidence_report(texts, with_site, truth)
+    return {"folds": [len(f["test_ids"]) for f in done], **report, "site_evidence": site}

@@ -10,7 +10,8 @@ from lxml import etree
 from pipeline.extract.blocks import Block
 from pipeline.extract.categories import categorize
 from pipeline.extract.inference import BlockScorer, shipped_model
-from pipeline.extract.markup import parse_html
+from pipeline.extract.layout import PageContext
+from pipeline.extract.markup import document_title, parse_html
 from pipeline.extract.metadata import PageMetadata, extract_metadata
 from pipeline.extract.text import assemble_text, decide_main, score_blocks
 
@@ -109,6 +110,16 @@ def page_type(
     return ("listing", "listing_page") if listing else ("other", "not_article")
 
 
+def page_context(
+    root: etree._Element, url: str | None, metadata: PageMetadata, article_elements: int
+) -> PageContext:
+    """What the block classifier is told about the page as a whole."""
+    types = set(metadata.jsonld_types)
+    if metadata.og_type:
+        types.add(metadata.og_type.lower())
+    return PageContext(document_title(root), url, frozenset(types), article_elements)
+
+
 def _empty(url: str | None, reason: str) -> ExtractedPage:
     return ExtractedPage(url, PageMetadata(), (), "", (), 0, 0, 0, reason=reason)
 
@@ -120,23 +131,22 @@ def extract_page(
     root = parse_html(html)
     if root is None:
         return _empty(url, "parse_error")
-    blocks, scores = score_blocks(root, model or shipped_model())
+    # Metadata first: the kind of page it declares is a feature of every block.
+    metadata = extract_metadata(root, url)
+    article_elements = sum(1 for _ in root.iter("article"))
+    context = page_context(root, url, metadata, article_elements)
+    blocks, scores = score_blocks(root, model or shipped_model(), context)
     scored = classify_blocks(blocks, scores)
-    return finish_page(root, url, scored)
-
-
-def finish_page(root: etree._Element, url: str | None, scored: list[ScoredBlock]) -> ExtractedPage:
-    """The page's facts from its tree, then everything that follows from the block decisions."""
     base = ExtractedPage(
         url=url,
-        metadata=extract_metadata(root, url),
+        metadata=metadata,
         blocks=(),
         main_text="",
         headings=(),
         h1_count=sum(1 for _ in root.iter("h1")),
         links_internal=0,
         links_external=0,
-        article_elements=sum(1 for _ in root.iter("article")),
+        article_elements=article_elements,
     )
     return with_blocks(base, scored)
 

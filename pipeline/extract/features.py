@@ -3,19 +3,20 @@
 Three groups: the block's own text and layout (words, link density, punctuation, sentences,
 regions, heading level), its class/id tokens reduced to a fixed lexicon of layout words (a raw
 token vocabulary would learn the 400 training sites' CSS, not the web's), and its context: the
-same facts for the two blocks before and after, and the share of the page's words held by the
-block's containers (main text sits in the container holding most of the page's prose).
+same facts for the two blocks before and after, and the page and layout features of
+``layout`` (what kind of page it is, the containers the block sits in, its place relative to
+the headline).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from functools import cache
 
 from pipeline.extract.blocks import REGIONS, Block
 from pipeline.extract.categories import text_category, token_categories
+from pipeline.extract.layout import PageContext, layout_features
 
 # Layout words whose presence in class/id tokens (as substrings) carries signal. The
 # boilerplate stems of the category rules enter as one feature per category instead.
@@ -93,34 +94,19 @@ def _own_features(block: Block, title_tokens: frozenset[str]) -> dict[str, float
     return f
 
 
-def _container_shares(blocks: list[Block]) -> list[tuple[float, float]]:
-    """Share of page words under each block's parent path and grandparent path."""
-    words_under: dict[str, int] = defaultdict(int)
-    for b in blocks:
-        steps = b.tag_path.split(">")
-        for k in range(1, len(steps) + 1):
-            words_under[">".join(steps[:k])] += b.word_count
-    total = max(sum(b.word_count for b in blocks), 1)
-    out = []
-    for b in blocks:
-        steps = b.tag_path.split(">")
-        parent = ">".join(steps[:-1])
-        grand = ">".join(steps[:-2])
-        out.append((words_under.get(parent, 0) / total, words_under.get(grand, 0) / total))
-    return out
-
-
-def page_features(blocks: list[Block], title: str = "") -> list[dict[str, float]]:
+def page_features(
+    blocks: list[Block], context: PageContext | None = None
+) -> list[dict[str, float]]:
     """One feature dict per block of a page, context included."""
-    title_tokens = frozenset(_WORD.findall(title.lower()))
+    context = context or PageContext()
+    title_tokens = frozenset(_WORD.findall(context.title.lower()))
     own = [_own_features(b, title_tokens) for b in blocks]
-    shares = _container_shares(blocks)
+    layout = layout_features(blocks, context)
     n = len(blocks)
     total_words = sum(b.word_count for b in blocks)
     out = []
     for i, f in enumerate(own):
-        row = dict(f)
-        row["parent_share"], row["grand_share"] = shares[i]
+        row = f | layout[i]
         row["page_log_words"] = math.log1p(total_words)
         row["page_log_blocks"] = math.log1p(n)
         for off in _CONTEXT_OFFSETS:

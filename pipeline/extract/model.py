@@ -58,7 +58,12 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.l2_regularization = l2_regularization
         self.random_state = random_state
 
-    def fit(self, X: Sequence[Mapping[str, float]], y: Sequence[int]) -> BlockClassifier:
+    def fit(
+        self,
+        X: Sequence[Mapping[str, float]],
+        y: Sequence[int],
+        sample_weight: Sequence[float] | np.ndarray | None = None,
+    ) -> BlockClassifier:
         self.pipeline_ = Pipeline(
             [
                 ("vectorize", DictVectorizer(sparse=False, sort=True)),
@@ -76,7 +81,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
                 ),
             ]
         )
-        self.pipeline_.fit(list(X), np.asarray(y, dtype=np.int8))
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.pipeline_.fit(list(X), np.asarray(y, dtype=np.int8), boost__sample_weight=weights)
         self.classes_ = self.pipeline_.classes_
         self.n_features_ = len(self.pipeline_.named_steps["vectorize"].feature_names_)
         return self

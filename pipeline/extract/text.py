@@ -10,9 +10,13 @@ from lxml import etree
 from pipeline.extract.blocks import Block, segment
 from pipeline.extract.features import page_features
 from pipeline.extract.inference import BlockScorer
+from pipeline.extract.layout import PageContext
 from pipeline.extract.markup import document_title
 
-MAIN_THRESHOLD = 0.5
+# A block the model gives less than this is never main, however the page's other blocks score,
+# so a page that is all boilerplate gives an empty text (measured: any floor up to 0.2 leaves the
+# cross-validated F1 unchanged; 0.3 starts to cost).
+MIN_MAIN_SCORE = 0.2
 # Smoothing of the per-block decisions (chosen by grouped cross-validation on the dev set, see
 # ``decide_main``): a run of at most GAP_MAX_BLOCKS blocks between two main blocks is main when
 # each scored at least GAP_MIN_SCORE and shares a container with them (a short paragraph or a
@@ -27,23 +31,62 @@ CONTAINER_SHARE = 0.9
 _LINE_TAGS = frozenset({"li", "dt", "dd", "td", "th"})
 
 
-def score_blocks(root: etree._Element, model: BlockScorer) -> tuple[list[Block], list[float]]:
+def score_blocks(
+    root: etree._Element, model: BlockScorer, context: PageContext | None = None
+) -> tuple[list[Block], list[float]]:
     """Blocks of the page and each one's probability of being main content."""
     blocks = segment(root)
     if not blocks:
         return [], []
-    scores = model.main_scores(page_features(blocks, document_title(root)))
+    context = context or PageContext(title=document_title(root))
+    scores = model.main_scores(page_features(blocks, context))
     return blocks, [float(s) for s in scores]
 
 
-def decide_main(blocks: Sequence[Block], scores: Sequence[float]) -> list[bool]:
-    """Main-content decision of each block: its score, smoothed by its neighbours and container.
+def expected_f1_selection(blocks: Sequence[Block], scores: Sequence[float]) -> list[bool]:
+    """The blocks whose selection maximizes the page's expected F1 under the model's scores.
 
-    Measured with 3-fold cross-validation grouped by site on the 481 dev pages (model scores
-    out of fold) against the bare threshold: F1 0.741 -> 0.747, ``with`` found 0.792 -> 0.792,
-    ``without`` leaked 0.054 -> 0.045.
+    The metric is an F1 over the page's words, so a fixed threshold is the wrong decision rule:
+    on a page where the model is unsure everywhere (a product page, a forum thread) a 0.5 cut
+    keeps nothing and scores 0, where keeping the best-scored blocks would score well. With
+    ``p`` the scores and ``w`` the word counts, keeping the top-``k`` blocks by score has
+    expected F1 about ``2 * sum_k(p*w) / (sum_k(w) + sum_all(p*w))`` (expected overlap over the
+    sizes of the kept text and of the expected gold text); the rule keeps the ``k`` that
+    maximizes it (the plug-in rule of F-measure optimal decoding), never a block under
+    ``MIN_MAIN_SCORE``. The ratio of expectations is an approximation (blocks are taken as
+    independent, and a single dominant block is mis-weighed), but a Monte Carlo estimate of the
+    exact expectation (256 label draws per page) decided no better: F1 0.7758 against 0.7763.
+    Measured by grouped cross-validation on the dev set, against the 0.5
+    threshold with the same smoothing: F1 0.758 -> 0.769, ``with`` 0.806 -> 0.827, ``without``
+    0.045 -> 0.049.
     """
-    keep = [s >= MAIN_THRESHOLD for s in scores]
+    weights = [max(b.word_count, 1) for b in blocks]
+    expected_gold = sum(p * w for p, w in zip(scores, weights, strict=True))
+    order = sorted(range(len(blocks)), key=lambda i: -scores[i])
+    best, best_k, overlap, kept = 0.0, 0, 0.0, 0.0
+    for k, i in enumerate(order, 1):
+        if scores[i] < MIN_MAIN_SCORE:
+            break
+        overlap += scores[i] * weights[i]
+        kept += weights[i]
+        value = 2 * overlap / (kept + expected_gold)
+        if value > best:
+            best, best_k = value, k
+    keep = [False] * len(blocks)
+    for i in order[:best_k]:
+        keep[i] = True
+    return keep
+
+
+def decide_main(blocks: Sequence[Block], scores: Sequence[float]) -> list[bool]:
+    """Main-content decision of each block: the expected-F1 selection, smoothed by neighbours
+    and container.
+
+    The smoothing, measured with 3-fold cross-validation grouped by site on the 481 dev pages
+    (model scores out of fold) against the bare 0.5 threshold: F1 0.741 -> 0.747, ``with``
+    found 0.792 -> 0.792, ``without`` leaked 0.054 -> 0.045.
+    """
+    keep = expected_f1_selection(blocks, scores)
     _fill_gaps(blocks, keep, scores)
     container = _main_container(blocks, keep)
     if container:

@@ -22,16 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipeline.extract.blocks import Block, segment
 from pipeline.extract.evaluate import BodyIndex, PageScore, score_page, summarize
+from pipeline.extract.extractor import page_context
 from pipeline.extract.features import page_features
 from pipeline.extract.inference import MODEL_FILE
-from pipeline.extract.markup import document_title, parse_html
+from pipeline.extract.markup import parse_html
+from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.model import BlockClassifier, export_model
 from pipeline.extract.text import assemble_text, decide_main
 
 log = logging.getLogger(__name__)
 HELD_OUT_PERCENT = 20
+WORD_WEIGHT = 0.5
 DEFAULT_OUT = Path(__file__).parent / "models" / MODEL_FILE
 
 
@@ -61,19 +66,43 @@ def load_dev_pages(dev_dir: Path, ids: list[str] | None = None) -> list[DevPage]
     pages = []
     for page_id in sorted(ids if ids is not None else truth_all):
         truth = truth_all[page_id]
+        url = str(truth.get("url") or "") or None
         root = parse_html(read_dev_html(dev_dir, page_id))
-        blocks = segment(root) if root is not None else []
-        title = document_title(root) if root is not None else ""
+        if root is None:
+            pages.append(DevPage(page_id, [], [], [], truth))
+            continue
+        blocks = segment(root)
+        # The same context extract_page gives the model, so training sees what inference sees.
+        context = page_context(
+            root, url, extract_metadata(root, url), sum(1 for _ in root.iter("article"))
+        )
         index = BodyIndex(truth["articleBody"])
         labels = [int(index.is_main(b.text)) for b in blocks]
-        pages.append(DevPage(page_id, blocks, page_features(blocks, title), labels, truth))
+        pages.append(DevPage(page_id, blocks, page_features(blocks, context), labels, truth))
     return pages
+
+
+def block_weights(blocks: list[Block]) -> list[float]:
+    """Training weight of each block of one page; every page weighs the same in total.
+
+    The metric averages a word-level F1 over pages, while an unweighted fit counts blocks: a
+    page of 900 menu items would outweigh 30 articles, and a one-word block would count as much
+    as a 200-word paragraph. Half of a page's weight is spread by words (as the metric counts),
+    half evenly over its blocks (so short blocks, headings and list items, still matter).
+    Measured by grouped cross-validation against unweighted: F1 0.757 -> 0.758 (by words only:
+    0.758 with more leak, ``without`` 0.049 against 0.045 for this mix).
+    """
+    total = sum(b.word_count + 1 for b in blocks)
+    n = len(blocks)
+    return [WORD_WEIGHT * (b.word_count + 1) / total + (1 - WORD_WEIGHT) / n for b in blocks]
 
 
 def fit_pages(pages: list[DevPage], random_state: int = 0) -> BlockClassifier:
     X = [f for p in pages for f in p.features]
     y = [label for p in pages for label in p.labels]
-    return BlockClassifier(random_state=random_state).fit(X, y)
+    weights = np.asarray([w for p in pages if p.blocks for w in block_weights(p.blocks)])
+    weights /= weights.mean()  # mean 1 keeps min_samples_leaf and l2 on their usual scale
+    return BlockClassifier(random_state=random_state).fit(X, y, sample_weight=weights)
 
 
 def page_text(model: BlockClassifier, page: DevPage) -> str:
