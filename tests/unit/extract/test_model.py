@@ -5,6 +5,7 @@ import math
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ from pipeline.extract.inference import (
 )
 from pipeline.extract.model import BlockClassifier, export_model
 from pipeline.extract.train import DevPage, fit_pages, read_dev_html
+from pipeline.extract.train import main as train_main
 
 # Scores of the compiled trees equal scikit-learn's to the last bit on the dev pages (the same
 # leaf values summed in the same order, libm's exp); the contract is this tolerance.
@@ -169,3 +171,21 @@ def test_feature_matrix_ignores_unknown_features_like_dictvectorizer() -> None:
     columns = {"a": 0, "b": 1}
     matrix = feature_matrix([{"b": 2.0, "new": 5.0}, {}, {"a": 1.0}], columns)
     assert matrix.tolist() == [[0.0, 2.0], [0.0, 0.0], [1.0, 0.0]]
+
+
+def test_train_command_writes_a_loadable_model_file(
+    tmp_path: Path, dev_dir: Path, dev_truth: dict[str, Any]
+) -> None:
+    """``content-audit train-extractor`` (train.main) on a small dev set writes the npz."""
+    small = tmp_path / "dev"
+    (small / "html").mkdir(parents=True)
+    ids = sorted(dev_truth)[:12]
+    (small / "ground-truth.json").write_text(json.dumps({i: dev_truth[i] for i in ids}))
+    for page_id in ids:
+        name = f"{page_id}.html.gz"
+        (small / "html" / name).write_bytes((dev_dir / "html" / name).read_bytes())
+    out = tmp_path / "model.npz"
+    assert train_main(["--dev-dir", str(small), "--out", str(out)]) == 0
+    model = load_compiled_model(out)
+    assert model.metadata["params"] == BlockClassifier().get_params()
+    assert len(model.feature_names) == model.metadata["n_features"]
