@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pipeline.extract.blocks import Block
+from pipeline.extract.blocks import VALUE_CACHE, Block
 from pipeline.extract.literals import cue_text, required_literals
 
 
@@ -263,7 +263,7 @@ def text_category(text: str, word_count: int) -> str | None:
 
 # Blocks of one container share their token tuples: 120 dev pages have 29,902 blocks but 5,198
 # distinct ancestor tuples and 4,208 distinct own ones.
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=VALUE_CACHE)
 def _token_category(tokens: tuple[str, ...], weak: bool) -> str | None:
     hits = {c for t in tokens for c in _token_hits(t, weak)}
     return next((c for c in CATEGORY_ORDER if c in hits), None)
@@ -283,7 +283,7 @@ def _near_ancestors(block: Block) -> tuple[str, ...]:
     return _distinct_nearest(block.ancestor_tokens)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=VALUE_CACHE)
 def _distinct_nearest(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tokens))[:ANCESTOR_REACH]
 

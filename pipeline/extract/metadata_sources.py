@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 
+from pipeline.extract.blocks import VALUE_CACHE
 from pipeline.extract.dates import parse_date, text_date
 from pipeline.extract.markup import text_content
 
@@ -160,8 +161,7 @@ def _lead(el: etree._Element, own: str) -> str:
     return own[:9].lower()
 
 
-# Pages repeat a few hundred class/id values on thousands of elements (see blocks._tokens).
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=VALUE_CACHE)
 def _class_hints(cls: str | None, id_: str | None) -> tuple[bool, bool]:
     """(names an author element, names a date element) for an element's class and id."""
     raw = f"{cls or ''} {id_ or ''}".lower()

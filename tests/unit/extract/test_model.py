@@ -5,6 +5,7 @@ import math
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,9 @@ from sklearn.base import clone
 
 from pipeline.extract import extract_page
 from pipeline.extract.inference import (
+    CHUNK_ROWS,
     FORMAT_VERSION,
+    MATRIX_ROWS,
     MODEL_FILE,
     CompiledBlockModel,
     feature_matrix,
@@ -22,6 +25,7 @@ from pipeline.extract.inference import (
 )
 from pipeline.extract.model import BlockClassifier, export_model
 from pipeline.extract.train import DevPage, fit_pages, read_dev_html
+from pipeline.extract.train import main as train_main
 
 # Scores of the compiled trees equal scikit-learn's to the last bit on the dev pages (the same
 # leaf values summed in the same order, libm's exp); the contract is this tolerance.
@@ -81,9 +85,11 @@ def test_exported_model_scores_like_the_fitted_one(
     expected = model.main_scores(X)
     assert np.max(np.abs(compiled.main_scores(X) - expected)) <= SCORE_TOLERANCE
     assert compiled.main_scores([]).shape == (0,)
-    # Pages longer than one scoring chunk are scored the same as in pieces.
-    long_page = X[:700]
-    assert np.max(np.abs(compiled.main_scores(long_page) - expected[:700])) <= SCORE_TOLERANCE
+    # A page longer than the matrix and split passes scores as its rows do one by one.
+    long_page = X[: MATRIX_ROWS + CHUNK_ROWS + 1]
+    assert len(long_page) == MATRIX_ROWS + CHUNK_ROWS + 1
+    scores = compiled.main_scores(long_page)
+    assert np.max(np.abs(scores - expected[: len(long_page)])) <= SCORE_TOLERANCE
 
 
 def test_one_block_pages_score_exactly_like_the_fitted_model(
@@ -165,3 +171,21 @@ def test_feature_matrix_ignores_unknown_features_like_dictvectorizer() -> None:
     columns = {"a": 0, "b": 1}
     matrix = feature_matrix([{"b": 2.0, "new": 5.0}, {}, {"a": 1.0}], columns)
     assert matrix.tolist() == [[0.0, 2.0], [0.0, 0.0], [1.0, 0.0]]
+
+
+def test_train_command_writes_a_loadable_model_file(
+    tmp_path: Path, dev_dir: Path, dev_truth: dict[str, Any]
+) -> None:
+    """``content-audit train-extractor`` (train.main) on a small dev set writes the npz."""
+    small = tmp_path / "dev"
+    (small / "html").mkdir(parents=True)
+    ids = sorted(dev_truth)[:12]
+    (small / "ground-truth.json").write_text(json.dumps({i: dev_truth[i] for i in ids}))
+    for page_id in ids:
+        name = f"{page_id}.html.gz"
+        (small / "html" / name).write_bytes((dev_dir / "html" / name).read_bytes())
+    out = tmp_path / "model.npz"
+    assert train_main(["--dev-dir", str(small), "--out", str(out)]) == 0
+    model = load_compiled_model(out)
+    assert model.metadata["params"] == BlockClassifier().get_params()
+    assert len(model.feature_names) == model.metadata["n_features"]
