@@ -49,7 +49,9 @@ def test_a_page_that_is_all_boilerplate_selects_nothing() -> None:
 
 def test_page_signals_read_declared_types_and_url_families() -> None:
     blocks = _blocks(3)
-    ctx = PageContext("Kallax shelf", "https://shop.example/products/kallax", frozenset({"product"}))
+    ctx = PageContext(
+        "Kallax shelf", "https://shop.example/products/kallax", frozenset({"product"})
+    )
     f = page_signals(blocks, ctx)
     assert f["pg_type=product"] == 1.0 and f["pg_url=product"] == 1.0
     assert "pg_type=article" not in f and "pg_url_date" not in f
