@@ -71,5 +71,14 @@ def print_tables(result: dict[str, Any]) -> None:
             "content-audit's shipped model on its own training pages (not a score): "
             f"F1 {shipped['f1']:.3f}"
         )
+    site = result.get("site_evidence")
+    if site:
+        alone, with_site = site["page_alone"], site["with_site_evidence"]
+        print(
+            f"\nsite evidence on the {site['pages']} pages of the {site['sites']} sites with 3+ "
+            f"pages: F1 {alone['f1']:.3f} -> {with_site['f1']:.3f}, without leaked "
+            f"{alone['without_leak']:.3f} -> {with_site['without_leak']:.3f}, with found "
+            f"{alone['with_coverage']:.3f} -> {with_site['with_coverage']:.3f}"
+        )
     if result["metadata"]:
         print("\nMetadata accuracy\n\n" + "\n".join(metadata_table(result["metadata"])))

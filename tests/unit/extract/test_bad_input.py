@@ -83,7 +83,10 @@ def test_ten_thousand_deep_nesting_neither_crashes_nor_recurses_past_the_parser_
         assert "steady evening routine" in page.main_text, tag
         extract_metadata(root)  # the metadata scan is iterative: no RecursionError
     unclosed = "<html><body>" + "<div><p>x " * 10_000
-    assert guarded_page(unclosed)[0].reason == "no_main_text"
+    # Best effort: whether the model keeps some of the "x" text (not_article: text but no
+    # article markup) or none of it (no_main_text), the page is never taken for a post.
+    page = guarded_page(unclosed)[0]
+    assert page.page_type == "other" and page.reason in ("no_main_text", "not_article")
 
 
 def test_broken_encodings_are_replaced_not_raised() -> None:
