@@ -55,7 +55,7 @@ _first_char = itemgetter(0)
 
 @lru_cache(maxsize=VALUE_CACHE)
 def lexicon_hits(token: str) -> tuple[str, ...]:
-    return tuple(w for w in LEXICON if w in token)
+    return tuple(filter(token.__contains__, LEXICON))
 
 
 # The dicts of the two caches below are shared: callers merge them (``dict.update``), never
