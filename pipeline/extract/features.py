@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
+from functools import lru_cache
+from operator import itemgetter
 
-from pipeline.extract.blocks import REGIONS, Block
+from pipeline.extract.blocks import REGIONS, VALUE_CACHE, Block
 from pipeline.extract.categories import text_category, token_categories
-from pipeline.extract.layout import PageContext, layout_features
+from pipeline.extract.layout import PageContext, add_layout_features
 
 # Layout words whose presence in class/id tokens (as substrings) carries signal. The
 # boilerplate stems of the category rules enter as one feature per category instead.
@@ -31,7 +32,7 @@ TAGS = frozenset(
      "blockquote", "pre", "figcaption", "section", "article", "header", "footer", "nav", "aside",
      "form", "label", "button", "ul", "ol", "table", "tr", "strong", "em", "b", "main", "body"}
 )  # fmt: skip
-_PUNCT = re.compile(r"[.,;:!?]")
+_PUNCT = ".,;:!?"  # counted with str.count, one C pass per mark
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?:\s|$)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -41,55 +42,79 @@ _STOPWORDS = frozenset(
      "not", "no", "can", "will", "would", "if", "so", "than", "then", "there", "which", "who",
      "what", "when", "how")
 )  # fmt: skip
+_TAG_KEYS = {t: f"tag={t}" for t in TAGS}
 _NEIGHBOUR_KEYS = ("log_words", "link_density", "ends_sentence", "is_p", "stopword_ratio")
-_CONTEXT_OFFSETS = (-2, -1, 1, 2)
+_neighbour_values = itemgetter(*_NEIGHBOUR_KEYS)
+# (offset, its feature names in _NEIGHBOUR_KEYS order, the name saying there is no such block)
+_CONTEXT = tuple(
+    (off, tuple(f"n{off:+d}_{key}" for key in _NEIGHBOUR_KEYS), f"n{off:+d}_missing")
+    for off in (-2, -1, 1, 2)
+)
+_first_char = itemgetter(0)
 
 
-@cache
+@lru_cache(maxsize=VALUE_CACHE)
 def lexicon_hits(token: str) -> tuple[str, ...]:
-    return tuple(w for w in LEXICON if w in token)
+    return tuple(filter(token.__contains__, LEXICON))
 
 
-def _text_features(text: str, words: int) -> dict[str, float]:
+# The dicts of the two caches below are shared: callers merge them (``dict.update``), never
+# change them. Blocks of one container share their token tuples: 120 dev pages have 34,451
+# blocks but 6,428 distinct ancestor tuples and 4,741 distinct own ones.
+@lru_cache(maxsize=VALUE_CACHE)
+def _token_features(prefix: str, tokens: tuple[str, ...]) -> dict[str, float]:
+    f = {}
+    for token in tokens:
+        for w in lexicon_hits(token):
+            f[f"{prefix}={w}"] = 1.0
+        for c in token_categories(token):
+            f[f"{prefix}_cat={c}"] = 1.0
+    return f
+
+
+@lru_cache(maxsize=1 << len(REGIONS))  # every subset of REGIONS fits
+def _region_features(regions: frozenset[str]) -> dict[str, float]:
+    return {f"in_{region}": float(region in regions) for region in REGIONS}
+
+
+def _text_features(text: str, words: int, tokens: list[str]) -> dict[str, float]:
+    # Counts by map() over str methods and str.count run in C: with generator expressions over
+    # the characters and tokens this was 1.5 s of page_features' 5.2 s under cProfile on 120
+    # dev pages, now 0.5 s.
     chars = max(len(text), 1)
-    tokens = _WORD.findall(text.lower())
     n_tok = max(len(tokens), 1)
-    capitalised = sum(1 for w in text.split() if w[:1].isupper())
+    capitalised = sum(map(str.isupper, map(_first_char, text.split())))
     return {
         "log_words": math.log1p(words),
         "log_chars": math.log1p(len(text)),
-        "punct_ratio": len(_PUNCT.findall(text)) / chars,
+        "punct_ratio": sum(map(text.count, _PUNCT)) / chars,
         "sentences": float(len(_SENTENCE_END.findall(text))),
         "ends_sentence": float(text.rstrip()[-1:] in ".!?…:\"”'’)"),
-        "stopword_ratio": sum(t in _STOPWORDS for t in tokens) / n_tok,
-        "digit_ratio": sum(c.isdigit() for c in text) / chars,
+        "stopword_ratio": sum(map(_STOPWORDS.__contains__, tokens)) / n_tok,
+        "digit_ratio": sum(map(str.isdigit, text)) / chars,
         "capital_ratio": capitalised / max(words, 1),
-        "avg_word_len": sum(len(t) for t in tokens) / n_tok,
+        "avg_word_len": sum(map(len, tokens)) / n_tok,
         "has_pipe": float("|" in text or "»" in text or "›" in text),
     }
 
 
 def _own_features(block: Block, title_tokens: frozenset[str]) -> dict[str, float]:
-    f = _text_features(block.text, block.word_count)
+    tokens = _WORD.findall(block.text.lower())
+    f = _text_features(block.text, block.word_count, tokens)
     f["link_density"] = block.link_density
     f["position"] = block.position
     f["depth"] = float(block.depth)
     f["heading_level"] = float(block.heading_level)
     f["is_p"] = float(block.tag == "p")
-    f[f"tag={block.tag if block.tag in TAGS else 'other'}"] = 1.0
-    for region in REGIONS:
-        f[f"in_{region}"] = float(region in block.regions)
-    for prefix, tokens in (("own", block.own_tokens), ("anc", block.ancestor_tokens)):
-        for token in tokens:
-            for w in lexicon_hits(token):
-                f[f"{prefix}={w}"] = 1.0
-            for c in token_categories(token):
-                f[f"{prefix}_cat={c}"] = 1.0
+    f[_TAG_KEYS.get(block.tag, "tag=other")] = 1.0
+    f.update(_region_features(block.regions))
+    f.update(_token_features("own", block.own_tokens))
+    f.update(_token_features("anc", block.ancestor_tokens))
     category = text_category(block.text, block.word_count)
     if category:
         f[f"text_rule={category}"] = 1.0
-    block_tokens = set(_WORD.findall(block.text.lower()))
-    if title_tokens and block_tokens:
+    if title_tokens and tokens:
+        block_tokens = set(tokens)
         f["title_overlap"] = len(block_tokens & title_tokens) / len(block_tokens | title_tokens)
     return f
 
@@ -100,21 +125,21 @@ def page_features(
     """One feature dict per block of a page, context included."""
     context = context or PageContext()
     title_tokens = frozenset(_WORD.findall(context.title.lower()))
-    own = [_own_features(b, title_tokens) for b in blocks]
-    layout = layout_features(blocks, context)
+    rows = [_own_features(b, title_tokens) for b in blocks]
+    # Read before the rows grow; the layout and context keys never overwrite these.
+    neighbours = [_neighbour_values(f) for f in rows]
+    add_layout_features(rows, blocks, context)
     n = len(blocks)
-    total_words = sum(b.word_count for b in blocks)
-    out = []
-    for i, f in enumerate(own):
-        row = f | layout[i]
-        row["page_log_words"] = math.log1p(total_words)
-        row["page_log_blocks"] = math.log1p(n)
-        for off in _CONTEXT_OFFSETS:
+    page = {
+        "page_log_words": math.log1p(sum(b.word_count for b in blocks)),
+        "page_log_blocks": math.log1p(n),
+    }
+    for i, row in enumerate(rows):
+        row.update(page)
+        for off, names, missing in _CONTEXT:
             j = i + off
             if 0 <= j < n:
-                for key in _NEIGHBOUR_KEYS:
-                    row[f"n{off:+d}_{key}"] = own[j][key]
+                row.update(zip(names, neighbours[j], strict=True))
             else:
-                row[f"n{off:+d}_missing"] = 1.0
-        out.append(row)
-    return out
+                row[missing] = 1.0
+    return rows

@@ -29,7 +29,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -56,22 +56,18 @@ class BlockScorer(Protocol):
     def main_scores(self, X: Sequence[Mapping[str, float]]) -> np.ndarray: ...
 
 
-class _Columns(dict[str, int]):
-    """Feature name -> column; unknown names get the one past the last (dropped after)."""
-
-    def __missing__(self, key: str) -> int:
-        return len(self)
-
-
 def feature_matrix(X: Sequence[Mapping[str, float]], columns: Mapping[str, int]) -> np.ndarray:
     """Dense float64 rows of feature dicts, as ``DictVectorizer.transform`` makes them for numeric
     features (unknown keys ignored), without its per-value Python overhead (the iterators run
     in C: 0.8 ms for a page of 240 rows, 1.5 ms with list comprehensions)."""
-    lookup = columns if isinstance(columns, _Columns) else _Columns(columns)
-    n = len(lookup)
+    n = len(columns)
     counts = [len(row) for row in X]
     total = sum(counts)
-    cols = np.fromiter(map(lookup.__getitem__, chain.from_iterable(X)), np.intp, count=total)
+    # Unknown names go to the column past the last (dropped below); ``get`` with a default
+    # keeps the lookup in C (a ``__missing__`` hook was a Python call for each of the ~32
+    # unknown names per row).
+    keys = chain.from_iterable(X)
+    cols = np.fromiter(map(columns.get, keys, repeat(n)), np.intp, count=total)
     values = np.fromiter(chain.from_iterable(row.values() for row in X), np.float64, count=total)
     matrix = np.zeros((len(X), n + 1))
     matrix[np.repeat(np.arange(len(X)), counts), cols] = values
@@ -156,7 +152,7 @@ class CompiledBlockModel:
         self.feature_names: tuple[str, ...] = tuple(str(f) for f in arrays["feature_names"])
         self.metadata: dict[str, Any] = json.loads(str(arrays["metadata"][0]))
         self.baseline = float(arrays["baseline"])
-        self._columns = _Columns((name, j) for j, name in enumerate(self.feature_names))
+        self._columns = {name: j for j, name in enumerate(self.feature_names)}
         self._compile({f: np.asarray(arrays[f]) for f in NODE_FIELDS}, arrays["tree_offsets"])
 
     def _compile(self, nodes: dict[str, np.ndarray], offsets: np.ndarray) -> None:

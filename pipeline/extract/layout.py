@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from pipeline.extract.blocks import Block
+from pipeline.extract.blocks import VALUE_CACHE, Block
 
 # A prose block: a real paragraph, not a menu, a caption or a teaser title.
 PROSE_MIN_WORDS = 25
@@ -73,6 +73,7 @@ URL_FAMILIES: dict[str, frozenset[str]] = {
 _URL_DATE = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/")
 _URL_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"\w+")
+_STEP = re.compile(">")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,17 @@ class PageContext:
 
 def _is_prose(block: Block) -> bool:
     return block.word_count >= PROSE_MIN_WORDS and block.link_density < PROSE_MAX_LINK_DENSITY
+
+
+@lru_cache(maxsize=VALUE_CACHE)
+def path_prefixes(tag_path: str) -> tuple[str, ...]:
+    """The proper tag-path prefixes of a path, shortest first ("a>b>c" -> "a", "a>b").
+
+    Slices at each ">", equal to ``">".join(steps[:k])``. Cached because a page repeats its tag
+    paths (120 dev pages: 34,451 blocks on 5,672 distinct paths, one page at a time) and the
+    containers, the ancestor levels and the main container all need them.
+    """
+    return tuple(tag_path[: m.start()] for m in _STEP.finditer(tag_path))
 
 
 def page_signals(blocks: list[Block], context: PageContext) -> dict[str, float]:
@@ -128,22 +140,34 @@ class _Container:
     blocks: int = 0
 
 
-def _containers(blocks: list[Block]) -> dict[str, _Container]:
-    """Totals under every tag-path prefix of the page, in one pass."""
+def _by_path(blocks: list[Block]) -> dict[str, _Container]:
+    """Totals of the blocks of each exact tag path, paths in order of first block."""
     out: dict[str, _Container] = {}
     for b in blocks:
-        prose = b.word_count if _is_prose(b) else 0
-        prefix = ""
-        for step in b.tag_path.split(">")[:-1]:
-            prefix = f"{prefix}>{step}" if prefix else step
+        c = out.get(b.tag_path)
+        if c is None:
+            c = out[b.tag_path] = _Container()
+        c.words += b.word_count
+        c.prose += b.word_count if _is_prose(b) else 0
+        c.chars += len(b.text)
+        c.link_chars += b.link_chars
+        c.blocks += 1
+    return out
+
+
+def _containers(paths: dict[str, _Container]) -> dict[str, _Container]:
+    """Totals under every tag-path prefix of the page, prefixes in order of first block."""
+    out: dict[str, _Container] = {}
+    for path, own in paths.items():
+        for prefix in path_prefixes(path):
             c = out.get(prefix)
             if c is None:
                 c = out[prefix] = _Container()
-            c.words += b.word_count
-            c.prose += prose
-            c.chars += len(b.text)
-            c.link_chars += b.link_chars
-            c.blocks += 1
+            c.words += own.words
+            c.prose += own.prose
+            c.chars += own.chars
+            c.link_chars += own.link_chars
+            c.blocks += own.blocks
     return out
 
 
@@ -166,46 +190,69 @@ def _anchor(blocks: list[Block], title: str) -> Block | None:
 
 def layout_features(blocks: list[Block], context: PageContext) -> list[dict[str, float]]:
     """Page signals, container, and anchor features of each block, in block order."""
+    rows: list[dict[str, float]] = [{} for _ in blocks]
+    add_layout_features(rows, blocks, context)
+    return rows
+
+
+def add_layout_features(
+    rows: list[dict[str, float]], blocks: list[Block], context: PageContext
+) -> None:
+    """``layout_features`` added to each block's row in place (no per-block dict to merge).
+
+    Everything but the headline distance and the relative size depends on the tag path alone,
+    so it is computed once per distinct path (a page has 6 blocks per path on average) and
+    merged into each of its blocks.
+    """
     page = page_signals(blocks, context)
-    containers = _containers(blocks)
-    total = max(sum(b.word_count for b in blocks), 1)
-    prose_total = max(sum(b.word_count for b in blocks if _is_prose(b)), 1)
+    paths = _by_path(blocks)
+    containers = _containers(paths)
+    total = max(sum(c.words for c in paths.values()), 1)
+    prose_total = max(sum(c.prose for c in paths.values()), 1)
     held = [p for p, c in containers.items() if c.prose >= PROSE_CONTAINER_SHARE * prose_total]
     prose_container = max(held, key=lambda p: p.count(">"), default="")
-    paths = Counter(b.tag_path for b in blocks)
-    path_words: Counter[str] = Counter()
-    for b in blocks:
-        path_words[b.tag_path] += b.word_count
+    inside_prefix = prose_container + ">"
     longest = max((b.word_count for b in blocks), default=0) or 1
     anchor = _anchor(blocks, context.title)
     anchor_steps = anchor.tag_path.split(">") if anchor is not None else []
-    out = []
-    for b in blocks:
-        f = dict(page)
-        steps = b.tag_path.split(">")
+    shared: dict[str, tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
+    for path, own in paths.items():
+        prefixes = path_prefixes(path)
+        levels: dict[str, float] = {}
         for level in ANCESTOR_LEVELS:
-            if len(steps) > level:
-                c = containers[">".join(steps[:-level])]
-                f[f"a{level}_share"] = c.words / total
-                f[f"a{level}_prose"] = c.prose / prose_total
-                f[f"a{level}_ld"] = c.link_chars / max(c.chars, 1)
-                f[f"a{level}_n"] = math.log1p(c.blocks)
+            if len(prefixes) >= level:  # the path has more than ``level`` steps
+                c = containers[prefixes[-level]]
+                levels[f"a{level}_share"] = c.words / total
+                levels[f"a{level}_prose"] = c.prose / prose_total
+                levels[f"a{level}_ld"] = c.link_chars / max(c.chars, 1)
+                levels[f"a{level}_n"] = math.log1p(c.blocks)
+        same = {
+            "in_prose_c": float(bool(prose_container) and path.startswith(inside_prefix)),
+            "same_path_n": math.log1p(own.blocks),
+            "same_path_share": own.words / total,
+        }
+        toward = _toward_anchor(path.split(">"), anchor_steps) if anchor is not None else {}
+        shared[path] = (levels, same, toward)
+    n = len(blocks)
+    for f, b in zip(rows, blocks, strict=True):
+        levels, same, toward = shared[b.tag_path]
+        f.update(page)
+        f.update(levels)
         f["rel_words"] = b.word_count / longest
-        inside = bool(prose_container) and b.tag_path.startswith(prose_container + ">")
-        f["in_prose_c"] = float(inside)
-        f["same_path_n"] = math.log1p(paths[b.tag_path])
-        f["same_path_share"] = path_words[b.tag_path] / total
+        f.update(same)
         if anchor is None:
             f["h1_none"] = 1.0
         else:
-            common = 0
-            for mine, theirs in zip(steps, anchor_steps, strict=False):
-                if mine != theirs:
-                    break
-                common += 1
             f["h1_after"] = float(b.index >= anchor.index)
-            f["h1_dist"] = (b.index - anchor.index) / len(blocks)
-            f["h1_common"] = common / len(steps)
-            f["h1_up"] = float(len(steps) - common)
-        out.append(f)
-    return out
+            f["h1_dist"] = (b.index - anchor.index) / n
+            f.update(toward)
+
+
+def _toward_anchor(steps: list[str], anchor_steps: list[str]) -> dict[str, float]:
+    """How much tag path a block shares with the headline, and how far up it must climb."""
+    common = 0
+    for mine, theirs in zip(steps, anchor_steps, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return {"h1_common": common / len(steps), "h1_up": float(len(steps) - common)}

@@ -10,7 +10,7 @@ from lxml import etree
 from pipeline.extract.blocks import Block, segment
 from pipeline.extract.features import page_features
 from pipeline.extract.inference import BlockScorer
-from pipeline.extract.layout import PageContext
+from pipeline.extract.layout import PageContext, path_prefixes
 from pipeline.extract.markup import document_title
 
 # A block the model gives less than this is never main, however the page's other blocks score,
@@ -62,7 +62,7 @@ def expected_f1_selection(blocks: Sequence[Block], scores: Sequence[float]) -> l
     """
     weights = [max(b.word_count, 1) for b in blocks]
     expected_gold = sum(p * w for p, w in zip(scores, weights, strict=True))
-    order = sorted(range(len(blocks)), key=lambda i: -scores[i])
+    order = sorted(range(len(blocks)), key=scores.__getitem__, reverse=True)  # stable, as -s
     best, best_k, overlap, kept = 0.0, 0, 0.0, 0.0
     for k, i in enumerate(order, 1):
         if scores[i] < MIN_MAIN_SCORE:
@@ -90,8 +90,9 @@ def decide_main(blocks: Sequence[Block], scores: Sequence[float]) -> list[bool]:
     _fill_gaps(blocks, keep, scores)
     container = _main_container(blocks, keep)
     if container:
+        inside = container + ">"
         for i, block in enumerate(blocks):
-            outside = not block.tag_path.startswith(container + ">")
+            outside = not block.tag_path.startswith(inside)
             if keep[i] and outside and scores[i] < OUTSIDE_MIN_SCORE:
                 keep[i] = False
     return keep
@@ -120,9 +121,7 @@ def _main_container(blocks: Sequence[Block], keep: Sequence[bool]) -> str:
         if not k:
             continue
         total += block.word_count
-        steps = block.tag_path.split(">")
-        for depth in range(1, len(steps)):
-            prefix = ">".join(steps[:depth])
+        for prefix in path_prefixes(block.tag_path):
             words[prefix] = words.get(prefix, 0) + block.word_count
     # Prefixes of one depth are disjoint, so at most one per depth holds most of the words.
     held = [p for p, n in words.items() if total and n >= CONTAINER_SHARE * total]
