@@ -87,3 +87,15 @@ def test_page_context_takes_og_type_and_jsonld_types() -> None:
     ctx = page_context(root, "https://x.example/p/1", extract_metadata(root), 1)
     assert {"product", "breadcrumblist"} <= ctx.types
     assert ctx.title == "Kallax" and ctx.article_elements == 1
+
+
+def test_a_half_believed_block_inside_a_promo_box_is_not_main() -> None:
+    # Regression: seed 001's "Talk to our specialists" box scored 0.4-0.77 with the retrained
+    # model and the expected-F1 selection kept it as article text.
+    paths = ["body>article>p", "body>article>div.cta>p", "body>article>p", "body>article>p"]
+    blocks = [
+        replace(b, tag_path=p, ancestor_tokens=("cta",) if "cta" in p else ())
+        for b, p in zip(_blocks(4), paths, strict=True)
+    ]
+    assert decide_main(blocks, [0.95, 0.75, 0.95, 0.75]) == [True, False, True, True]
+    assert decide_main(blocks, [0.95, 0.85, 0.95, 0.75])[1]  # a confident score still wins
