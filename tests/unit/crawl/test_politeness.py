@@ -43,7 +43,11 @@ def test_per_host_delay_and_concurrency(tmp_path: Path, server: ScriptedServer) 
     assert sum(r["ok"] for r in rows) == 1 + N_POSTS
     starts = sorted(h.at for h in server.hits)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.08, gaps  # 0.1 s apart at the client; arrival jitter allowed
+    # 0.1 s apart at the client. Arrival times carry the test server's thread scheduling
+    # (one gap of 0.070 s was seen with the machine's two cores busy), so one late arrival
+    # may shorten the next gap; the mean cannot shrink, and a broken gate gives gaps near 0.
+    assert min(gaps) >= 0.05, gaps
+    assert sum(gaps) / len(gaps) >= 0.095, gaps
     # Slow replies overlap, so the second slot was used, and never a third.
     assert server.max_in_flight == 2
 
