@@ -28,7 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract.crossval import N_SPLITS, crossval_folds, site_evidence_report
+from pipeline.extract.crossval import N_SPLITS, crossval_folds, fold_texts, site_evidence_report
 from pipeline.extract.evaluate import score_predictions
 
 HERE = Path(__file__).resolve().parent
@@ -125,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     folds = crossval_folds(
         dev_dir, ids, args.folds, cache_dir=None if args.no_cache else args.cache_dir
     )
-    cv_texts = {i: t for fold in folds for i, t in fold["predictions"].items()}
-    with_site = {i: t for fold in folds for i, t in fold["with_site"].items()}
+    cv_texts, with_site = fold_texts(folds), fold_texts(folds, "with_site")
     workers = run_workers(names, dev_dir, ids, args.repeat)
     rows: dict[str, dict[str, Any]] = {}
     for name in names:

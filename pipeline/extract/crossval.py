@@ -186,8 +186,12 @@ def crossval_predictions(
     """Main text of every page predicted by the model of the fold that held it out, and the
     test ids of each fold (see ``crossval_folds``)."""
     done = crossval_folds(dev_dir, ids, n_splits, random_state, cache_dir)
-    merged = {i: t for fold in done for i, t in fold["predictions"].items()}
-    return merged, [fold["test_ids"] for fold in done]
+    return fold_texts(done), [fold["test_ids"] for fold in done]
+
+
+def fold_texts(folds: list[dict[str, Any]], field: str = "predictions") -> dict[str, str]:
+    """Page id -> text over all folds of ``crossval_folds``: ``predictions`` or ``with_site``."""
+    return {i: text for fold in folds for i, text in fold[field].items()}
 
 
 def site_evidence_report(
@@ -219,8 +223,7 @@ def crossval_report(
     ``evaluate.score_predictions`` (overall and by ``page_type``), the fold sizes, and what the
     site-level evidence adds on the sites with several pages."""
     done = crossval_folds(dev_dir, None, n_splits, random_state, cache_dir)
-    texts = {i: t for fold in done for i, t in fold["predictions"].items()}
-    with_site = {i: t for fold in done for i, t in fold.get("with_site", {}).items()}
+    texts, with_site = fold_texts(done), fold_texts(done, "with_site")
     truth = json.loads((dev_dir / "ground-truth.json").read_text(encoding="utf-8"))
     report = score_predictions(texts, truth)
     del report["page_f1"]

@@ -110,14 +110,13 @@ def page_type(
     return ("listing", "listing_page") if listing else ("other", "not_article")
 
 
-def page_context(
-    root: etree._Element, url: str | None, metadata: PageMetadata, article_elements: int
-) -> PageContext:
+def page_context(root: etree._Element, url: str | None, metadata: PageMetadata) -> PageContext:
     """What the block classifier is told about the page as a whole."""
     types = set(metadata.jsonld_types)
     if metadata.og_type:
         types.add(metadata.og_type.lower())
-    return PageContext(document_title(root), url, frozenset(types), article_elements)
+    articles = sum(1 for _ in root.iter("article"))
+    return PageContext(document_title(root), url, frozenset(types), articles)
 
 
 def _empty(url: str | None, reason: str) -> ExtractedPage:
@@ -133,8 +132,7 @@ def extract_page(
         return _empty(url, "parse_error")
     # Metadata first: the kind of page it declares is a feature of every block.
     metadata = extract_metadata(root, url)
-    article_elements = sum(1 for _ in root.iter("article"))
-    context = page_context(root, url, metadata, article_elements)
+    context = page_context(root, url, metadata)
     blocks, scores = score_blocks(root, model or shipped_model(), context)
     scored = classify_blocks(blocks, scores)
     base = ExtractedPage(
@@ -146,7 +144,7 @@ def extract_page(
         h1_count=sum(1 for _ in root.iter("h1")),
         links_internal=0,
         links_external=0,
-        article_elements=article_elements,
+        article_elements=context.article_elements,
     )
     return with_blocks(base, scored)
 

@@ -97,14 +97,13 @@ def decide_main(blocks: Sequence[Block], scores: Sequence[float]) -> list[bool]:
     keep = expected_f1_selection(blocks, scores)
     _fill_gaps(blocks, keep, scores)
     container = _main_container(blocks, keep)
-    if container:
-        inside = container + ">"
-        for i, block in enumerate(blocks):
-            outside = not block.tag_path.startswith(inside)
-            if keep[i] and outside and scores[i] < OUTSIDE_MIN_SCORE:
-                keep[i] = False
+    inside = container + ">"
     for i, block in enumerate(blocks):
-        if keep[i] and scores[i] < OUTSIDE_MIN_SCORE and evidence_category(block) == "promo":
+        # Both vetoes yield to a confident score: outside the main container, or promo.
+        if not keep[i] or scores[i] >= OUTSIDE_MIN_SCORE:
+            continue
+        outside = bool(container) and not block.tag_path.startswith(inside)
+        if outside or evidence_category(block) == "promo":
             keep[i] = False
     return keep
 

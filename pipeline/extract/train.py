@@ -73,9 +73,7 @@ def load_dev_pages(dev_dir: Path, ids: list[str] | None = None) -> list[DevPage]
             continue
         blocks = segment(root)
         # The same context extract_page gives the model, so training sees what inference sees.
-        context = page_context(
-            root, url, extract_metadata(root, url), sum(1 for _ in root.iter("article"))
-        )
+        context = page_context(root, url, extract_metadata(root, url))
         index = BodyIndex(truth["articleBody"])
         labels = [int(index.is_main(b.text)) for b in blocks]
         pages.append(DevPage(page_id, blocks, page_features(blocks, context), labels, truth))

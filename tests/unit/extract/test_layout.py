@@ -84,7 +84,7 @@ def test_page_context_takes_og_type_and_jsonld_types() -> None:
     )
     root = parse_html(html)
     assert root is not None
-    ctx = page_context(root, "https://x.example/p/1", extract_metadata(root), 1)
+    ctx = page_context(root, "https://x.example/p/1", extract_metadata(root))
     assert {"product", "breadcrumblist"} <= ctx.types
     assert ctx.title == "Kallax" and ctx.article_elements == 1
 
