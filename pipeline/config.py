@@ -54,6 +54,11 @@ class CrawlConfig(_Strict):
     max_body_bytes: int = Field(5_000_000, ge=1024, description="Largest body kept, in bytes.")
     max_redirects: int = Field(10, ge=0, le=50)
     respect_robots: bool = True
+    incremental: bool = Field(
+        True,
+        description="Send the previous run's ETag/Last-Modified as conditional requests; "
+        "304 and same-hash pages are marked unchanged.",
+    )
 
 
 class DedupConfig(_Strict):

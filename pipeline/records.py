@@ -72,6 +72,10 @@ PAGES = pa.schema(
         ("etag", pa.string()),
         ("last_modified", pa.string()),
         ("content_sha1", pa.string()),
+        # Incremental crawls: the run compared against, and whether the page is unchanged since
+        # (304 Not Modified, or the same body sha1). Null previous_run_id: nothing to compare.
+        ("previous_run_id", pa.string()),
+        ("unchanged", pa.bool_()),
     ]
 )
 

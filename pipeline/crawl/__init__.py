@@ -25,6 +25,7 @@ from typing import Any
 from pipeline.config import Config, SiteConfig
 from pipeline.crawl.archive import WarcArchive
 from pipeline.crawl.fetch import Fetcher, HostGate, make_client
+from pipeline.crawl.incremental import Previous, previous_pages
 from pipeline.crawl.progress import CrawlProgress
 from pipeline.crawl.site import SiteCrawl
 from pipeline.crawl.urls import canonicalize_url, origin
@@ -53,6 +54,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             "urls_attempted": len(rows),
             "pages_ok": sum(1 for row in rows if row["ok"]),
             "errors": sum(1 for row in rows if not row["ok"]),
+            "pages_unchanged": sum(1 for row in rows if row["unchanged"]),
             "links_out_of_scope": counts["links_out_of_scope"],
             "links_over_max_pages": counts["links_over_max_pages"],
         },
@@ -65,6 +67,7 @@ async def crawl_sites(
     paths: RunPaths, config: Config, progress: CrawlProgress
 ) -> list[tuple[list[dict[str, Any]], Counter[str]]]:
     """Crawl all sites concurrently (each politely); per site, its rows and counters."""
+    previous = previous_pages(paths) if config.crawl.incremental else {}
     async with make_client(config.crawl, config.user_agent) as client:
         fetcher = Fetcher(client, config.crawl)
         # Politeness is per origin, even when two configured sites share one.
@@ -75,7 +78,8 @@ async def crawl_sites(
                 origin(canonicalize_url(str(site.url))),
                 HostGate(config.crawl.delay_s, config.crawl.concurrency_per_host),
             )
-            crawls.append(_crawl_site(paths, config, site, fetcher, gate, progress))
+            known = {url: p for (name, url), p in previous.items() if name == site.name}
+            crawls.append(_crawl_site(paths, config, site, fetcher, gate, progress, known))
         return list(await asyncio.gather(*crawls))
 
 
@@ -86,6 +90,7 @@ async def _crawl_site(
     fetcher: Fetcher,
     gate: HostGate,
     progress: CrawlProgress,
+    previous: dict[str, Previous],
 ) -> tuple[list[dict[str, Any]], Counter[str]]:
     warc = paths.warc(site.name)
     with WarcArchive(warc) as archive:
@@ -99,6 +104,8 @@ async def _crawl_site(
             warc_file=warc.relative_to(paths.data_dir).as_posix(),
             base_row={"run_id": paths.run_id, "site": site.name},
             on_row=lambda row: progress.row(site.name, row, crawl.known),
+            previous=previous,
+            data_dir=paths.data_dir,
         )
         rows = await crawl.run()
     progress.site_done(site.name, dict(Counter(r["error_class"] for r in rows if r["error_class"])))

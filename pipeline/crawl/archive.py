@@ -7,6 +7,8 @@ convention), so readers never re-inflate a body the crawler capped.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import os
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -51,6 +54,11 @@ class ArchivedResponse:
     headers: dict[str, str]  # lowercased names; repeated headers joined with ", "
     body: bytes  # decoded (no transfer or content encoding)
     fetched_at: datetime  # tz-aware UTC, from WARC-Date
+
+
+def payload_digest(body: bytes) -> str:
+    """WARC-Payload-Digest of a body, in warcio's form ("sha1:" + base32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def _warc_date(ts: datetime) -> str:
@@ -117,6 +125,40 @@ class WarcArchive:
         self._writer.write_record(request)
         return offset
 
+    def write_revisit(self, ex: Exchange, original: ArchivedResponse) -> int:
+        """Archive a 304 Not Modified as a ``revisit`` record (WARC 1.1, profile
+        server-not-modified) referring to ``original``, with its request; return its offset."""
+        date = _warc_date(ex.started_at)
+        req_http = StatusAndHeaders(
+            f"{ex.method} {_request_target(ex.url)} {ex.http_version}",
+            ex.request_headers,
+            is_http_request=True,
+        )
+        request = self._writer.create_warc_record(
+            ex.url, "request", http_headers=req_http, warc_headers_dict={"WARC-Date": date}
+        )
+        resp_http = StatusAndHeaders(
+            f"{ex.status} {ex.reason}".strip(), archived_headers(ex), protocol=ex.http_version
+        )
+        revisit = self._writer.create_revisit_record(
+            ex.url,
+            digest=payload_digest(original.body),
+            refers_to_uri=original.url,
+            refers_to_date=_warc_date(original.fetched_at),
+            http_headers=resp_http,
+            warc_headers_dict={"WARC-Date": date},
+        )
+        revisit.rec_headers.replace_header(
+            "WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+        )
+        request.rec_headers.add_header(
+            "WARC-Concurrent-To", revisit.rec_headers.get_header("WARC-Record-ID")
+        )
+        offset = self._fh.tell()
+        self._writer.write_record(revisit)
+        self._writer.write_record(request)
+        return offset
+
     def commit(self) -> None:
         self._fh.close()
         os.replace(self.tmp_path, self.path)
@@ -152,6 +194,36 @@ def _parse_warc_date(value: str | None) -> datetime:
     return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
 
 
+def _archived(record: ArcWarcRecord) -> ArchivedResponse | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    status = record.http_headers.get_statuscode()
+    if not status or not status.isdigit():
+        return None
+    headers: dict[str, str] = {}
+    for name, value in record.http_headers.headers:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return ArchivedResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI") or "",
+        status=int(status),
+        headers=headers,
+        body=record.content_stream().read(),
+        fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
+    )
+
+
+def read_response_at(warc_path: Path, offset: int) -> ArchivedResponse:
+    """The HTTP response record starting at ``offset`` (a ``pages.warc_offset``)."""
+    with warc_path.open("rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)), None)
+        found = _archived(record) if record is not None else None
+    if found is None:
+        raise ValueError(f"no HTTP response record at offset {offset} of {warc_path}")
+    return found
+
+
 def iter_responses(warc_path: Path) -> Iterator[ArchivedResponse]:
     """HTTP response records of a WARC file (gzipped or not), in file order.
 
@@ -160,19 +232,6 @@ def iter_responses(warc_path: Path) -> Iterator[ArchivedResponse]:
     """
     with warc_path.open("rb") as fh:
         for record in ArchiveIterator(fh):
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            status = record.http_headers.get_statuscode()
-            if not status or not status.isdigit():
-                continue
-            headers: dict[str, str] = {}
-            for name, value in record.http_headers.headers:
-                key = name.lower()
-                headers[key] = f"{headers[key]}, {value}" if key in headers else value
-            yield ArchivedResponse(
-                url=record.rec_headers.get_header("WARC-Target-URI") or "",
-                status=int(status),
-                headers=headers,
-                body=record.content_stream().read(),
-                fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
-            )
+            found = _archived(record)
+            if found is not None:
+                yield found

@@ -27,6 +27,7 @@ from pipeline.crawl.urls import resolve_link
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+NOT_MODIFIED = 304
 RETRY_AFTER_CAP_S = 60.0  # a server asking for longer is treated as asking for this long
 BACKOFF_BASE_S = 0.5
 _RETRYABLE_ERRORS = frozenset({"timeout", "connect_error", "network_error"})
@@ -159,12 +160,16 @@ class Fetcher:
         accept: ContentTypeCheck,
         check_redirect: RedirectCheck,
         max_bytes: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> FetchResult:
-        """Fetch ``url`` following allowed redirects; never raises for a bad page."""
+        """Fetch ``url`` following allowed redirects; never raises for a bad page. ``headers``
+        are added to each request (the conditional headers of an incremental crawl)."""
         result = FetchResult(url=url, final_url=url)
         current = url
         while True:
-            attempt, retries, spent = await self._with_retries(current, gate, accept, max_bytes)
+            attempt, retries, spent = await self._with_retries(
+                current, gate, accept, max_bytes, headers
+            )
             result.retries += retries
             result.elapsed_ms += spent * 1000
             ex = attempt.exchange
@@ -212,14 +217,19 @@ class Fetcher:
         return None if result.error_class else target
 
     async def _with_retries(
-        self, url: str, gate: HostGate, accept: ContentTypeCheck, max_bytes: int | None
+        self,
+        url: str,
+        gate: HostGate,
+        accept: ContentTypeCheck,
+        max_bytes: int | None,
+        headers: dict[str, str] | None,
     ) -> tuple[_Attempt, int, float]:
         """The last attempt, the retries made, and seconds spent in requests (not waiting)."""
         spent = 0.0
         for attempt_no in range(self.config.retries + 1):
             async with gate.slot(self.global_slots):
                 t0 = time.monotonic()
-                attempt = await self._attempt(url, accept, max_bytes)
+                attempt = await self._attempt(url, accept, max_bytes, headers)
                 spent += time.monotonic() - t0
             if attempt_no == self.config.retries or not _retryable(attempt):
                 return attempt, attempt_no, spent
@@ -229,11 +239,17 @@ class Fetcher:
             await asyncio.sleep(wait)
         raise AssertionError("unreachable: the loop returns on its last attempt")
 
-    async def _attempt(self, url: str, accept: ContentTypeCheck, max_bytes: int | None) -> _Attempt:
+    async def _attempt(
+        self,
+        url: str,
+        accept: ContentTypeCheck,
+        max_bytes: int | None,
+        headers: dict[str, str] | None,
+    ) -> _Attempt:
         started_at = datetime.now(UTC)
         try:
             async with asyncio.timeout(self.config.timeout_s):
-                return await self._exchange(url, started_at, accept, max_bytes)
+                return await self._exchange(url, started_at, accept, max_bytes, headers)
         except (TimeoutError, httpx.TimeoutException):
             return _Attempt(
                 error_class="timeout", message=f"no response in {self.config.timeout_s}s"
@@ -246,9 +262,14 @@ class Fetcher:
             return _Attempt(error_class="invalid_url", message=str(exc))
 
     async def _exchange(
-        self, url: str, started_at: datetime, accept: ContentTypeCheck, max_bytes: int | None
+        self,
+        url: str,
+        started_at: datetime,
+        accept: ContentTypeCheck,
+        max_bytes: int | None,
+        headers: dict[str, str] | None,
     ) -> _Attempt:
-        request = self.client.build_request("GET", url)
+        request = self.client.build_request("GET", url, headers=headers)
         response = await self.client.send(request, stream=True)
         try:
             ex = Exchange(
@@ -264,6 +285,8 @@ class Fetcher:
             )
             if response.status_code >= 400 or response.status_code in REDIRECT_STATUS:
                 return _status_attempt(ex, response)
+            if response.status_code == NOT_MODIFIED:
+                return _Attempt(ex)  # no body by definition; the caller has the old one
             if not accept(response.headers.get("content-type")):
                 kind = media_type(response.headers.get("content-type"))
                 return _Attempt(ex, "unsupported_content_type", f"content type {kind!r}")

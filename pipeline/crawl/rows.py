@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pipeline.crawl.fetch import FetchResult
+from pipeline.crawl.fetch import NOT_MODIFIED, FetchResult
+from pipeline.crawl.incremental import Previous
 
 
 def fetched_row(
@@ -17,9 +18,19 @@ def fetched_row(
     result: FetchResult,
     warc_file: str | None,
     warc_offset: int | None,
+    previous: Previous | None = None,
 ) -> dict[str, Any]:
-    """The row of a URL that was requested (whatever the outcome)."""
+    """The row of a URL that was requested (whatever the outcome). A 304 answer to a
+    conditional request points at ``previous``'s archived body instead of its own record."""
     body = result.body
+    sha1 = hashlib.sha1(body).hexdigest() if result.ok else None
+    not_modified = result.ok and result.status == NOT_MODIFIED and previous is not None
+    if not_modified and previous is not None:
+        warc_file, warc_offset, sha1 = (
+            previous.warc_file,
+            previous.warc_offset,
+            previous.content_sha1,
+        )
     return {
         **base,
         "url": url,
@@ -39,10 +50,26 @@ def fetched_row(
         "redirect_chain": result.redirect_chain,
         "warc_file": warc_file if warc_offset is not None else None,
         "warc_offset": warc_offset,
-        "etag": result.header("etag") if result.ok else None,
-        "last_modified": result.header("last-modified") if result.ok else None,
-        "content_sha1": hashlib.sha1(body).hexdigest() if result.ok else None,
+        "etag": _validator(result, "etag", previous),
+        "last_modified": _validator(result, "last-modified", previous),
+        "content_sha1": sha1,
+        "previous_run_id": previous.run_id if previous is not None else None,
+        "unchanged": (
+            None
+            if previous is None or not result.ok
+            else bool(not_modified or sha1 == previous.content_sha1)
+        ),
     }
+
+
+def _validator(result: FetchResult, name: str, previous: Previous | None) -> str | None:
+    """The response's validator; a 304 that repeats none keeps the previous run's."""
+    if not result.ok:
+        return None
+    value = result.header(name)
+    if value is None and previous is not None and result.status == NOT_MODIFIED:
+        return previous.etag if name == "etag" else previous.last_modified
+    return value
 
 
 def refused_row(
@@ -71,4 +98,6 @@ def refused_row(
         "etag": None,
         "last_modified": None,
         "content_sha1": None,
+        "previous_run_id": None,
+        "unchanged": None,
     }

@@ -7,18 +7,28 @@ becomes exactly one row of ``records.PAGES``; out-of-scope links are only counte
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from pipeline.config import CrawlConfig, SiteConfig
 from pipeline.crawl import discover, rows
-from pipeline.crawl.archive import WarcArchive
+from pipeline.crawl.archive import ArchivedResponse, WarcArchive, read_response_at
 from pipeline.crawl.compression import BodyTooLarge, DecodeFailed, gunzip_capped
 from pipeline.crawl.encoding import decode_html
-from pipeline.crawl.fetch import REDIRECT_STATUS, Fetcher, FetchResult, HostGate, media_type
+from pipeline.crawl.fetch import (
+    NOT_MODIFIED,
+    REDIRECT_STATUS,
+    Fetcher,
+    FetchResult,
+    HostGate,
+    media_type,
+)
+from pipeline.crawl.incremental import Previous, warc_path
 from pipeline.crawl.robots import MAX_ROBOTS_BYTES, RobotsPolicy, policy_from_response
 from pipeline.crawl.urls import canonicalize_url, host_of, in_scope, is_private_host, origin
 
@@ -70,6 +80,8 @@ class SiteCrawl:
         warc_file: str,
         base_row: dict[str, Any],
         on_row: Callable[[dict[str, Any]], None] = lambda row: None,
+        previous: dict[str, Previous] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         self.site, self.crawl, self.user_agent = site, crawl, user_agent
         self.site_url = canonicalize_url(str(site.url))
@@ -77,6 +89,10 @@ class SiteCrawl:
         self.fetcher, self.archive, self.warc_file = fetcher, archive, warc_file
         self.base_row, self.on_row = base_row, on_row
         self.gate = gate  # shared by every configured site on the same origin
+        # Pages of the previous run (url -> validators and archived body), for conditional
+        # requests; data_dir resolves their warc_file.
+        self.previous = previous or {}
+        self.data_dir = data_dir
         self.policy = RobotsPolicy(user_agent)
         self.rows: list[tuple[int, dict[str, Any]]] = []  # (admission order, row)
         self.counts: Counter[str] = Counter()
@@ -129,8 +145,18 @@ class SiteCrawl:
         while True:
             item = await self._queue.get()
             try:
-                result = await self._fetch(item)
-                row = self._record(item, result)
+                prev = self.previous.get(item.url) if item.kind == "page" else None
+                result = await self._fetch(
+                    item, headers=prev.conditional_headers() if prev else None
+                )
+                old = self._old_body(prev) if result.status == NOT_MODIFIED and result.ok else None
+                if result.status == NOT_MODIFIED and result.ok and (prev is None or old is None):
+                    # A 304 whose body we no longer have (or never asked for): fetch in full.
+                    result = await self._fetch(item)
+                if prev is not None and old is not None:
+                    row = self._record_not_modified(item, result, prev, old)
+                else:
+                    row = self._record(item, result, prev)
                 if result.ok:
                     self._discover(item, result, row)
                 self.on_row(row)
@@ -198,16 +224,57 @@ class SiteCrawl:
             return "robots_disallowed"
         return None
 
-    async def _fetch(self, item: Item, max_bytes: int | None = None) -> FetchResult:
+    async def _fetch(
+        self, item: Item, max_bytes: int | None = None, headers: dict[str, str] | None = None
+    ) -> FetchResult:
         return await self.fetcher.fetch(
             item.url,
             self.gate,
             accept=accepts(item.kind),
             check_redirect=lambda target: self._check_redirect(item.kind, target),
             max_bytes=max_bytes,
+            headers=headers,
         )
 
-    def _record(self, item: Item, result: FetchResult) -> dict[str, Any]:
+    def _old_body(self, prev: Previous | None) -> ArchivedResponse | None:
+        """The previous run's archived response of a page, or None when it cannot be read."""
+        if prev is None or self.data_dir is None:
+            return None
+        try:
+            return read_response_at(warc_path(self.data_dir, prev.warc_file), prev.warc_offset)
+        except (OSError, ValueError, EOFError) as exc:
+            log.warning(
+                "%s: archived body of run %s unreadable: %s", self.site.name, prev.run_id, exc
+            )
+            return None
+
+    def _record_not_modified(
+        self, item: Item, result: FetchResult, prev: Previous, old: ArchivedResponse
+    ) -> dict[str, Any]:
+        """Archive a 304 as a revisit record and give the row the previous body (links are
+        discovered from it as from a fresh one)."""
+        *hops, last = result.exchanges
+        for ex in hops:
+            self.archive.write(ex)
+        self.archive.write_revisit(last, old)
+        result.exchanges[-1] = dataclasses.replace(last, body=old.body)
+        result.content_type = result.content_type or prev.content_type
+        row = rows.fetched_row(
+            self.base_row,
+            url=item.url,
+            depth=item.depth,
+            via=item.via,
+            result=result,
+            warc_file=None,
+            warc_offset=None,
+            previous=prev,
+        )
+        self.rows.append((item.seq, row))
+        return row
+
+    def _record(
+        self, item: Item, result: FetchResult, prev: Previous | None = None
+    ) -> dict[str, Any]:
         """Archive what was fetched and add the URL's row."""
         offset = None
         for ex in result.exchanges:
@@ -222,6 +289,7 @@ class SiteCrawl:
             result=result,
             warc_file=self.warc_file,
             warc_offset=offset,
+            previous=prev,
         )
         self.rows.append((item.seq, row))
         return row

@@ -16,11 +16,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from pipeline.config import Config
 from pipeline.crawl.archive import ArchivedResponse, iter_responses
 from pipeline.crawl.encoding import decode_html
+from pipeline.extract import reuse
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
 from pipeline.extract.inference import BlockScorer, shipped_model
@@ -147,6 +149,18 @@ class _Output:
                 self.posts.append(_post_row(self.run_id, site, page, at))
                 self.blocks.extend(_block_rows(self.run_id, site, page, rep))
 
+    def copy_site(self, site: str, prev: RunPaths) -> None:
+        """The site's output of an earlier run with the same pages and extractor."""
+        documents = reuse.copied_rows(prev.extract_documents, site, self.run_id)
+        self.documents.extend(documents)
+        self.posts.extend(reuse.copied_rows(prev.extract_posts, site, self.run_id))
+        self.blocks.extend(reuse.copied_rows(prev.extract_blocks, site, self.run_id))
+        for doc in documents:
+            if doc["page_type"] != "post":
+                self.reasons[doc["reason"] or "not_article"] += 1
+        self.counts["sites_reused"] += 1
+        self.counts["documents_reused"] += len(documents)
+
     def _add_document(self, site: str, page: ExtractedPage) -> None:
         is_post = page.page_type == "post"
         self.documents.append(
@@ -158,18 +172,27 @@ class _Output:
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
-    """Extract every archived HTML page of the run's crawl."""
+    """Extract every archived HTML page of the run's crawl (see ``reuse`` for unchanged sites)."""
     crawl_rows = read_rows(paths.crawl_pages, stage_hint="crawl")
     sites = sorted({row["site"] for row in crawl_rows if row["ok"]})
     dropped: Counter[str] = Counter()
     out = _Output(paths.run_id)
     model = shipped_model()
     for site in sites:
+        site_rows = [row for row in crawl_rows if row["site"] == site]
+        prev = reuse.reusable_run(paths, site_rows)
+        if prev is not None:
+            out.copy_site(site, prev)
+            continue
         warc = paths.warc(site)
         if not warc.exists():
             dropped["missing_warc"] += 1
             continue
-        out.add_site(site, model, _html_responses(iter_responses(warc), dropped))
+        responses = chain(
+            iter_responses(warc), reuse.revisited_responses(paths.data_dir, site_rows)
+        )
+        out.add_site(site, model, _html_responses(responses, dropped))
+    reuse.write_fingerprint(paths)
     write_table(paths.extract_documents, out.documents, DOCUMENTS)
     write_table(paths.extract_posts, out.posts, POSTS)
     write_table(paths.extract_blocks, out.blocks, BLOCKS)
@@ -185,6 +208,8 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             "truncated": out.counts["truncated"],
             "slow_pages": out.counts["slow_pages"],
             "max_page_ms": round(out.max_page_s * 1000),
+            "sites_reused": out.counts["sites_reused"],
+            "documents_reused": out.counts["documents_reused"],
         },
         dropped=dict(sorted((dropped + out.reasons).items())),
         outputs=[

@@ -37,6 +37,8 @@ select
     crawled.etag,
     crawled.last_modified,
     crawled.content_sha1,
+    crawled.previous_run_id,
+    crawled.unchanged,
     extracted.post_id,
     extracted.page_type,
     extracted.reason

@@ -27,6 +27,9 @@ class Reply:
     content_type: str | None = "text/html; charset=utf-8"
     delay_s: float = 0.0  # before the status line is sent
     content_length: bool = True  # False: close-delimited body, the client cannot know its size
+    # Like a real server: a request whose If-None-Match / If-Modified-Since matches this reply's
+    # ETag / Last-Modified header gets 304 Not Modified with no body.
+    conditional: bool = True
 
 
 Route = Callable[[int], Reply]  # argument: how many times this path was requested before
@@ -37,6 +40,8 @@ class Hit:
     path: str
     at: float  # time.monotonic() when the request arrived
     end: float | None = None  # when the reply was written (or the client went away)
+    headers: dict[str, str] = field(default_factory=dict)  # request headers, lowercased names
+    status: int | None = None  # what the server answered
 
 
 class ScriptedServer:
@@ -60,8 +65,8 @@ class ScriptedServer:
         with self._lock:
             return [h.path for h in self.hits]
 
-    def _begin(self, path: str) -> tuple[int, Hit]:
-        hit = Hit(path, time.monotonic())
+    def _begin(self, path: str, headers: dict[str, str]) -> tuple[int, Hit]:
+        hit = Hit(path, time.monotonic(), headers=headers)
         with self._lock:
             self.hits.append(hit)
             self.in_flight += 1
@@ -87,10 +92,18 @@ class ScriptedServer:
 def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            n, hit = server._begin(self.path)
+            n, hit = server._begin(self.path, {k.lower(): v for k, v in self.headers.items()})
             try:
                 route = server.routes.get(self.path)
                 reply = route(n) if route else Reply(404, b"<h1>not found</h1>")
+                if _not_modified(reply, hit.headers):
+                    reply = Reply(
+                        304,
+                        b"",
+                        {k: v for k, v in reply.headers.items() if k in ("ETag", "Last-Modified")},
+                        None,
+                    )
+                hit.status = reply.status
                 time.sleep(reply.delay_s)
                 self.send_response(reply.status)
                 if reply.content_type:
@@ -110,6 +123,15 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _not_modified(reply: Reply, request: dict[str, str]) -> bool:
+    if not reply.conditional or reply.status != 200:
+        return False
+    etag, modified = reply.headers.get("ETag"), reply.headers.get("Last-Modified")
+    if "if-none-match" in request:  # RFC 9110: If-None-Match wins over If-Modified-Since
+        return etag is not None and request["if-none-match"] == etag
+    return modified is not None and request.get("if-modified-since") == modified
 
 
 @pytest.fixture

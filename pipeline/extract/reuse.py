@@ -1,0 +1,112 @@
+"""Incremental extraction: bodies of revalidated pages, and reusing an unchanged site's output.
+
+A page the crawl revalidated with 304 Not Modified has no body in this run's WARC; its ``pages``
+row points at the earlier record that has it (``crawl.incremental``), read here.
+
+A site is re-extracted as a whole or not at all, because site-level evidence (blocks repeated
+across its pages) makes each page's result depend on the others. When every page the crawl
+fetched for a site is unchanged since one previous run, the same set of pages was fetched
+there, and that run's extract ran with the same extractor (code and model fingerprint), the
+previous output for the site *is* what extraction would produce: its rows are copied with the
+new run id instead of being recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.crawl.archive import ArchivedResponse, read_response_at
+from pipeline.crawl.fetch import media_type
+from pipeline.crawl.incremental import warc_path
+from pipeline.crawl.site import HTML_TYPES
+from pipeline.io import atomic_write_bytes, read_manifest, read_rows
+from pipeline.paths import RunPaths
+
+log = logging.getLogger(__name__)
+NOT_MODIFIED = 304
+FINGERPRINT_FILE = "_extractor.json"
+
+
+@cache
+def extractor_fingerprint() -> str:
+    """Hash of the extract package's code and shipped model: a change means no reuse."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for source in sorted([*package.rglob("*.py"), *package.rglob("*.npz")]):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def write_fingerprint(paths: RunPaths) -> Path:
+    target = paths.stage_dir("extract") / FINGERPRINT_FILE
+    atomic_write_bytes(target, json.dumps({"extractor": extractor_fingerprint()}).encode())
+    return target
+
+
+def _fingerprint_of(paths: RunPaths) -> str | None:
+    try:
+        data = json.loads((paths.stage_dir("extract") / FINGERPRINT_FILE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    value = data.get("extractor")
+    return str(value) if value else None
+
+
+def revisited_responses(
+    data_dir: Path, site_rows: list[dict[str, Any]]
+) -> Iterator[ArchivedResponse]:
+    """The archived bodies of the site's pages that answered 304, under their final URL."""
+    for row in site_rows:
+        if not (row["ok"] and row["status"] == NOT_MODIFIED and row["warc_file"]):
+            continue
+        try:
+            old = read_response_at(warc_path(data_dir, row["warc_file"]), row["warc_offset"])
+        except (OSError, ValueError, EOFError) as exc:
+            # Recorded as missing; the page is simply absent from this run's extraction.
+            log.warning("%s: archived body of %s unreadable: %s", row["site"], row["url"], exc)
+            continue
+        yield ArchivedResponse(
+            url=row["final_url"] or row["url"],
+            status=old.status,
+            headers=old.headers,
+            body=old.body,
+            fetched_at=old.fetched_at,
+        )
+
+
+def _html_pages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fetched rows extract reads (robots.txt, sitemaps and feeds are not compared)."""
+    return [r for r in rows if r["ok"] and media_type(r["content_type"]) in HTML_TYPES]
+
+
+def reusable_run(paths: RunPaths, site_rows: list[dict[str, Any]]) -> RunPaths | None:
+    """The previous run whose extract output for this site can be copied, or None."""
+    ok = _html_pages(site_rows)
+    previous_ids = {r["previous_run_id"] for r in ok}
+    if not ok or len(previous_ids) != 1 or not all(r["unchanged"] for r in ok):
+        return None
+    (previous_id,) = previous_ids
+    if previous_id is None or previous_id == paths.run_id:
+        return None
+    prev = RunPaths(paths.data_dir, previous_id)
+    if read_manifest(prev, "extract") is None or _fingerprint_of(prev) != extractor_fingerprint():
+        return None
+    site = ok[0]["site"]
+    try:
+        prev_rows = read_rows(prev.crawl_pages, stage_hint="crawl")
+    except Exception:
+        return None
+    prev_ok = {r["url"] for r in _html_pages(prev_rows) if r["site"] == site}
+    return prev if prev_ok == {r["url"] for r in ok} else None
+
+
+def copied_rows(path: Path, site: str, run_id: str) -> list[dict[str, Any]]:
+    """The site's rows of an earlier run's extract output, under this run's id."""
+    return [{**row, "run_id": run_id} for row in read_rows(path) if row["site"] == site]
