@@ -116,9 +116,6 @@ def run(
 
 
 def _stage_command(stage: str) -> None:
-    @main.command(
-        name=stage, help=f"Run only the {stage} stage for a run (reads earlier stages' files)."
-    )
     @click.option(
         "--config",
         "config_path",
@@ -136,11 +133,21 @@ def _stage_command(stage: str) -> None:
         run_id: str | None,
         reports_dir: Path,
         verbose: bool,
+        from_warc: Path | None = None,
+        site: str | None = None,
     ) -> None:
         _setup_logging(verbose)
-        from pipeline.runner import resolve_config, run_stage
+        from pipeline.runner import extract_from_warc, resolve_config, run_stage
 
         def go() -> StageSummary:
+            if from_warc is not None:
+                paths = RunPaths(data_dir, run_id or _new_run_id(), reports_dir)
+                summaries = extract_from_warc(paths, from_warc, site, config_path)
+                for summary in summaries.values():
+                    print_stage_summary(summary)
+                return summaries["extract"]
+            if site is not None:
+                raise click.UsageError("--site only applies with --from-warc")
             rid = run_id or (_new_run_id() if stage == "crawl" else _latest_run_id(data_dir))
             paths = RunPaths(data_dir, rid, reports_dir)
             summary = run_stage(stage, paths, resolve_config(paths, config_path))
@@ -148,6 +155,24 @@ def _stage_command(stage: str) -> None:
             return summary
 
         _guard(go)
+
+    if stage == "extract":
+        command = click.option(
+            "--site",
+            default=None,
+            help="With --from-warc: one site name for every record (default: from the file "
+            "name of our WARCs, else each record's host).",
+        )(command)
+        command = click.option(
+            "--from-warc",
+            type=click.Path(exists=True, path_type=Path),
+            default=None,
+            help="Re-process a WARC file or a directory of them (ours or Common Crawl's) into "
+            "a new run, with no network; later stages then run on it with --run-id.",
+        )(command)
+    main.command(
+        name=stage, help=f"Run only the {stage} stage for a run (reads earlier stages' files)."
+    )(command)
 
 
 for _stage in STAGES:

@@ -83,3 +83,19 @@ def run_all(
         if on_done is not None:
             on_done(out[stage])
     return out
+
+
+def extract_from_warc(
+    paths: RunPaths, source: Path, site: str | None = None, config_path: Path | None = None
+) -> dict[str, StageSummary]:
+    """``content-audit extract --from-warc``: import an archive as the run's crawl (no network),
+    then extract it. The run's config is the one given, else the sites the archive holds."""
+    from pipeline.crawl.warc_import import import_warcs, warc_files
+
+    with Timer() as t:
+        crawl, found = import_warcs(paths, source, site)
+    crawl.elapsed_s = round(t.elapsed, 3)
+    config = load_config(config_path) if config_path is not None else found
+    atomic_write_bytes(paths.config_snapshot, snapshot(config).encode())
+    write_manifest(paths, crawl, config_hash=config.config_hash(), inputs=warc_files(source))
+    return {"crawl": crawl, "extract": run_stage("extract", paths, config)}

@@ -16,11 +16,52 @@ from pipeline.runner import run_stage
 
 from .conftest import Reply, ScriptedServer
 
-WORDS = (
-    "morning light shapes how the body keeps time and a short walk before work resets the "
-    "internal clock more reliably than any supplement sold for the purpose while people who "
-    "keep the same wake time on weekends report steadier energy and fewer afternoon slumps"
-).split()
+WORDS = [
+    "morning",
+    "light",
+    "shapes",
+    "how",
+    "the",
+    "body",
+    "keeps",
+    "time",
+    "and",
+    "a",
+    "short",
+    "walk",
+    "before",
+    "work",
+    "resets",
+    "the",
+    "internal",
+    "clock",
+    "more",
+    "reliably",
+    "than",
+    "any",
+    "supplement",
+    "sold",
+    "for",
+    "the",
+    "purpose",
+    "while",
+    "people",
+    "who",
+    "keep",
+    "the",
+    "same",
+    "wake",
+    "time",
+    "on",
+    "weekends",
+    "report",
+    "steadier",
+    "energy",
+    "and",
+    "fewer",
+    "afternoon",
+    "slumps",
+]
 
 
 def _prose(title: str, n: int) -> str:

@@ -1,0 +1,220 @@
+"""A crawl from an archive: WARC files in, the crawl stage's outputs out, no network.
+
+``content-audit extract --from-warc PATH`` re-processes an archive (one of ours, or Common Crawl
+style) as if it had just been crawled: every HTTP response record becomes a ``pages`` row, the
+HTML/XML responses are written to the run's per-site WARCs (``raw/<run_id>/<site>.warc.gz``,
+the same layout a crawl leaves), and the run's config names the sites found. Every later stage
+then runs unchanged on the run, so an old crawl can be re-audited after the extractor improves.
+
+Site of a response: the ``--site`` given; else, for a WARC written by content-audit
+(``<site>.warc.gz`` with our warcinfo), that site; else the response's host ("blog.example.com"
+-> "blog-example-com"), since a Common Crawl file mixes thousands of sites. Revisit records
+carry no body and are counted, not imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from pipeline.config import Config, ConfigError, SiteConfig
+from pipeline.crawl import rows
+from pipeline.crawl.archive import Exchange, WarcArchive
+from pipeline.crawl.fetch import FetchResult, media_type
+from pipeline.crawl.site import HTML_TYPES, XML_TYPES
+from pipeline.io import StageSummary, write_table
+from pipeline.paths import RunPaths, check_site_name
+from pipeline.records import PAGES
+
+log = logging.getLogger(__name__)
+_NOT_NAME = re.compile(r"[^a-z0-9_-]+")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+class WarcInputError(ConfigError):
+    """The --from-warc path holds no WARC file (a user error: the CLI prints one line)."""
+
+
+def warc_files(source: Path) -> list[Path]:
+    """``source`` itself, or the WARC files under a directory, sorted."""
+    if source.is_dir():
+        found = sorted(p for p in source.rglob("*") if p.name.endswith(WARC_SUFFIXES))
+    elif source.is_file():
+        found = [source]
+    else:
+        raise WarcInputError(f"--from-warc {source}: no such file or directory")
+    if not found:
+        raise WarcInputError(f"--from-warc {source}: no *.warc or *.warc.gz file there")
+    return found
+
+
+def site_of_host(url: str) -> str:
+    host = (urlsplit(url).hostname or "unknown").lower().removeprefix("www.")
+    name = _NOT_NAME.sub("-", host).strip("-_")[:64] or "unknown"
+    return name if name[0].isalnum() else f"s{name}"[:64]
+
+
+def _own_site(path: Path, software: str | None) -> str | None:
+    """The site name of a WARC content-audit wrote, from its file name."""
+    if not (software or "").startswith("content-audit"):
+        return None
+    name = path.name.removesuffix(".gz").removesuffix(".warc")
+    try:
+        return check_site_name(name)
+    except ValueError:
+        return None
+
+
+def _exchanges(path: Path, dropped: Counter[str]) -> Iterator[tuple[str | None, Exchange]]:
+    """(our site name or None, exchange) for every HTTP response record of one file."""
+    own: str | None = None
+    with path.open("rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type == "warcinfo":
+                fields = record.content_stream().read().decode("utf-8", "replace")
+                software = next(
+                    (ln.split(":", 1)[1].strip() for ln in fields.splitlines()
+                     if ln.lower().startswith("software:")),
+                    None,
+                )  # fmt: skip
+                own = _own_site(path, software)
+                continue
+            if record.rec_type == "revisit":
+                dropped["revisit_without_body"] += 1
+                continue
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            status = record.http_headers.get_statuscode()
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            if not (status and status.isdigit() and url.startswith(("http://", "https://"))):
+                dropped["not_http"] += 1
+                continue
+            statusline = record.http_headers.statusline or status
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            yield (
+                own,
+                Exchange(
+                    url=url,
+                    method="GET",
+                    request_headers=[],
+                    http_version=record.http_headers.protocol or "HTTP/1.1",
+                    status=int(status),
+                    reason=statusline.split(" ", 1)[1] if " " in statusline else "",
+                    headers=[
+                        (k, v)
+                        for k, v in record.http_headers.headers
+                        if not k.lower().startswith("x-crawler-")
+                    ],
+                    body=record.content_stream().read(),
+                    started_at=_date(date),
+                ),
+            )
+
+
+def _date(value: str) -> datetime:
+    try:
+        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
+def _usable(ex: Exchange) -> str | None:
+    """Why a response is not imported as a page body, or None."""
+    if not 200 <= ex.status < 300:
+        return "http_error"
+    mt = media_type(next((v for k, v in ex.headers if k.lower() == "content-type"), None))
+    if mt is not None and mt not in HTML_TYPES and mt not in XML_TYPES and not mt.endswith("+xml"):
+        return "unsupported_content_type"
+    return None
+
+
+def import_warcs(
+    paths: RunPaths, source: Path, site: str | None = None
+) -> tuple[StageSummary, Config]:
+    """Write the run's crawl outputs from the WARC files at ``source``; return the crawl
+    summary and the config naming the sites found (stored as the run's config)."""
+    if site is not None:
+        check_site_name(site)
+    files = warc_files(source)
+    dropped: Counter[str] = Counter()
+    out: list[dict[str, Any]] = []
+    starts: dict[str, str] = {}  # site -> first URL seen (its configured start URL)
+    seen: set[tuple[str, str]] = set()
+    with ExitStack() as stack:
+        archives: dict[str, WarcArchive] = {}
+        for path in files:
+            log.info("importing %s", path)
+            try:
+                for own, ex in _exchanges(path, dropped):
+                    name = site or own or site_of_host(ex.url)
+                    if (name, ex.url) in seen:
+                        dropped["duplicate_response"] += 1
+                        continue
+                    seen.add((name, ex.url))
+                    starts.setdefault(name, ex.url)
+                    out.append(_row(paths, name, ex, archives, stack))
+            except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
+                # A truncated or corrupt file keeps the records read before the damage.
+                log.warning("%s: unreadable from here on (%s); records before kept", path, exc)
+                dropped["unreadable_warc"] += 1
+    sites = sorted(starts)
+    if not sites:
+        raise WarcInputError(
+            f"--from-warc {source}: no HTTP response record in {len(files)} file(s)"
+        )
+    write_table(paths.crawl_pages, out, PAGES)
+    config = Config(sites=[SiteConfig(name=s, url=starts[s]) for s in sites])
+    summary = StageSummary(
+        stage="crawl",
+        run_id=paths.run_id,
+        counts={
+            "warc_files": len(files),
+            "sites": len(sites),
+            "urls_attempted": len(out),
+            "pages_ok": sum(1 for r in out if r["ok"]),
+            "errors": sum(1 for r in out if not r["ok"]),
+        },
+        dropped=dict(
+            sorted((dropped + Counter(r["error_class"] for r in out if r["error_class"])).items())
+        ),
+        outputs=[str(paths.crawl_pages), *(str(paths.warc(s)) for s in sites)],
+    )
+    return summary, config
+
+
+def _row(
+    paths: RunPaths, name: str, ex: Exchange, archives: dict[str, WarcArchive], stack: ExitStack
+) -> dict[str, Any]:
+    reason = _usable(ex)
+    result = FetchResult(url=ex.url, final_url=ex.url, status=ex.status, exchanges=[ex])
+    result.fetched_at = ex.started_at
+    result.content_type = next((v for k, v in ex.headers if k.lower() == "content-type"), None)
+    offset = None
+    if reason is None:
+        if name not in archives:
+            archives[name] = stack.enter_context(WarcArchive(paths.warc(name)))
+        offset = archives[name].write(ex)
+    else:
+        result.error_class, result.error_message = reason, f"archived response: HTTP {ex.status}"
+    row = rows.fetched_row(
+        {"run_id": paths.run_id, "site": name},
+        url=ex.url,
+        depth=0,
+        via="archive",
+        result=result,
+        warc_file=paths.warc(name).relative_to(paths.data_dir).as_posix(),
+        warc_offset=offset,
+    )
+    return row

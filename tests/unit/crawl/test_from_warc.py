@@ -1,0 +1,129 @@
+"""``content-audit extract --from-warc``: an archive re-processed with no network (issue 5)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.cli import main
+from pipeline.io import read_manifest, read_rows
+from pipeline.paths import RunPaths
+
+from .conftest import ScriptedServer, recording_network
+from .test_incremental import _config, _page, _site
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_own_archive_reprocessed_offline_gives_the_same_posts(tmp_path: Path) -> None:
+    from pipeline.runner import run_stage
+
+    with ScriptedServer() as blog, ScriptedServer() as stable:
+        _site(blog, changing=False)
+        _site(stable, changing=False)
+        crawled = RunPaths(tmp_path, "crawled")
+        for stage in ("crawl", "extract"):
+            run_stage(stage, crawled, _config(blog, stable))
+    # The servers are gone: only the archive is left.
+    with recording_network() as net:
+        code, out = _cli(
+            "extract", "--from-warc", str(tmp_path / "raw" / "crawled"),
+            "--data-dir", str(tmp_path), "--run-id", "again",
+        )  # fmt: skip
+    assert code == 0, out
+    assert not [e for e in net if e[0] == "socket.connect"]
+    again = RunPaths(tmp_path, "again")
+    before = {(p["site"], p["url"]): p["main_text"] for p in read_rows(crawled.extract_posts)}
+    after = {(p["site"], p["url"]): p["main_text"] for p in read_rows(again.extract_posts)}
+    assert after == before and len(after) == 8
+    assert {r["site"] for r in read_rows(again.crawl_pages)} == {"blog", "stable"}
+    assert read_manifest(again, "crawl") is not None  # later stages can run on it
+    assert again.config_snapshot.exists()
+
+
+def _cc_warc(path: Path) -> None:
+    """A Common Crawl-style file: two hosts, a gzip-encoded body, a PDF, a 404, a revisit."""
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True, warc_version="1.0")
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "cc-crawler"}))
+
+        def response(url: str, body: bytes, ctype: str, status: str = "200 OK") -> None:
+            headers = [("Content-Type", ctype)]
+            if url.endswith("/gz"):
+                body = gzip.compress(body)
+                headers.append(("Content-Encoding", "gzip"))
+            http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=http
+            )
+            writer.write_record(record)
+
+        response("https://www.alpha.example/posts/one", _page("Alpha one"), "text/html")
+        response("https://www.alpha.example/gz", _page("Alpha gz"), "text/html; charset=utf-8")
+        response("https://beta.example/post", _page("Beta post"), "text/html")
+        response("https://beta.example/doc.pdf", b"%PDF-1.4", "application/pdf")
+        response("https://beta.example/gone", b"<p>no</p>", "text/html", "404 Not Found")
+        writer.write_record(
+            writer.create_revisit_record(
+                "https://beta.example/post", "sha1:AAAA", "https://beta.example/post",
+                "2026-01-01T00:00:00Z",
+            )
+        )  # fmt: skip
+
+
+def test_common_crawl_style_archive_is_split_by_host(tmp_path: Path) -> None:
+    source = tmp_path / "CC-MAIN-x.warc.gz"
+    _cc_warc(source)
+    code, out = _cli(
+        "extract", "--from-warc", str(source), "--data-dir", str(tmp_path / "d"), "--run-id", "cc"
+    )
+    assert code == 0, out
+    paths = RunPaths(tmp_path / "d", "cc")
+    rows = {r["url"]: r for r in read_rows(paths.crawl_pages)}
+    assert {r["site"] for r in rows.values()} == {"alpha-example", "beta-example"}
+    assert rows["https://beta.example/doc.pdf"]["error_class"] == "unsupported_content_type"
+    assert rows["https://beta.example/gone"]["error_class"] == "http_error"
+    posts = {p["url"]: p for p in read_rows(paths.extract_posts)}
+    assert set(posts) == {
+        "https://www.alpha.example/posts/one",
+        "https://www.alpha.example/gz",
+        "https://beta.example/post",
+    }
+    assert posts["https://www.alpha.example/gz"]["title"] == "Alpha gz"  # body was inflated
+    crawl = read_manifest(paths, "crawl")
+    assert crawl is not None and crawl["dropped"]["revisit_without_body"] == 1
+
+
+def test_one_site_name_for_every_record(tmp_path: Path) -> None:
+    source = tmp_path / "cc.warc.gz"
+    _cc_warc(source)
+    code, out = _cli(
+        "extract", "--from-warc", str(source), "--site", "mixed",
+        "--data-dir", str(tmp_path / "d"), "--run-id", "one",
+    )  # fmt: skip
+    assert code == 0, out
+    rows = read_rows(RunPaths(tmp_path / "d", "one").crawl_pages)
+    assert {r["site"] for r in rows} == {"mixed"}
+
+
+@pytest.mark.parametrize("content", [None, b"not a warc"])
+def test_bad_input_is_one_clear_line(tmp_path: Path, content: bytes | None) -> None:
+    source = tmp_path / "empty"
+    source.mkdir()
+    if content is not None:
+        source = tmp_path / "junk.warc.gz"
+        source.write_bytes(content)
+    code, out = _cli("extract", "--from-warc", str(source), "--data-dir", str(tmp_path / "d"))
+    assert code == 2
+    assert out.startswith("error: --from-warc") and "Traceback" not in out
