@@ -43,6 +43,9 @@ GZIP_TYPES = frozenset({"application/gzip", "application/x-gzip", "application/o
 # A sitemap index may point at thousands of sitemaps; these documents are not pages, so they get
 # their own budget instead of eating max_pages.
 MAX_DISCOVERY_DOCS = 50
+# The sitemap protocol allows 50,000 URLs and 50 MB uncompressed per file: a sitemap that size
+# is legitimate and must be read whole (the page limit, max_body_bytes, would refuse it).
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +149,13 @@ class SiteCrawl:
             item = await self._queue.get()
             try:
                 prev = self.previous.get(item.url) if item.kind == "page" else None
-                result = await self._fetch(
-                    item, headers=prev.conditional_headers() if prev else None
-                )
+                limit = MAX_SITEMAP_BYTES if item.kind == "sitemap" else None
+                conditional = prev.conditional_headers() if prev else None
+                result = await self._fetch(item, max_bytes=limit, headers=conditional)
                 old = self._old_body(prev) if result.status == NOT_MODIFIED and result.ok else None
                 if result.status == NOT_MODIFIED and result.ok and (prev is None or old is None):
                     # A 304 whose body we no longer have (or never asked for): fetch in full.
-                    result = await self._fetch(item)
+                    result = await self._fetch(item, max_bytes=limit)
                 if prev is not None and old is not None:
                     row = self._record_not_modified(item, result, prev, old)
                 else:
@@ -335,7 +338,7 @@ class SiteCrawl:
     def _discover_sitemap(self, result: FetchResult) -> None:
         body = result.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz file, not a Content-Encoding
-            body = gunzip_capped(body, self.crawl.max_body_bytes)
+            body = gunzip_capped(body, MAX_SITEMAP_BYTES)
         sitemap = discover.parse_sitemap(body, result.final_url)
         kind: Kind = "sitemap" if sitemap.kind == "index" else "page"
         for url in sitemap.locs:

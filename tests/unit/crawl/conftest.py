@@ -7,6 +7,9 @@ can check politeness from the server's side.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+import struct
 import sys
 import threading
 import time
@@ -30,6 +33,9 @@ class Reply:
     # Like a real server: a request whose If-None-Match / If-Modified-Since matches this reply's
     # ETag / Last-Modified header gets 304 Not Modified with no body.
     conditional: bool = True
+    trickle_s: float = 0.0  # pause between 1 KiB chunks of the body
+    reset_after: int | None = None  # bytes of body sent before the connection is reset (RST)
+    endless: bool = False  # close-delimited body that never ends (until the client leaves)
 
 
 Route = Callable[[int], Reply]  # argument: how many times this path was requested before
@@ -113,11 +119,33 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 if reply.content_length:
                     self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
-            except (BrokenPipeError, ConnectionResetError):
+                self._body(reply)
+            except (BrokenPipeError, ConnectionResetError, OSError):
                 pass  # the crawler gave up (timeout, too large): expected
             finally:
                 server._end(hit)
+
+        def _body(self, reply: Reply) -> None:
+            if reply.reset_after is not None:
+                self.wfile.write(reply.body[: reply.reset_after])
+                self.wfile.flush()
+                # SO_LINGER 0: close() sends RST, as a crashed upstream or a proxy does.
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+                return
+            if reply.endless:
+                chunk = b"<p>" + b"more " * 4000 + b"</p>"
+                while True:
+                    self.wfile.write(chunk)
+            if not reply.trickle_s:
+                self.wfile.write(reply.body)
+                return
+            for i in range(0, len(reply.body), 1024):
+                self.wfile.write(reply.body[i : i + 1024])
+                self.wfile.flush()
+                time.sleep(reply.trickle_s)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -142,23 +170,62 @@ def server() -> Iterator[ScriptedServer]:
 
 # -- socket guard ----------------------------------------------------------------------------
 # An audit hook sees every socket connect and name lookup made by this process (asyncio's
-# included), so tests can prove the crawler never tried to reach anything but 127.0.0.1.
+# included). While a crawl runs under ``recording_network`` (and always in ``fault_run``, the
+# crawler process of the fault matrix), a connect or lookup of anything but 127.0.0.0/8 and ::1
+# fails *before* it happens, so a crawler bug fails the test instead of reaching an address.
 _NETWORK_LOG: list[tuple[str, object]] = []
+VIOLATIONS: list[tuple[str, object]] = []
 _RECORDING = threading.Event()
+_STRICT = threading.Event()
+
+
+class SocketGuardError(PermissionError):
+    """A test tried to reach a non-loopback address (an OSError, as a refused connect is)."""
+
+
+def is_loopback(host: object) -> bool:
+    if not isinstance(host, str):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def _audit(event: str, args: tuple[object, ...]) -> None:
-    if _RECORDING.is_set() and event in ("socket.connect", "socket.getaddrinfo"):
-        target = args[1] if event == "socket.connect" else args[0]
+    if event not in ("socket.connect", "socket.getaddrinfo"):
+        return
+    if not (_RECORDING.is_set() or _STRICT.is_set()):
+        return
+    if event == "socket.connect":
+        address = args[1]
+        if not isinstance(address, tuple):
+            return  # AF_UNIX paths never leave the machine
+        target: object = address
+        host = address[0]
+    else:
+        target = host = args[0]
+    if _RECORDING.is_set():
         _NETWORK_LOG.append((event, target))
+    if not is_loopback(host):
+        VIOLATIONS.append((event, target))
+        raise SocketGuardError(f"socket guard: {event} to {target!r} refused (tests use loopback)")
 
 
 sys.addaudithook(_audit)
 
 
+def strict_socket_guard() -> None:
+    """From now on every non-loopback connect or lookup of this process fails."""
+    _STRICT.set()
+
+
 @contextmanager
 def recording_network() -> Iterator[list[tuple[str, object]]]:
-    """Collect ``(event, target)`` for every connect / getaddrinfo inside the block."""
+    """Collect ``(event, target)`` for every connect / getaddrinfo inside the block; any of them
+    to a non-loopback address raises ``SocketGuardError`` instead of going out."""
     _NETWORK_LOG.clear()
     _RECORDING.set()
     try:
