@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import zlib
 
+import brotli
+
 # Content-Encodings we decode ourselves; the fetcher only advertises these in Accept-Encoding.
-SUPPORTED_ENCODINGS = ("gzip", "x-gzip", "deflate", "identity")
+SUPPORTED_ENCODINGS = ("gzip", "x-gzip", "deflate", "br", "identity")
 
 
 class BodyTooLarge(Exception):
@@ -31,10 +33,13 @@ class CappedDecoder:
         self.limit = limit
         self.size = 0
         # wbits 47 = 32 + 15: accept a zlib or gzip header; -15 = raw deflate (some servers).
-        self._zlib = zlib.decompressobj(47) if enc != "identity" else None
+        self._zlib = zlib.decompressobj(47) if enc not in ("identity", "br") else None
         self._raw_deflate = enc == "deflate"
+        self._brotli = brotli.Decompressor() if enc == "br" else None
 
     def feed(self, chunk: bytes) -> bytes:
+        if self._brotli is not None:
+            return self._feed_brotli(chunk)
         if self._zlib is None:
             return self._count(chunk)
         try:
@@ -50,6 +55,21 @@ class CappedDecoder:
             # Output was cut at the cap while input remains: more than ``limit`` bytes.
             raise BodyTooLarge(f"decoded body exceeds {self.limit} bytes")
         return self._count(out)
+
+    def _feed_brotli(self, chunk: bytes) -> bytes:
+        assert self._brotli is not None
+        # As with zlib: never let the output buffer grow past one byte more than the room left.
+        parts = []
+        data = chunk
+        try:
+            while True:
+                out = self._brotli.process(data, output_buffer_limit=self.limit - self.size + 1)
+                parts.append(self._count(out))
+                data = b""
+                if self._brotli.can_accept_more_data():
+                    return b"".join(parts)
+        except brotli.error as exc:
+            raise DecodeFailed(f"corrupt brotli body: {exc}") from None
 
     def flush(self) -> bytes:
         if self._zlib is None:

@@ -138,7 +138,7 @@ def make_client(config: CrawlConfig, user_agent: str) -> httpx.AsyncClient:
             "User-Agent": user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             # Only what CappedDecoder can inflate with a cap (httpx would add br/zstd).
-            "Accept-Encoding": "gzip, deflate",
+            "Accept-Encoding": "gzip, deflate, br",
         },
         limits=httpx.Limits(max_connections=config.concurrency),
     )

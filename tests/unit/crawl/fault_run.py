@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import brotli
+
 from pipeline.config import Config, CrawlConfig, SiteConfig
 from pipeline.crawl import run
 from pipeline.io import read_rows
@@ -48,6 +50,7 @@ FAULTS: dict[str, str | None] = {
     "/endless": "too_large",
     "/fifty-mb": "too_large",
     "/bomb": "too_large",
+    "/br-bomb": "too_large",
     "/doc.pdf": "unsupported_content_type",
     "/image.png": "unsupported_content_type",
     "/binary.html": "unsupported_content_type",
@@ -124,6 +127,13 @@ def _faulty(srv: ScriptedServer) -> None:
         Reply(
             body=gzip.compress(b"<p>" + b"\0" * (50 * 1024 * 1024)),
             headers={"Content-Encoding": "gzip"},
+        ),
+    )
+    srv.route(
+        "/br-bomb",
+        Reply(
+            body=brotli.compress(b"<p>" + b"\0" * (50 * 1024 * 1024)),
+            headers={"Content-Encoding": "br"},
         ),
     )
     srv.route("/doc.pdf", Reply(body=b"%PDF-1.4 " + b"0" * 100, content_type="application/pdf"))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 
+import brotli
 import pytest
 
 from pipeline.crawl.compression import BodyTooLarge, CappedDecoder, DecodeFailed, gunzip_capped
@@ -85,4 +86,19 @@ def test_capped_decoder_streams_and_rejects_garbage() -> None:
     with pytest.raises(DecodeFailed):
         CappedDecoder("gzip", 100).feed(b"definitely not gzip")
     with pytest.raises(DecodeFailed):
-        CappedDecoder("br", 100)
+        CappedDecoder("compress", 100)  # LZW: nobody sends it, we do not decode it
+
+
+def test_brotli_bomb_is_capped_while_inflating() -> None:
+    bomb = brotli.compress(b"\0" * 20_000_000)
+    assert len(bomb) < 1_000
+    decoder = CappedDecoder("br", 100_000)
+    with pytest.raises(BodyTooLarge):
+        decoder.feed(bomb)
+    # Fed in small network-sized chunks, exactly at the limit, is fine.
+    payload = brotli.compress(b"abc" * 10_000)
+    decoder = CappedDecoder("br", 30_000)
+    out = b"".join(decoder.feed(payload[i : i + 7]) for i in range(0, len(payload), 7))
+    assert out + decoder.flush() == b"abc" * 10_000
+    with pytest.raises(DecodeFailed):
+        CappedDecoder("br", 1000).feed(b"definitely not brotli")
