@@ -29,6 +29,10 @@ RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 NOT_MODIFIED = 304
 RETRY_AFTER_CAP_S = 60.0  # a server asking for longer is treated as asking for this long
+SLOWDOWN_MIN_DELAY_S = 0.5
+SLOWDOWN_MAX_DELAY_S = 30.0
+RECOVER_AFTER = 10
+THROTTLE_STATUS = frozenset({429, 503})
 BACKOFF_BASE_S = 0.5
 _RETRYABLE_ERRORS = frozenset({"timeout", "connect_error", "network_error"})
 
@@ -38,13 +42,45 @@ ContentTypeCheck = Callable[[str | None], bool]
 
 
 class HostGate:
-    """Politeness for one origin: request starts at least ``delay_s`` apart, ``limit`` in flight."""
+    """Politeness for one origin: request starts at least ``delay_s`` apart, ``limit`` in flight.
+
+    A 429 or 503 slows the whole host down, not only the URL that got it: no request starts
+    before its Retry-After has passed, and the delay between requests doubles (at least
+    ``SLOWDOWN_MIN_DELAY_S``, at most ``SLOWDOWN_MAX_DELAY_S``). It halves back toward the
+    configured delay after each ``RECOVER_AFTER`` successes in a row.
+    """
 
     def __init__(self, delay_s: float, limit: int) -> None:
         self.delay_s = delay_s
+        self.base_delay_s = delay_s
         self._slots = asyncio.Semaphore(limit)
         self._lock = asyncio.Lock()
         self._next_start = 0.0
+        self._successes = 0
+        self.slowdowns = 0
+
+    def raise_floor(self, delay_s: float) -> None:
+        """A larger minimum delay (robots.txt Crawl-delay) for the rest of the crawl."""
+        self.base_delay_s = max(self.base_delay_s, delay_s)
+        self.delay_s = max(self.delay_s, delay_s)
+
+    def slow_down(self, wait_s: float | None) -> None:
+        """The host answered 429/503: back off every request to it."""
+        self.slowdowns += 1
+        self._successes = 0
+        self.delay_s = min(max(self.delay_s * 2, SLOWDOWN_MIN_DELAY_S), SLOWDOWN_MAX_DELAY_S)
+        if wait_s:
+            loop = asyncio.get_running_loop()
+            self._next_start = max(self._next_start, loop.time() + wait_s)
+
+    def succeeded(self) -> None:
+        if self.delay_s <= self.base_delay_s:
+            return
+        self._successes += 1
+        if self._successes >= RECOVER_AFTER:
+            self._successes = 0
+            half = self.delay_s / 2
+            self.delay_s = max(self.base_delay_s, half if half >= SLOWDOWN_MIN_DELAY_S else 0.0)
 
     @asynccontextmanager
     async def slot(self, global_slots: asyncio.Semaphore) -> AsyncIterator[None]:
@@ -231,6 +267,11 @@ class Fetcher:
                 t0 = time.monotonic()
                 attempt = await self._attempt(url, accept, max_bytes, headers)
                 spent += time.monotonic() - t0
+                status = attempt.exchange.status if attempt.exchange is not None else None
+                if status in THROTTLE_STATUS:
+                    gate.slow_down(attempt.retry_after_s)
+                elif attempt.error_class is None:
+                    gate.succeeded()
             if attempt_no == self.config.retries or not _retryable(attempt):
                 return attempt, attempt_no, spent
             wait = backoff_seconds(attempt_no)
@@ -306,7 +347,7 @@ def _status_attempt(ex: Exchange, response: httpx.Response) -> _Attempt:
     if ex.status in REDIRECT_STATUS:
         return _Attempt(ex)
     retry_after = None
-    if ex.status in (429, 503):
+    if ex.status in THROTTLE_STATUS:
         retry_after = retry_after_seconds(response.headers.get("retry-after"), datetime.now(UTC))
     return _Attempt(ex, "http_error", f"HTTP {ex.status}", retry_after)
 

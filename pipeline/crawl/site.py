@@ -139,7 +139,7 @@ class SiteCrawl:
         delay = policy.crawl_delay()
         if delay is not None and delay > self.gate.delay_s:
             log.info("%s: robots.txt Crawl-delay %.1fs applies", self.site.name, delay)
-            self.gate.delay_s = delay
+            self.gate.raise_floor(delay)
         if policy.disallow_all:
             log.warning("%s: %s, nothing will be fetched (RFC 9309)", self.site.name, policy.reason)
         self.on_row(self._record(item, result))

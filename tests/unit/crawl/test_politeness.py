@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import socket
 from pathlib import Path
@@ -11,6 +12,7 @@ import pyarrow.parquet as pq
 
 from pipeline.config import Config, CrawlConfig, SiteConfig
 from pipeline.crawl import run
+from pipeline.crawl.fetch import RECOVER_AFTER, HostGate
 from pipeline.paths import RunPaths
 
 from .conftest import Reply, ScriptedServer
@@ -115,3 +117,45 @@ def test_sites_sharing_an_origin_share_its_delay(tmp_path: Path, server: Scripte
     assert sum(r["ok"] for r in rows) == 2 * 5
     starts = sorted(h.at for h in server.hits)
     assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.08
+
+
+def test_429_slows_the_whole_host_down(tmp_path: Path, server: ScriptedServer) -> None:
+    """After a 429 with Retry-After: 1, no request to that host starts within the second, not
+    only the throttled URL's retry (issue 5: "429 and 503 slow that host down")."""
+    links = "".join(f'<a href="/p/{i}">{i}</a>' for i in range(N_POSTS))
+    server.route(
+        "/", Reply(body=f"<html><body><a href='/busy'>b</a>{links}</body></html>".encode())
+    )
+    server.route(
+        "/busy",
+        lambda n: Reply(429, b"", headers={"Retry-After": "1"}) if n == 0 else Reply(body=b"ok"),
+    )
+    for i in range(N_POSTS):  # slow enough that posts are still queued when the 429 comes
+        server.route(f"/p/{i}", Reply(body=b"<p>post</p>", delay_s=0.2))
+    rows = _crawl(tmp_path, [("blog", f"{server.base}/")], delay_s=0.0, concurrency_per_host=2)
+    assert all(r["ok"] for r in rows if "/p/" in r["url"] or r["url"].endswith("/busy"))
+    throttled = next(h for h in server.hits if h.path == "/busy")
+    assert throttled.end is not None
+    # Requests already in flight when the 429 went out may land just after it; none may start
+    # later inside the Retry-After window.
+    later = [h.at - throttled.end for h in server.hits if h.at > throttled.end + 0.05]
+    assert later, "the crawl stopped after the 429"
+    assert min(later) >= 0.95, later
+
+
+def test_slowdown_doubles_then_recovers_to_the_configured_delay() -> None:
+    async def scenario() -> list[float]:
+        gate = HostGate(0.0, 2)
+        seen = []
+        for _ in range(3):
+            gate.slow_down(None)
+            seen.append(gate.delay_s)
+        for _ in range(RECOVER_AFTER * 3):
+            gate.succeeded()
+            seen.append(gate.delay_s)
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert seen[:3] == [0.5, 1.0, 2.0]
+    assert seen[2 + RECOVER_AFTER] == 1.0 and seen[2 + 2 * RECOVER_AFTER] == 0.5
+    assert seen[-1] == 0.0  # back to the configured delay, not stuck near it
