@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,38 @@ class SiteConfig(_Strict):
     url: HttpUrl = Field(description="Start URL (home page) of the site.")
     max_pages: int = Field(500, ge=1, le=1_000_000, description="Most URLs fetched for the site.")
     max_depth: int = Field(3, ge=0, le=50, description="Link-following depth from the start URL.")
+    include: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions; when given, a page URL must match one (re.search).",
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions; a page URL matching any is out of scope.",
+    )
 
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
         return check_site_name(v)
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"{pattern!r} is not a valid regular expression ({exc}); "
+                    "escape literal characters such as '?' or '(' with a backslash"
+                ) from None
+        return v
+
+    def url_wanted(self, url: str) -> bool:
+        """The include/exclude patterns' verdict on a page URL (scope and robots aside)."""
+        if self.include and not any(re.search(p, url) for p in self.include):
+            return False
+        return not any(re.search(p, url) for p in self.exclude)
 
 
 class CrawlConfig(_Strict):

@@ -183,7 +183,7 @@ class SiteCrawl:
         host = host_of(url)
         private = host != self.host and is_private_host(host)
         scoped = (
-            in_scope(url, self.site_url)
+            in_scope(url, self.site_url) and (via == "start" or self.site.url_wanted(url))
             if kind == "page"
             else url.startswith(origin(self.site_url) + "/")
         )
@@ -219,7 +219,9 @@ class SiteCrawl:
         host = host_of(target)
         if host != self.host and is_private_host(host):
             return "private_address"
-        if kind == "page" and not in_scope(target, self.site_url):
+        if kind == "page" and not (
+            in_scope(target, self.site_url) and self.site.url_wanted(target)
+        ):
             return "out_of_scope_redirect"
         if origin(target) != origin(self.site_url):
             return "out_of_scope_redirect"

@@ -80,3 +80,19 @@ def test_sections_are_strict_too() -> None:
         ConfigError, match=r"crawl\.dlay_s: unknown key \(did you mean 'delay_s'\?\)"
     ):
         parse_config(GOOD + "crawl:\n  dlay_s: 2\n")
+
+
+def test_bad_scope_pattern_names_the_key_and_the_fix() -> None:
+    text = GOOD + "    exclude: ['/tag/(']\n"
+    with pytest.raises(ConfigError) as err:
+        parse_config(text, source="s.yaml")
+    msg = str(err.value)
+    assert "sites[0].exclude" in msg and "not a valid regular expression" in msg
+    assert "escape literal characters" in msg
+
+
+def test_scope_patterns() -> None:
+    site = parse_config(GOOD + "    include: ['/posts/']\n    exclude: ['/draft-']\n").sites[0]
+    assert site.url_wanted("http://127.0.0.1:8001/posts/sleep")
+    assert not site.url_wanted("http://127.0.0.1:8001/posts/draft-sleep")
+    assert not site.url_wanted("http://127.0.0.1:8001/about")
