@@ -76,6 +76,7 @@ PAGES = pa.schema(
         # (304 Not Modified, or the same body sha1). Null previous_run_id: nothing to compare.
         ("previous_run_id", pa.string()),
         ("unchanged", pa.bool_()),
+        ("canonical_url", pa.string()),  # <link rel="canonical"> of an HTML page, resolved
     ]
 )
 

@@ -37,6 +37,7 @@ class Sitemap:
 class PageLinks:
     links: tuple[str, ...]  # <a href> targets, canonical, in document order, de-duplicated
     feeds: tuple[str, ...]  # RSS/Atom feeds announced or linked by the page
+    canonical: str | None = None  # <link rel="canonical">, first one, resolved
 
 
 def _local(tag: object) -> str:
@@ -103,6 +104,7 @@ def page_links(html: str, page_url: str) -> PageLinks:
             break
     links: list[str | None] = []
     feeds: list[str | None] = []
+    canonical = None
     for el in doc.iter("a", "link"):
         href = el.get("href")
         if not href:
@@ -110,10 +112,12 @@ def page_links(html: str, page_url: str) -> PageLinks:
         url = resolve_link(href, base)
         rel = (el.get("rel") or "").lower().split()
         if el.tag == "link":
+            if "canonical" in rel and canonical is None:
+                canonical = url
             if "alternate" in rel and (el.get("type") or "").lower() in FEED_TYPES:
                 feeds.append(url)
         elif url is not None and urlsplit(url).path.endswith(_FEED_PATHS):
             feeds.append(url)
         else:
             links.append(url)
-    return PageLinks(_unique(links), _unique(feeds))
+    return PageLinks(_unique(links), _unique(feeds), canonical)

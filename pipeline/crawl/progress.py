@@ -8,17 +8,35 @@ from collections import Counter
 from types import TracebackType
 from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+)
+from rich.text import Text
 
 log = logging.getLogger("pipeline.crawl")
 
 LOG_EVERY = 100  # pages between progress log lines, so a 10k-page crawl logs ~100 lines
 
 
+class RateColumn(ProgressColumn):
+    """URLs per second over rich's recent window ("-" until it has two samples)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text(f"{speed:5.1f} url/s" if speed else "    - url/s")
+
+
 class CrawlProgress:
     """Counts rows per site; draws bars only when stderr is a TTY (not in Airflow task logs)."""
 
-    def __init__(self, enabled: bool | None = None) -> None:
+    def __init__(self, enabled: bool | None = None, console: Console | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._bar = (
             Progress(
@@ -26,7 +44,9 @@ class CrawlProgress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("errors {task.fields[errors]}"),
+                RateColumn(),
                 transient=False,
+                console=console,
             )
             if self.enabled
             else None

@@ -54,6 +54,7 @@ def fetched_row(
         "last_modified": _validator(result, "last-modified", previous),
         "content_sha1": sha1,
         "previous_run_id": previous.run_id if previous is not None else None,
+        "canonical_url": None,  # set when the page is parsed for links
         "unchanged": (
             None
             if previous is None or not result.ok
@@ -100,4 +101,5 @@ def refused_row(
         "content_sha1": None,
         "previous_run_id": None,
         "unchanged": None,
+        "canonical_url": None,
     }

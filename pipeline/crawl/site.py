@@ -316,7 +316,7 @@ class SiteCrawl:
         kind turns its row into a decode_error (it stays archived)."""
         try:
             if item.kind == "page":
-                self._discover_links(item, result)
+                self._discover_links(item, result, row)
             elif item.kind == "sitemap":
                 self._discover_sitemap(result)
             elif item.kind == "feed":
@@ -327,10 +327,11 @@ class SiteCrawl:
         except (discover.NotParseable, DecodeFailed) as exc:
             row.update(ok=False, error_class="decode_error", error_message=str(exc))
 
-    def _discover_links(self, item: Item, result: FetchResult) -> None:
+    def _discover_links(self, item: Item, result: FetchResult, row: dict[str, Any]) -> None:
         if media_type(result.content_type) not in (HTML_TYPES | {None}):
             return
         found = discover.page_links(decode_html(result.body, result.content_type), result.final_url)
+        row["canonical_url"] = found.canonical
         for feed in found.feeds:
             self._admit(feed, item.depth, "link", "feed")
         if item.depth < self.site.max_depth:

@@ -39,6 +39,7 @@ select
     crawled.content_sha1,
     crawled.previous_run_id,
     crawled.unchanged,
+    crawled.canonical_url,
     extracted.post_id,
     extracted.page_type,
     extracted.reason

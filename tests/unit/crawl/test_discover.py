@@ -102,3 +102,13 @@ def test_brotli_bomb_is_capped_while_inflating() -> None:
     assert out + decoder.flush() == b"abc" * 10_000
     with pytest.raises(DecodeFailed):
         CappedDecoder("br", 1000).feed(b"definitely not brotli")
+
+
+def test_rel_canonical_is_found_and_resolved() -> None:
+    html = (
+        '<html><head><link rel="Canonical" href="/posts/a?utm_source=x#top">'
+        '<link rel="canonical" href="/second"></head><body><a href="/b">b</a></body></html>'
+    )
+    found = page_links(html, "http://x.org/posts/a?ref=1")
+    assert found.canonical == "http://x.org/posts/a"
+    assert page_links("<p>no head</p>", "http://x.org/").canonical is None

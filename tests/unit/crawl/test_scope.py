@@ -17,7 +17,10 @@ from .conftest import Reply, ScriptedServer
 def test_include_and_exclude_patterns(tmp_path: Path, server: ScriptedServer) -> None:
     links = ["/posts/a", "/posts/draft-b", "/about", "/posts/c", "/go-draft"]
     home = "".join(f'<a href="{h}">{h}</a>' for h in links)
-    server.route("/", Reply(body=f"<html><body>{home}</body></html>".encode()))
+    canonical = '<link rel="canonical" href="/">'
+    server.route(
+        "/", Reply(body=f"<html><head>{canonical}</head><body>{home}</body></html>".encode())
+    )
     for path in links:
         server.route(path, Reply(body=b"<p>page</p>"))
     server.route("/go-draft", Reply(302, headers={"Location": "/posts/draft-d"}))
@@ -40,3 +43,4 @@ def test_include_and_exclude_patterns(tmp_path: Path, server: ScriptedServer) ->
     }
     assert rows["/posts/c"]["error_class"] == "out_of_scope_redirect"  # redirected into exclude
     assert summary.counts["links_out_of_scope"] == 2  # /about, /posts/draft-b
+    assert rows["/"]["canonical_url"] == f"{server.base}/"  # rel=canonical recorded
