@@ -21,7 +21,10 @@ import pytest
 from .fault_run import BIG_SITE_MAX_PAGES, BIG_SITEMAP_URLS, FAULTS, POSTS
 
 ROOT = Path(__file__).resolve().parents[3]
-MAX_RSS_MB = 600  # bounded memory: 50 MB bodies and a 50,000-URL sitemap must not be held whole
+# Bounded memory of the crawler process: 282 MB measured, ~150 MB of it the test servers' own
+# big bodies (the same process serves them). Inflating the 50 MB gzip or brotli bomb, or keeping
+# the 50 MB body, on top of that would approach or pass this bound.
+MAX_RSS_MB = 400
 
 
 def _namespace_problem() -> str | None:
