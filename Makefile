@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction clean
+.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl clean
 
 help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
@@ -15,6 +15,7 @@ help:
 	@echo "make train      retrain the shipped models (needs ../shared/data/extraction-dev)"
 	@echo "make eval       cross-validated extraction quality (folds grouped by site)"
 	@echo "make bench-extraction  content-audit beside trafilatura, resiliparse, readability, jusText"
+	@echo "make bench-crawl       content-audit's crawler beside Scrapy on 20 loopback blogs"
 	@echo "make clean      remove data/, reports/ and the environments"
 
 $(UV):
@@ -57,6 +58,10 @@ eval: install
 bench-extraction: $(UV)
 	$(UV) sync --locked --group benchmarks --python $(PYTHON)
 	$(BIN)/python benchmarks/extraction/run.py
+
+bench-crawl: $(UV)
+	$(UV) sync --locked --group benchmarks --python $(PYTHON)
+	$(BIN)/python benchmarks/crawl/run.py
 
 clean:
 	rm -rf data reports .venv .tools .pytest_cache .mypy_cache .ruff_cache
