@@ -10,13 +10,19 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.paths import RunPaths
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow is imported where a table is read or written, not here: it is ~80 MB of RSS, and the
+# crawl (which imports this module for StageSummary) only needs it once, at the end.
+
+
+WRITE_BATCH_ROWS = 2048
 
 
 class MissingInputError(FileNotFoundError):
@@ -36,24 +42,50 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_table(path: Path, rows: Iterable[Mapping[str, Any]] | pa.Table, schema: pa.Schema) -> int:
-    """Write rows (dicts or an Arrow table) with ``schema`` to ``path`` atomically; return count."""
-    if isinstance(rows, pa.Table):
-        table = rows.select(schema.names).cast(schema)
-    else:
-        table = pa.Table.from_pylist(list(rows), schema=schema)
+    """Write rows (dicts or an Arrow table) with ``schema`` to ``path`` atomically; return count.
+
+    Dict rows are converted ``WRITE_BATCH_ROWS`` at a time, one row group each, so the Arrow
+    copy of a large stage output never exists whole next to the Python rows (the crawl's
+    10,000 rows took the process from 84 to 189 MB converted in one piece).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
+    n = 0
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        if isinstance(rows, pa.Table):
+            table = rows.select(schema.names).cast(schema)
+            pq.write_table(table, tmp, compression="zstd")
+            n = table.num_rows
+        else:
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for batch in _batches(rows, WRITE_BATCH_ROWS):
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    n += len(batch)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return table.num_rows
+    return n
+
+
+def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterable[list[Mapping[str, Any]]]:
+    batch: list[Mapping[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def read_table(path: Path, stage_hint: str = "") -> pa.Table:
+    import pyarrow.parquet as pq
+
     if not path.exists():
         hint = f" (run the '{stage_hint}' stage for this run first)" if stage_hint else ""
         raise MissingInputError(f"missing input {path}{hint}")

@@ -33,6 +33,7 @@ SLOWDOWN_MIN_DELAY_S = 0.5
 SLOWDOWN_MAX_DELAY_S = 30.0
 RECOVER_AFTER = 10
 THROTTLE_STATUS = frozenset({429, 503})
+MAX_KEEPALIVE = 256  # idle connections kept open across all hosts
 BACKOFF_BASE_S = 0.5
 _RETRYABLE_ERRORS = frozenset({"timeout", "connect_error", "network_error"})
 
@@ -163,9 +164,18 @@ def media_type(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip().lower() or None
 
 
-def make_client(config: CrawlConfig, user_agent: str) -> httpx.AsyncClient:
-    """The crawl's HTTP client: our timeouts and headers, no redirects, no proxies from env."""
+def make_client(config: CrawlConfig, user_agent: str, hosts: int = 1) -> httpx.AsyncClient:
+    """The crawl's HTTP client: our timeouts and headers, no redirects, no proxies from env.
+
+    Requests in flight are capped by the Fetcher's semaphore and the host gates, not by the
+    pool: the pool keeps an idle keep-alive connection for every slot of every host
+    (``hosts * concurrency_per_host``, at most ``MAX_KEEPALIVE``). With the pool capped at
+    ``concurrency`` and httpx's default of 20 idle connections, 20 sites x 4 slots kept
+    evicting each other's connections: 10,000 TCP connects for 10,040 requests in the crawl
+    benchmark.
+    """
     timeout = httpx.Timeout(config.timeout_s, connect=config.connect_timeout_s)
+    keepalive = min(max(hosts * config.concurrency_per_host, config.concurrency), MAX_KEEPALIVE)
     return httpx.AsyncClient(
         timeout=timeout,
         follow_redirects=False,
@@ -173,10 +183,12 @@ def make_client(config: CrawlConfig, user_agent: str) -> httpx.AsyncClient:
         headers={
             "User-Agent": user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-            # Only what CappedDecoder can inflate with a cap (httpx would add br/zstd).
+            # Only what CappedDecoder can inflate with a cap (httpx would add zstd).
             "Accept-Encoding": "gzip, deflate, br",
         },
-        limits=httpx.Limits(max_connections=config.concurrency),
+        limits=httpx.Limits(
+            max_connections=keepalive + config.concurrency, max_keepalive_connections=keepalive
+        ),
     )
 
 

@@ -6,31 +6,45 @@ import logging
 import sys
 from collections import Counter
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TextColumn,
-)
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 log = logging.getLogger("pipeline.crawl")
 
 LOG_EVERY = 100  # pages between progress log lines, so a 10k-page crawl logs ~100 lines
 
 
-class RateColumn(ProgressColumn):
-    """URLs per second over rich's recent window ("-" until it has two samples)."""
+def _bar(console: Console | None) -> Progress:
+    # rich is imported only when a bar is drawn (~10 MB of RSS an Airflow task does not need).
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+    )
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        speed = task.speed
-        return Text(f"{speed:5.1f} url/s" if speed else "    - url/s")
+    class RateColumn(ProgressColumn):
+        """URLs per second over rich's recent window ("-" until it has two samples)."""
+
+        def render(self, task: Task) -> Text:
+            speed = task.speed
+            return Text(f"{speed:5.1f} url/s" if speed else "    - url/s")
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("errors {task.fields[errors]}"),
+        RateColumn(),
+        transient=False,
+        console=console,
+    )
 
 
 class CrawlProgress:
@@ -38,19 +52,7 @@ class CrawlProgress:
 
     def __init__(self, enabled: bool | None = None, console: Console | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self._bar = (
-            Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("errors {task.fields[errors]}"),
-                RateColumn(),
-                transient=False,
-                console=console,
-            )
-            if self.enabled
-            else None
-        )
+        self._bar = _bar(console) if self.enabled else None
         self._tasks: dict[str, TaskID] = {}
         self.done: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()

@@ -13,6 +13,7 @@ import json
 import resource
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import brotli
@@ -125,14 +126,16 @@ def _faulty(srv: ScriptedServer) -> None:
     srv.route(
         "/bomb",
         Reply(
-            body=gzip.compress(b"<p>" + b"\0" * (50 * 1024 * 1024)),
+            body=gzip.compress(b"<p>" + b"\0" * (50 * 1024 * 1024), compresslevel=1),
             headers={"Content-Encoding": "gzip"},
         ),
     )
     srv.route(
         "/br-bomb",
         Reply(
-            body=brotli.compress(b"<p>" + b"\0" * (50 * 1024 * 1024)),
+            # quality 1: building the bomb at brotli's default 11 costs the test more memory
+            # than the crawl under test uses
+            body=brotli.compress(b"<p>" + b"\0" * (50 * 1024 * 1024), quality=1),
             headers={"Content-Encoding": "br"},
         ),
     )
@@ -186,6 +189,34 @@ def _robots_site(srv: ScriptedServer, robots: Reply) -> None:
         srv.route(path, _post(path))
 
 
+def _rss_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
+
+
+class RssSampler:
+    """Resident memory just before the crawl and its maximum while the crawl runs (sampled
+    every 20 ms): the crawl's own growth, apart from what building the test bodies cost."""
+
+    def __init__(self) -> None:
+        self.before_mb = self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak_mb = max(self.peak_mb, _rss_mb())
+
+    def __enter__(self) -> RssSampler:
+        self.before_mb = self.peak_mb = _rss_mb()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = max(self.peak_mb, _rss_mb())
+
+
 def main(out: Path) -> None:
     strict_socket_guard()
     servers = {
@@ -225,7 +256,7 @@ def main(out: Path) -> None:
                 incremental=False,
             ),
         )
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, RssSampler() as rss:
             paths = RunPaths(Path(tmp), "faults")
             summary = run(paths, config)
             rows = read_rows(paths.crawl_pages)
@@ -250,6 +281,8 @@ def main(out: Path) -> None:
         "violations": [[event, repr(target)] for event, target in VIOLATIONS],
         "counts": summary.counts,
         "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "crawl_rss_before_mb": rss.before_mb,
+        "crawl_rss_peak_mb": rss.peak_mb,
     }
     out.write_text(json.dumps(result, default=str))
 

@@ -21,10 +21,10 @@ import pytest
 from .fault_run import BIG_SITE_MAX_PAGES, BIG_SITEMAP_URLS, FAULTS, POSTS
 
 ROOT = Path(__file__).resolve().parents[3]
-# Bounded memory of the crawler process: 282 MB measured, ~150 MB of it the test servers' own
-# big bodies (the same process serves them). Inflating the 50 MB gzip or brotli bomb, or keeping
-# the 50 MB body, on top of that would approach or pass this bound.
-MAX_RSS_MB = 400
+# Bounded memory: how much the process grows while the crawl runs (sampled; the test servers'
+# 50 MB bodies are built before). Measured here: about +90 MB, most of it pyarrow loaded to
+# write the rows. Holding the 50 MB body, or inflating a bomb past the cap, would pass this.
+MAX_CRAWL_GROWTH_MB = 140
 
 
 def _namespace_problem() -> str | None:
@@ -113,4 +113,8 @@ def test_robots_availability(faults: dict[str, Any]) -> None:
 
 
 def test_memory_stays_bounded(faults: dict[str, Any]) -> None:
-    assert faults["maxrss_kb"] / 1024 < MAX_RSS_MB
+    growth = faults["crawl_rss_peak_mb"] - faults["crawl_rss_before_mb"]
+    assert growth < MAX_CRAWL_GROWTH_MB, (
+        faults["crawl_rss_before_mb"],
+        faults["crawl_rss_peak_mb"],
+    )
