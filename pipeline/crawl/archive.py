@@ -94,7 +94,34 @@ class WarcArchive:
 
     def write(self, ex: Exchange) -> int:
         """Write the request and response records; return the response record's offset."""
-        date = _warc_date(ex.started_at)
+        response = self._writer.create_warc_record(
+            ex.url,
+            "response",
+            payload=io.BytesIO(ex.body),
+            length=len(ex.body),
+            http_headers=_response_http(ex),
+            warc_headers_dict={"WARC-Date": _warc_date(ex.started_at)},
+        )
+        return self._write_pair(ex, response)
+
+    def write_revisit(self, ex: Exchange, original: ArchivedResponse) -> int:
+        """Archive a 304 Not Modified as a ``revisit`` record (WARC 1.1, profile
+        server-not-modified) referring to ``original``, with its request; return its offset."""
+        revisit = self._writer.create_revisit_record(
+            ex.url,
+            digest=payload_digest(original.body),
+            refers_to_uri=original.url,
+            refers_to_date=_warc_date(original.fetched_at),
+            http_headers=_response_http(ex),
+            warc_headers_dict={"WARC-Date": _warc_date(ex.started_at)},
+        )
+        revisit.rec_headers.replace_header(
+            "WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+        )
+        return self._write_pair(ex, revisit)
+
+    def _write_pair(self, ex: Exchange, response: ArcWarcRecord) -> int:
+        """The response-side record, then its request (linked by WARC-Concurrent-To)."""
         req_http = StatusAndHeaders(
             f"{ex.method} {_request_target(ex.url)} {ex.http_version}",
             ex.request_headers,
@@ -104,58 +131,13 @@ class WarcArchive:
             ex.url,
             "request",
             http_headers=req_http,
-            warc_headers_dict={"WARC-Date": date},
-        )
-        resp_http = StatusAndHeaders(
-            f"{ex.status} {ex.reason}".strip(), archived_headers(ex), protocol=ex.http_version
-        )
-        response = self._writer.create_warc_record(
-            ex.url,
-            "response",
-            payload=io.BytesIO(ex.body),
-            length=len(ex.body),
-            http_headers=resp_http,
-            warc_headers_dict={"WARC-Date": date},
+            warc_headers_dict={"WARC-Date": _warc_date(ex.started_at)},
         )
         request.rec_headers.add_header(
             "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
         )
         offset = self._fh.tell()
         self._writer.write_record(response)
-        self._writer.write_record(request)
-        return offset
-
-    def write_revisit(self, ex: Exchange, original: ArchivedResponse) -> int:
-        """Archive a 304 Not Modified as a ``revisit`` record (WARC 1.1, profile
-        server-not-modified) referring to ``original``, with its request; return its offset."""
-        date = _warc_date(ex.started_at)
-        req_http = StatusAndHeaders(
-            f"{ex.method} {_request_target(ex.url)} {ex.http_version}",
-            ex.request_headers,
-            is_http_request=True,
-        )
-        request = self._writer.create_warc_record(
-            ex.url, "request", http_headers=req_http, warc_headers_dict={"WARC-Date": date}
-        )
-        resp_http = StatusAndHeaders(
-            f"{ex.status} {ex.reason}".strip(), archived_headers(ex), protocol=ex.http_version
-        )
-        revisit = self._writer.create_revisit_record(
-            ex.url,
-            digest=payload_digest(original.body),
-            refers_to_uri=original.url,
-            refers_to_date=_warc_date(original.fetched_at),
-            http_headers=resp_http,
-            warc_headers_dict={"WARC-Date": date},
-        )
-        revisit.rec_headers.replace_header(
-            "WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-        )
-        request.rec_headers.add_header(
-            "WARC-Concurrent-To", revisit.rec_headers.get_header("WARC-Record-ID")
-        )
-        offset = self._fh.tell()
-        self._writer.write_record(revisit)
         self._writer.write_record(request)
         return offset
 
@@ -180,6 +162,12 @@ class WarcArchive:
             self.commit()
         else:
             self.abort()
+
+
+def _response_http(ex: Exchange) -> StatusAndHeaders:
+    return StatusAndHeaders(
+        f"{ex.status} {ex.reason}".strip(), archived_headers(ex), protocol=ex.http_version
+    )
 
 
 def _request_target(url: str) -> str:

@@ -264,18 +264,7 @@ class SiteCrawl:
         self.archive.write_revisit(last, old)
         result.exchanges[-1] = dataclasses.replace(last, body=old.body)
         result.content_type = result.content_type or prev.content_type
-        row = rows.fetched_row(
-            self.base_row,
-            url=item.url,
-            depth=item.depth,
-            via=item.via,
-            result=result,
-            warc_file=None,
-            warc_offset=None,
-            previous=prev,
-        )
-        self.rows.append((item.seq, row))
-        return row
+        return self._add_row(item, result, None, prev)  # the row points at prev's record
 
     def _record(
         self, item: Item, result: FetchResult, prev: Previous | None = None
@@ -286,6 +275,11 @@ class SiteCrawl:
             offset = self.archive.write(ex)
         if result.exchanges and result.exchanges[-1].status in REDIRECT_STATUS:
             offset = None  # only a redirect was archived: there is no final response to point at
+        return self._add_row(item, result, offset, prev)
+
+    def _add_row(
+        self, item: Item, result: FetchResult, offset: int | None, prev: Previous | None
+    ) -> dict[str, Any]:
         row = rows.fetched_row(
             self.base_row,
             url=item.url,
