@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import resource
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -130,12 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     process.start()
     wall = time.perf_counter() - t0
+    crawl_peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before the report
     spider = crawler.spider
     assert isinstance(spider, BenchSpider)
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     report = {
         "tool": "scrapy",
         "wall_s": wall,
+        "crawl_peak_rss_kb": crawl_peak_kb,
         "pages_ok": len(spider.pages),
         "urls": sorted(spider.pages),
         "requests_ok": stats.get("downloader/response_status_count/200", 0),
