@@ -19,6 +19,9 @@ _WHATWG_ALIASES = {
     "us-ascii": "cp1252",
     "ascii": "cp1252",
 }
+# Tie-break for detection (codec names as charset-normalizer gives them): UTF-8, then
+# windows-1252, the WHATWG fallback for most locales and the most common legacy web encoding.
+_WEB_PREVALENCE = ("utf_8", "cp1252")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -64,8 +67,20 @@ def detect_charset(body: bytes, content_type: str | None) -> str:
     declared = charset_from_content_type(content_type) or charset_from_meta(body)
     if declared is not None:
         return declared
-    best = charset_normalizer.from_bytes(body).best()
-    return (_codec(best.encoding) if best is not None else None) or "utf-8"
+    return _codec(_detected(body)) or "utf-8"
+
+
+def _detected(body: bytes) -> str | None:
+    """charset-normalizer's best guess; among guesses it scores exactly as well, the encoding
+    most used on the web. Single-byte Latin text (café, crème) reads as cleanly in cp1250 or
+    cp1257 as in cp1252, and the detector ranks them in an arbitrary order: undeclared
+    latin-1 came out as cp1250 ("crème" as "crčme")."""
+    matches = list(charset_normalizer.from_bytes(body))
+    if not matches:
+        return None
+    best = matches[0]
+    tied = [m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    return next((enc for enc in _WEB_PREVALENCE if enc in tied), best.encoding)
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:

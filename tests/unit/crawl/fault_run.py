@@ -20,6 +20,8 @@ import brotli
 
 from pipeline.config import Config, CrawlConfig, SiteConfig
 from pipeline.crawl import run
+from pipeline.crawl.archive import iter_responses
+from pipeline.crawl.encoding import decode_html
 from pipeline.io import read_rows
 from pipeline.paths import RunPaths
 
@@ -217,6 +219,22 @@ class RssSampler:
         self.peak_mb = max(self.peak_mb, _rss_mb())
 
 
+# path -> text its archived body must decode to (no charset declared for the first two).
+DECODED = {"/latin1": "Café crème brûlée", "/sjis": JAPANESE[:20], "/bad-utf8": "<p>ok</p>"}
+
+
+def _decoded(warc: Path, base: str) -> dict[str, bool]:
+    """For each DECODED page: does its archived body, decoded as extract decodes it, hold the
+    text the server meant (charset from header, then <meta>, then detection)?"""
+    found = {}
+    for resp in iter_responses(warc):
+        path = resp.url.removeprefix(base)
+        if path in DECODED:
+            text = decode_html(resp.body, resp.headers.get("content-type"))
+            found[path] = DECODED[path] in text
+    return found
+
+
 def main(out: Path) -> None:
     strict_socket_guard()
     servers = {
@@ -260,6 +278,7 @@ def main(out: Path) -> None:
             paths = RunPaths(Path(tmp), "faults")
             summary = run(paths, config)
             rows = read_rows(paths.crawl_pages)
+            decoded = _decoded(paths.warc("faulty"), servers["faulty"].base)
     finally:
         for srv in servers.values():
             srv.__exit__()
@@ -280,6 +299,7 @@ def main(out: Path) -> None:
         "hits": {name: [[h.path, h.status] for h in srv.hits] for name, srv in servers.items()},
         "violations": [[event, repr(target)] for event, target in VIOLATIONS],
         "counts": summary.counts,
+        "decoded": decoded,
         "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "crawl_rss_before_mb": rss.before_mb,
         "crawl_rss_peak_mb": rss.peak_mb,

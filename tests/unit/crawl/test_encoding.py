@@ -46,3 +46,11 @@ def test_bom_and_bogus_labels_never_raise() -> None:
 def test_meta_claiming_utf16_is_read_as_utf8() -> None:
     body = '<meta charset="utf-16"><p>caf\xe9</p>'.encode()
     assert "caf\xe9" in decode_html(body, None)
+
+
+def test_undeclared_western_text_is_not_read_as_central_european() -> None:
+    """charset-normalizer scores cp1250, cp1252 and cp1257 alike on French text; crème is è
+    only in cp1252 (cp1250 reads č). Failed before the tie-break."""
+    page = "<p>Caf\xe9 cr\xe8me br\xfbl\xe9e</p>" * 30
+    body = f"<!doctype html><html><body>{page}</body></html>".encode("latin-1")
+    assert "Caf\xe9 cr\xe8me br\xfbl\xe9e" in decode_html(body, "text/html")

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .fault_run import BIG_SITE_MAX_PAGES, BIG_SITEMAP_URLS, FAULTS, POSTS
+from .fault_run import BIG_SITE_MAX_PAGES, BIG_SITEMAP_URLS, DECODED, FAULTS, POSTS
 
 ROOT = Path(__file__).resolve().parents[3]
 # Bounded memory: how much the process grows while the crawl runs (sampled; the test servers'
@@ -74,6 +74,10 @@ def test_each_fault_is_recorded(faults: dict[str, Any], path: str) -> None:
     assert row["ok"] is (FAULTS[path] is None)
     if FAULTS[path] is not None:
         assert row["error_message"]
+
+
+def test_undeclared_and_broken_charsets_decode_to_the_right_text(faults: dict[str, Any]) -> None:
+    assert faults["decoded"] == dict.fromkeys(DECODED, True)
 
 
 def test_statuses_and_retries(faults: dict[str, Any]) -> None:
