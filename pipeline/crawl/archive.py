@@ -175,10 +175,12 @@ def _request_target(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _parse_warc_date(value: str | None) -> datetime:
-    if not value:
+def parse_warc_date(value: str | None) -> datetime:
+    """A WARC-Date as tz-aware UTC; the epoch when missing or unreadable (foreign archives)."""
+    try:
+        ts = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+    except ValueError:
         return datetime.fromtimestamp(0, UTC)
-    ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
 
 
@@ -197,7 +199,7 @@ def _archived(record: ArcWarcRecord) -> ArchivedResponse | None:
         status=int(status),
         headers=headers,
         body=record.content_stream().read(),
-        fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
+        fetched_at=parse_warc_date(record.rec_headers.get_header("WARC-Date")),
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.crawl.archive import ArchivedResponse, read_response_at
 from pipeline.io import read_rows
 from pipeline.paths import RunPaths
 
@@ -95,6 +96,16 @@ def row_has_body(row: dict[str, Any]) -> bool:
     return bool(
         row["ok"] and row["content_sha1"] and row["warc_file"] and row["warc_offset"] is not None
     )
+
+
+def load_archived(data_dir: Path, warc_file: str, offset: int) -> ArchivedResponse | None:
+    """The response record a ``pages`` row points at, or None (logged) when it cannot be read:
+    an earlier run's WARC deleted, moved or damaged."""
+    try:
+        return read_response_at(warc_path(data_dir, warc_file), offset)
+    except (OSError, ValueError, EOFError) as exc:
+        log.warning("archived response %s@%d unreadable: %s", warc_file, offset, exc)
+        return None
 
 
 def warc_path(data_dir: Path, warc_file: str) -> Path:

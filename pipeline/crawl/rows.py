@@ -24,13 +24,11 @@ def fetched_row(
     conditional request points at ``previous``'s archived body instead of its own record."""
     body = result.body
     sha1 = hashlib.sha1(body).hexdigest() if result.ok else None
-    not_modified = result.ok and result.status == NOT_MODIFIED and previous is not None
-    if not_modified and previous is not None:
-        warc_file, warc_offset, sha1 = (
-            previous.warc_file,
-            previous.warc_offset,
-            previous.content_sha1,
-        )
+    not_modified = False
+    if previous is not None and result.ok and result.status == NOT_MODIFIED:
+        not_modified = True
+        warc_file, warc_offset = previous.warc_file, previous.warc_offset
+        sha1 = previous.content_sha1
     return {
         **base,
         "url": url,

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pipeline.config import CrawlConfig, SiteConfig
 from pipeline.crawl import discover, rows
-from pipeline.crawl.archive import ArchivedResponse, WarcArchive, read_response_at
+from pipeline.crawl.archive import ArchivedResponse, WarcArchive
 from pipeline.crawl.compression import BodyTooLarge, DecodeFailed, gunzip_capped
 from pipeline.crawl.encoding import decode_html
 from pipeline.crawl.fetch import (
@@ -28,7 +28,7 @@ from pipeline.crawl.fetch import (
     HostGate,
     media_type,
 )
-from pipeline.crawl.incremental import Previous, warc_path
+from pipeline.crawl.incremental import Previous, load_archived
 from pipeline.crawl.robots import MAX_ROBOTS_BYTES, RobotsPolicy, policy_from_response
 from pipeline.crawl.urls import canonicalize_url, host_of, in_scope, is_private_host, origin
 
@@ -152,11 +152,12 @@ class SiteCrawl:
                 limit = MAX_SITEMAP_BYTES if item.kind == "sitemap" else None
                 conditional = prev.conditional_headers() if prev else None
                 result = await self._fetch(item, max_bytes=limit, headers=conditional)
-                old = self._old_body(prev) if result.status == NOT_MODIFIED and result.ok else None
-                if result.status == NOT_MODIFIED and result.ok and (prev is None or old is None):
+                not_modified = result.ok and result.status == NOT_MODIFIED
+                old = self._old_body(prev) if not_modified else None
+                if not_modified and old is None:
                     # A 304 whose body we no longer have (or never asked for): fetch in full.
                     result = await self._fetch(item, max_bytes=limit)
-                if prev is not None and old is not None:
+                if old is not None and prev is not None:
                     row = self._record_not_modified(item, result, prev, old)
                 else:
                     row = self._record(item, result, prev)
@@ -245,13 +246,7 @@ class SiteCrawl:
         """The previous run's archived response of a page, or None when it cannot be read."""
         if prev is None or self.data_dir is None:
             return None
-        try:
-            return read_response_at(warc_path(self.data_dir, prev.warc_file), prev.warc_offset)
-        except (OSError, ValueError, EOFError) as exc:
-            log.warning(
-                "%s: archived body of run %s unreadable: %s", self.site.name, prev.run_id, exc
-            )
-            return None
+        return load_archived(self.data_dir, prev.warc_file, prev.warc_offset)
 
     def _record_not_modified(
         self, item: Item, result: FetchResult, prev: Previous, old: ArchivedResponse

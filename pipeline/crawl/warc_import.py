@@ -20,7 +20,6 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,9 +29,9 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.config import Config, ConfigError, SiteConfig
 from pipeline.crawl import rows
-from pipeline.crawl.archive import Exchange, WarcArchive
-from pipeline.crawl.fetch import FetchResult, media_type
-from pipeline.crawl.site import HTML_TYPES, XML_TYPES
+from pipeline.crawl.archive import Exchange, WarcArchive, parse_warc_date
+from pipeline.crawl.fetch import FetchResult
+from pipeline.crawl.site import accepts
 from pipeline.io import StageSummary, write_table
 from pipeline.paths import RunPaths, check_site_name
 from pipeline.records import PAGES
@@ -101,7 +100,6 @@ def _exchanges(path: Path, dropped: Counter[str]) -> Iterator[tuple[str | None, 
                 dropped["not_http"] += 1
                 continue
             statusline = record.http_headers.statusline or status
-            date = record.rec_headers.get_header("WARC-Date") or ""
             yield (
                 own,
                 Exchange(
@@ -117,27 +115,16 @@ def _exchanges(path: Path, dropped: Counter[str]) -> Iterator[tuple[str | None, 
                         if not k.lower().startswith("x-crawler-")
                     ],
                     body=record.content_stream().read(),
-                    started_at=_date(date),
+                    started_at=parse_warc_date(record.rec_headers.get_header("WARC-Date")),
                 ),
             )
 
 
-def _date(value: str) -> datetime:
-    try:
-        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.fromtimestamp(0, UTC)
-    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
-
-
-def _usable(ex: Exchange) -> str | None:
-    """Why a response is not imported as a page body, or None."""
-    if not 200 <= ex.status < 300:
+def _usable(result: FetchResult) -> str | None:
+    """Why a response is not imported as a page body (the crawl's own rules), or None."""
+    if result.status is None or not 200 <= result.status < 300:
         return "http_error"
-    mt = media_type(next((v for k, v in ex.headers if k.lower() == "content-type"), None))
-    if mt is not None and mt not in HTML_TYPES and mt not in XML_TYPES and not mt.endswith("+xml"):
-        return "unsupported_content_type"
-    return None
+    return None if accepts("page")(result.content_type) else "unsupported_content_type"
 
 
 def import_warcs(
@@ -197,10 +184,10 @@ def import_warcs(
 def _row(
     paths: RunPaths, name: str, ex: Exchange, archives: dict[str, WarcArchive], stack: ExitStack
 ) -> dict[str, Any]:
-    reason = _usable(ex)
     result = FetchResult(url=ex.url, final_url=ex.url, status=ex.status, exchanges=[ex])
     result.fetched_at = ex.started_at
-    result.content_type = next((v for k, v in ex.headers if k.lower() == "content-type"), None)
+    result.content_type = result.header("content-type")
+    reason = _usable(result)
     offset = None
     if reason is None:
         if name not in archives:
@@ -208,7 +195,7 @@ def _row(
         offset = archives[name].write(ex)
     else:
         result.error_class, result.error_message = reason, f"archived response: HTTP {ex.status}"
-    row = rows.fetched_row(
+    return rows.fetched_row(
         {"run_id": paths.run_id, "site": name},
         url=ex.url,
         depth=0,
@@ -217,4 +204,3 @@ def _row(
         warc_file=paths.warc(name).relative_to(paths.data_dir).as_posix(),
         warc_offset=offset,
     )
-    return row

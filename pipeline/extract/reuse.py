@@ -15,21 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.crawl.archive import ArchivedResponse, read_response_at
-from pipeline.crawl.fetch import media_type
-from pipeline.crawl.incremental import warc_path
+from pipeline.crawl.archive import ArchivedResponse
+from pipeline.crawl.fetch import NOT_MODIFIED, media_type
+from pipeline.crawl.incremental import load_archived
 from pipeline.crawl.site import HTML_TYPES
 from pipeline.io import atomic_write_bytes, read_manifest, read_rows
 from pipeline.paths import RunPaths
 
-log = logging.getLogger(__name__)
-NOT_MODIFIED = 304
 FINGERPRINT_FILE = "_extractor.json"
 
 
@@ -66,12 +63,9 @@ def revisited_responses(
     for row in site_rows:
         if not (row["ok"] and row["status"] == NOT_MODIFIED and row["warc_file"]):
             continue
-        try:
-            old = read_response_at(warc_path(data_dir, row["warc_file"]), row["warc_offset"])
-        except (OSError, ValueError, EOFError) as exc:
-            # Recorded as missing; the page is simply absent from this run's extraction.
-            log.warning("%s: archived body of %s unreadable: %s", row["site"], row["url"], exc)
-            continue
+        old = load_archived(data_dir, row["warc_file"], row["warc_offset"])
+        if old is None:
+            continue  # logged; the page is absent from this run's extraction
         yield ArchivedResponse(
             url=row["final_url"] or row["url"],
             status=old.status,

@@ -22,6 +22,8 @@ from typing import Any
 from pipeline.config import Config
 from pipeline.crawl.archive import ArchivedResponse, iter_responses
 from pipeline.crawl.encoding import decode_html
+from pipeline.crawl.fetch import media_type
+from pipeline.crawl.site import HTML_TYPES
 from pipeline.extract import reuse
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
@@ -30,8 +32,6 @@ from pipeline.extract.site import apply_site_evidence, text_hash
 from pipeline.io import StageSummary, read_rows, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import BLOCKS, DOCUMENTS, POSTS
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def post_id(final_url: str) -> str:
@@ -47,7 +47,7 @@ def _html_responses(
         content_type = resp.headers.get("content-type", "")
         if not 200 <= resp.status < 300:
             dropped["http_status"] += 1
-        elif content_type.lower().split(";")[0].strip() not in _HTML_TYPES:
+        elif media_type(content_type) not in HTML_TYPES:
             dropped["not_html"] += 1
         elif resp.url in seen:
             dropped["duplicate_response"] += 1
