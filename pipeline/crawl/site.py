@@ -82,7 +82,7 @@ class SiteCrawl:
         gate: HostGate,
         warc_file: str,
         base_row: dict[str, Any],
-        on_row: Callable[[dict[str, Any]], None] = lambda row: None,
+        on_row: Callable[[int, dict[str, Any]], None],
         previous: dict[str, Previous] | None = None,
         data_dir: Path | None = None,
     ) -> None:
@@ -90,6 +90,8 @@ class SiteCrawl:
         self.site_url = canonicalize_url(str(site.url))
         self.host = host_of(self.site_url)
         self.fetcher, self.archive, self.warc_file = fetcher, archive, warc_file
+        # Called once per URL with (admission order, row) when the row is final: the crawl
+        # keeps no rows itself, so its memory does not grow with the number of pages.
         self.base_row, self.on_row = base_row, on_row
         self.gate = gate  # shared by every configured site on the same origin
         # Pages of the previous run (url -> validators and archived body), for conditional
@@ -97,13 +99,14 @@ class SiteCrawl:
         self.previous = previous or {}
         self.data_dir = data_dir
         self.policy = RobotsPolicy(user_agent)
-        self.rows: list[tuple[int, dict[str, Any]]] = []  # (admission order, row)
+        self.rows_done = 0
+        self.error_classes: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
         self._seen: set[str] = set()
         self._queue: asyncio.Queue[Item] = asyncio.Queue()
         self._seq = 0
 
-    async def run(self) -> list[dict[str, Any]]:
+    async def run(self) -> None:
         await self._robots()
         self._admit(self.site_url, 0, "start", "page")
         sitemaps = self.policy.sitemaps or (origin(self.site_url) + "/sitemap.xml",)
@@ -124,7 +127,6 @@ class SiteCrawl:
             for task in (joined, *workers):
                 task.cancel()
             await asyncio.gather(joined, *workers, return_exceptions=True)
-        return [row for _, row in sorted(self.rows, key=lambda r: r[0])]
 
     async def _robots(self) -> None:
         url = origin(self.site_url) + "/robots.txt"
@@ -142,7 +144,7 @@ class SiteCrawl:
             self.gate.raise_floor(delay)
         if policy.disallow_all:
             log.warning("%s: %s, nothing will be fetched (RFC 9309)", self.site.name, policy.reason)
-        self.on_row(self._record(item, result))
+        self._emit(item, self._record(item, result))
 
     async def _worker(self) -> None:
         while True:
@@ -163,14 +165,14 @@ class SiteCrawl:
                     row = self._record(item, result, prev)
                 if result.ok:
                     self._discover(item, result, row)
-                self.on_row(row)
+                self._emit(item, row)
             finally:
                 self._queue.task_done()
 
     @property
     def known(self) -> int:
         """URLs with a row so far plus those waiting in the queue (the progress total)."""
-        return len(self.rows) + self._queue.qsize()
+        return self.rows_done + self._queue.qsize()
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -285,7 +287,6 @@ class SiteCrawl:
             warc_offset=offset,
             previous=prev,
         )
-        self.rows.append((item.seq, row))
         return row
 
     def _refuse(self, item: Item, error_class: str, message: str) -> None:
@@ -297,8 +298,13 @@ class SiteCrawl:
             error_class=error_class,
             message=message,
         )
-        self.rows.append((item.seq, row))
-        self.on_row(row)
+        self._emit(item, row)
+
+    def _emit(self, item: Item, row: dict[str, Any]) -> None:
+        self.rows_done += 1
+        if row["error_class"] is not None:
+            self.error_classes[row["error_class"]] += 1
+        self.on_row(item.seq, row)
 
     def _discover(self, item: Item, result: FetchResult, row: dict[str, Any]) -> None:
         """Admit the URLs a fetched document points to; a document that cannot be read as its

@@ -349,6 +349,17 @@ def test_summary_counts_and_reasons(crawled: dict[str, Any]) -> None:
     assert summary.counts["links_out_of_scope"] >= 1
 
 
+def test_rows_in_admission_order_through_the_spool(crawled: dict[str, Any]) -> None:
+    # Rows are spooled to disk as they finish (in completion order) and written back in the
+    # order the URLs were admitted: robots.txt, the start page, then the sitemap.
+    base = crawled["srv"].base
+    assert [r["url"] for r in crawled["rows"][:3]] == [
+        f"{base}/robots.txt", f"{base}/", f"{base}/sitemap_index.xml"
+    ]  # fmt: skip
+    paths: RunPaths = crawled["paths"]
+    assert [p.name for p in paths.crawl_pages.parent.iterdir()] == ["pages.parquet"]
+
+
 def _warc(crawled: dict[str, Any]) -> Path:
     paths: RunPaths = crawled["paths"]
     return paths.warc("blog")
