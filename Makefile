@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl clean
+.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl bench-dedup clean
 
 help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
@@ -16,6 +16,7 @@ help:
 	@echo "make eval       cross-validated extraction quality (folds grouped by site)"
 	@echo "make bench-extraction  content-audit beside trafilatura, resiliparse, readability, jusText"
 	@echo "make bench-crawl       content-audit's crawler beside Scrapy on 20 loopback blogs"
+	@echo "make bench-dedup       near-duplicate pairs beside datasketch, 10k and 100k documents"
 	@echo "make clean      remove data/, reports/ and the environments"
 
 $(UV):
@@ -62,6 +63,10 @@ bench-extraction: $(UV)
 bench-crawl: $(UV)
 	$(UV) sync --locked --group benchmarks --python $(PYTHON)
 	$(BIN)/python benchmarks/crawl/run.py
+
+bench-dedup: $(UV)
+	$(UV) sync --locked --group benchmarks --python $(PYTHON)
+	$(BIN)/python benchmarks/dedup/run.py
 
 clean:
 	rm -rf data reports .venv .tools .pytest_cache .mypy_cache .ruff_cache

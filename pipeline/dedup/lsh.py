@@ -27,16 +27,20 @@ permutations this gives b=14, r=9: ``P(candidate)`` is 0.87 for a pair exactly a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import lru_cache
-from itertools import combinations
 
 import numpy as np
 import numpy.typing as npt
 
+from pipeline.dedup.shingles import U64, fmix64
+
 FP_WEIGHT = 0.1
 FN_WEIGHT = 0.9
 _GRID = 1001
+# Odd multipliers combining a band's slots into one key (fixed: stored keys depend on them).
+_ROW_WEIGHTS = np.random.default_rng(0xBA4D).integers(
+    1, 1 << 62, size=1 << 16, dtype=np.uint64
+) * np.uint64(2) + np.uint64(1)
 
 
 def candidate_probability(s: float, bands: int, rows: int) -> float:
@@ -71,20 +75,59 @@ def optimal_bands(
     return best
 
 
-def candidate_pairs(
-    signatures: npt.NDArray[np.uint64], bands: int, rows: int
-) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)``, ``i < j``, whose signatures agree on all rows of some band."""
+def band_keys(signatures: U64, bands: int, rows: int) -> U64:
+    """One 64-bit key per (document, band): the hash of the band's ``rows`` slots.
+
+    Shape ``(n, bands)``. Two documents share a band key when the band's slots are equal (or,
+    with probability 2**-64, by collision; every candidate is verified anyway). The keys are all
+    candidate generation needs: full signatures need not be kept.
+    """
     n, num_perm = signatures.shape
     if bands * rows > num_perm:
         raise ValueError(f"{bands} bands x {rows} rows exceed the {num_perm} signature slots")
-    pairs: set[tuple[int, int]] = set()
+    keys = np.empty((n, bands), dtype=np.uint64)
+    weights = _ROW_WEIGHTS[:rows]
     for band in range(bands):
-        buckets: defaultdict[bytes, list[int]] = defaultdict(list)
-        chunk = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
-        for i in range(n):
-            buckets[chunk[i].tobytes()].append(i)
-        for members in buckets.values():
-            if len(members) > 1:
-                pairs.update(combinations(members, 2))
-    return pairs
+        block = signatures[:, band * rows : (band + 1) * rows]
+        mixed = (fmix64(block) * weights).sum(axis=1, dtype=np.uint64)
+        keys[:, band] = fmix64(mixed ^ np.uint64(band))
+    return keys
+
+
+def candidate_pairs(keys: U64) -> npt.NDArray[np.uint64]:
+    """Sorted unique pair codes ``i << 32 | j`` (``i < j``) of rows sharing a key in some band.
+
+    ``keys`` is :func:`band_keys`' ``(n, bands)`` array (or any rows of it). One band at a
+    time: sort its column, take the runs of equal keys, emit every pair inside a run (runs of
+    the same length together, as one array operation).
+    """
+    n = keys.shape[0]
+    if n >= 1 << 32:
+        raise ValueError("more than 2**32 documents in one candidate search")
+    found: list[npt.NDArray[np.uint64]] = []
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        sorted_keys = column[order]
+        edges = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+        starts = np.concatenate(([0], edges))
+        lengths = np.diff(np.concatenate((starts, [n])))
+        for length in np.unique(lengths[lengths > 1]):
+            first = starts[lengths == length]
+            members = np.sort(order[first[:, None] + np.arange(length)], axis=1)
+            i, j = np.triu_indices(int(length), 1)
+            a = members[:, i].astype(np.uint64).ravel()
+            b = members[:, j].astype(np.uint64).ravel()
+            found.append((a << np.uint64(32)) | b)
+    if not found:
+        return np.empty(0, dtype=np.uint64)
+    return np.unique(np.concatenate(found))
+
+
+def split_pairs(
+    codes: npt.NDArray[np.uint64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The ``(i, j)`` index arrays of :func:`candidate_pairs`' codes."""
+    return (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(
+        np.int64
+    )

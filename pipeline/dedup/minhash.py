@@ -1,20 +1,21 @@
-"""MinHash signatures of shingle-hash sets, vectorized with numpy.
+"""MinHash signatures by one-permutation hashing with optimal densification, vectorized.
 
-Each of ``num_perm`` permutations is simulated by a universal hash
-``h_i(x) = (a_i * x + b_i) mod p`` with the Mersenne prime ``p = 2**61 - 1`` (as datasketch).
-The signature is ``min_x h_i(x)`` per permutation; for two sets A and B,
-``P[min h_i(A) = min h_i(B)] ≈ J(A, B)``, so the share of equal signature slots estimates the
-Jaccard similarity.
+Classic MinHash evaluates ``num_perm`` hash functions on every shingle: 128 evaluations per
+shingle is most of datasketch's time. One-permutation hashing (Li, Owen and Zhang, NIPS 2012)
+hashes each shingle once: the hash's high bits pick one of ``num_perm`` bins and each bin keeps
+its minimum, so a signature costs one hash per shingle. For two sets, a bin holds the same
+minimum with probability J (their Jaccard) when neither bin is empty.
 
-Exact arithmetic: inputs ``x`` are the low 32 bits of the 64-bit shingle hashes, and
-``a_i in [1, p)``, ``b_i in [0, p)``. The product ``a_i * x`` needs up to 93 bits, so it is split
-as ``a = a_hi * 2**32 + a_lo`` and reduced with the Mersenne identity ``2**61 ≡ 1 (mod p)``
-(see :func:`_mod_mersenne` and :func:`_universal_hash`); every intermediate fits in ``uint64``.
-datasketch instead lets ``a * x`` wrap around modulo ``2**64``, and a shortcut with small
-``a_i < 2**32`` (no overflow) is worse: the hash becomes piecewise linear in ``x`` with only ~8
-pieces, the 128 slots are strongly correlated and the estimate of J = 0.6 came out at 0.32.
-32-bit inputs are enough here: a colliding pair of shingles only perturbs the *estimate*;
-every candidate is verified on the full 64-bit sets afterwards.
+Bins left empty (sets with fewer shingles than bins, or by chance) are filled by *optimal
+densification* (Shrivastava, ICML 2017): empty bin ``j`` takes the value of the first non-empty
+bin among ``borrow[0, j], borrow[1, j], ...``, a fixed pseudo-random sequence of bins shared by
+every document. After densification every slot of two signatures agrees with probability
+exactly J, the property LSH banding needs (:mod:`pipeline.dedup.lsh`), and slots of different
+bins are nearly independent.
+
+Signatures are computed for a whole batch of documents with a few numpy calls (no Python work
+per shingle); they depend only on ``num_perm`` and ``seed``, so signatures stored by one run are
+comparable with the next run's.
 """
 
 from __future__ import annotations
@@ -22,72 +23,70 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-MERSENNE_PRIME = np.uint64((1 << 61) - 1)
-MAX_HASH = np.uint64((1 << 61) - 2)  # largest value h_i can take: the "empty set" signature
-_LOW32 = np.uint64(0xFFFFFFFF)
-_LOW29 = np.uint64((1 << 29) - 1)
-_S29, _S32, _S61 = np.uint64(29), np.uint64(32), np.uint64(61)
-# Rows of shingles hashed per numpy call: bounds the temporary (rows x num_perm x 8 bytes,
-# 4 MiB at 128 permutations) for very long posts.
-_CHUNK = 4096
+from pipeline.dedup.shingles import U64, fmix64
+
+EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)  # an empty bin before densification
+_S32 = np.uint64(32)
+# Densification attempts drawn per bin; a bin still empty after all of them (probability
+# ``(1 - 1/num_perm) ** 4096``, < 1e-13 at 128 bins for a one-bin set) takes the first filled bin.
+_ATTEMPTS = 4096
 
 
 class MinHasher:
-    """Turns sorted shingle-hash arrays into MinHash signatures of length ``num_perm``.
+    """Turns shingle-hash arrays into signatures of ``num_perm`` slots.
 
-    ``seed`` fixes the permutations: signatures are comparable only between hashers built with
-    the same ``num_perm`` and ``seed``.
+    ``seed`` fixes the hash and the densification order: signatures are comparable only between
+    hashers built with the same ``num_perm`` and ``seed``.
     """
 
     def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
-        if num_perm < 2:
-            raise ValueError(f"num_perm must be >= 2 (got {num_perm}); 128 is a good default")
+        if not 2 <= num_perm <= 1 << 16:
+            raise ValueError(
+                f"num_perm must be in 2..65536 (got {num_perm}); 128 is a good default"
+            )
         self.num_perm = num_perm
         self.seed = seed
         rng = np.random.default_rng(seed)
-        # a_i must be non-zero, or h_i is constant and the slot carries no information.
-        self.a = rng.integers(1, MERSENNE_PRIME, size=num_perm, dtype=np.uint64)
-        self.b = rng.integers(0, MERSENNE_PRIME, size=num_perm, dtype=np.uint64)
-        self._a_hi = self.a >> _S32
-        self._a_lo = self.a & _LOW32
+        self._salt = rng.integers(0, 1 << 63, dtype=np.uint64)
+        self._borrow = rng.integers(0, num_perm, size=(_ATTEMPTS, num_perm), dtype=np.int32)
 
-    def signature(self, hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-        """The signature of one shingle set (all slots MAX_HASH when the set is empty)."""
-        sig = np.full(self.num_perm, MAX_HASH, dtype=np.uint64)
-        x = hashes & _LOW32
-        for start in range(0, x.size, _CHUNK):
-            block = x[start : start + _CHUNK, None]
-            values = _universal_hash(block, self._a_hi, self._a_lo, self.b)
-            np.minimum(sig, values.min(axis=0), out=sig)
+    def signatures(self, sets: list[U64]) -> U64:
+        """Signatures of many sets, one row each: shape ``(len(sets), num_perm)``.
+
+        An empty set gets the all-``EMPTY`` signature (it is similar to nothing).
+        """
+        k = self.num_perm
+        sig = np.full((len(sets), k), EMPTY, dtype=np.uint64)
+        if not sets:
+            return sig
+        sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
+        if sizes.sum():
+            h = fmix64(np.concatenate(sets) ^ self._salt)
+            doc = np.repeat(np.arange(len(sets), dtype=np.int64), sizes)
+            # The bin from the high 32 bits (multiply-shift: uniform over 0..k-1 for any k).
+            bins = ((h >> _S32) * np.uint64(k)) >> _S32
+            np.minimum.at(sig.reshape(-1), doc * k + bins.astype(np.int64), h)
+        self._densify(sig, sizes > 0)
         return sig
 
-    def signatures(self, sets: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.uint64]:
-        """Signatures of many sets, one row each: shape ``(len(sets), num_perm)``."""
-        out = np.empty((len(sets), self.num_perm), dtype=np.uint64)
-        for i, hashes in enumerate(sets):
-            out[i] = self.signature(hashes)
-        return out
+    def signature(self, hashes: U64) -> U64:
+        """The signature of one set."""
+        return self.signatures([hashes])[0]
 
-
-def _mod_mersenne(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """``v mod (2**61 - 1)`` for any uint64 ``v``: fold the bits above 61 back (2**61 ≡ 1)."""
-    v = (v & MERSENNE_PRIME) + (v >> _S61)  # < 2**61 + 8, so one conditional subtraction
-    return np.where(v >= MERSENNE_PRIME, v - MERSENNE_PRIME, v)
-
-
-def _universal_hash(
-    x: npt.NDArray[np.uint64],
-    a_hi: npt.NDArray[np.uint64],
-    a_lo: npt.NDArray[np.uint64],
-    b: npt.NDArray[np.uint64],
-) -> npt.NDArray[np.uint64]:
-    """``(a * x + b) mod (2**61 - 1)`` exactly, broadcasting ``x`` (n, 1) against ``a`` (perm,).
-
-    ``a * x = a_hi * x * 2**32 + a_lo * x`` with ``a_hi < 2**29``, ``a_lo, x < 2**32``:
-    ``u = a_hi * x < 2**61`` and ``u * 2**32 mod p`` is a 61-bit rotation of ``u`` by 32
-    (low 29 bits move up, the high 32 bits wrap to the bottom); ``a_lo * x < 2**64`` is folded.
-    """
-    u = x * a_hi
-    high = ((u & _LOW29) << _S32) | (u >> _S29)
-    low = _mod_mersenne(x * a_lo)
-    return _mod_mersenne(high + low + b)  # three terms < 2**61: the sum fits in uint64
+    def _densify(self, sig: U64, nonempty: npt.NDArray[np.bool_]) -> None:
+        filled = sig != EMPTY
+        rows, cols = np.nonzero(~filled & nonempty[:, None])
+        if rows.size == 0:
+            return
+        src = np.full(rows.size, -1, dtype=np.int64)
+        pending = np.arange(rows.size)
+        for attempt in range(_ATTEMPTS):
+            cand = self._borrow[attempt, cols[pending]]
+            ok = filled[rows[pending], cand]
+            src[pending[ok]] = cand[ok]
+            pending = pending[~ok]
+            if pending.size == 0:
+                break
+        if pending.size:
+            src[pending] = np.argmax(filled[rows[pending]], axis=1)
+        sig[rows, cols] = sig[rows, src]

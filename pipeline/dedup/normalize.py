@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.textnorm import normalize_text, text_digest
+from pipeline.textnorm import fold, normalize_text, text_digest
 
 # A word: letters/digits, optionally joined by apostrophes ("don't", "women's") so contractions
 # stay one token. Punctuation is not a token: re-punctuated copies keep the same shingles.
@@ -17,8 +17,12 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 def tokens(text: str) -> list[str]:
-    """The words of ``text`` after :func:`normalize_text`."""
-    return _WORD.findall(normalize_text(text))
+    """The words of ``text`` after :func:`normalize_text` (the definition of a word).
+
+    Whitespace is not collapsed first: it separates words either way. The shingle hashes of
+    :mod:`pipeline.dedup.shingles` find the same words without building them as strings.
+    """
+    return _WORD.findall(fold(text))
 
 
 def paragraphs(text: str) -> list[str]:
@@ -34,4 +38,4 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-__all__ = ["normalize_text", "paragraphs", "text_digest", "tokens"]
+__all__ = ["fold", "normalize_text", "paragraphs", "text_digest", "tokens"]

@@ -1,42 +1,61 @@
 """Near-duplicate pairs: MinHash + LSH for candidates, exact Jaccard for every reported pair.
 
-Pipeline for a set of documents:
+:class:`NearDuplicateIndex` takes documents one at a time (a stream: nothing but compact arrays
+is kept per document) and then searches:
 
-1. Documents with identical shingle sets (exact copies, or copies that differ only in
-   punctuation, case or typography) are collapsed to one representative first: their Jaccard is
-   1.0 by definition, and a thousand copies of one post would otherwise put 500,000 pairs in the
-   same LSH bucket.
-2. Representatives get MinHash signatures; LSH banding (bands x rows chosen for the threshold,
-   see :mod:`pipeline.dedup.lsh`) proposes candidate pairs.
-3. Every candidate is verified by exact Jaccard of the shingle sets; only pairs at or above the
-   threshold are reported, so precision is 1.
-4. Closure: within each connected component of verified pairs (up to ``CLOSURE_MAX_SIZE``
+1. Streaming: each text is normalized, split into words and hashed into its sorted set of
+   shingle hashes (:mod:`pipeline.dedup.shingles`). The set goes to a temporary file
+   (:class:`ShingleStore`: verification reads it back, so the sets of a million posts are not in
+   memory); batches of sets get MinHash signatures (:mod:`pipeline.dedup.minhash`), and only their
+   LSH band keys are kept (``bands`` x 8 bytes per document).
+2. Documents with identical shingle sets (exact copies, or copies that differ only in
+   punctuation, case or typography) are collapsed to their first one: their Jaccard is 1.0 by
+   definition, and a thousand copies of one post would otherwise put 500,000 pairs in one LSH
+   bucket.
+3. LSH banding (bands x rows chosen for the threshold, :mod:`pipeline.dedup.lsh`) proposes
+   candidate pairs among the representatives, one band at a time, by sorting its keys.
+4. Every candidate is verified by exact Jaccard of the shingle sets; only pairs at or above the
+   threshold are reported, so no pair is reported with a similarity it does not have.
+5. Closure: within each connected component of verified pairs (up to ``CLOSURE_MAX_SIZE``
    representatives), every pair not yet verified is verified too. LSH misses pairs close to the
-   threshold (``P(candidate)`` is 0.87 at exactly 0.8, see :mod:`pipeline.dedup.lsh`); the
-   typical miss is two edited copies of one original that both match the original, e.g. a
-   reordered and a reworded copy at J = 0.801. Closure finds these for the cost of a few set
-   intersections per group; pairs with no verified path between them can still be missed.
-5. Pairs of representatives are expanded back to their members.
+   threshold (``P(candidate)`` is about 0.9 at exactly the threshold); the typical miss is two
+   edited copies of one original that both match the original. Closure finds these for the cost
+   of a few set intersections per group; pairs with no verified path between them can still be
+   missed.
+6. Pairs of representatives are expanded back to their members.
+
+Input rules (never an exception for bad text): an empty text, or one with no word, has no
+shingles and is paired with nothing; a text shorter than k words is one shingle (it pairs only
+with the same words); a repeated id keeps its first text and the later ones are skipped (counted
+in ``PairSearch.repeated_ids``); lone surrogates are hashed, not rejected; a very long text is
+hashed in bounded chunks of memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+import os
+import tempfile
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
+import numpy.typing as npt
+
 from pipeline.dedup.groups import connected_groups
-from pipeline.dedup.lsh import candidate_pairs, optimal_bands
+from pipeline.dedup.lsh import band_keys, candidate_pairs, optimal_bands, split_pairs
 from pipeline.dedup.minhash import MinHasher
-from pipeline.dedup.normalize import tokens
-from pipeline.dedup.shingles import U64, jaccard, shingle_hashes
+from pipeline.dedup.shingles import U64, jaccard, text_shingle_hashes
 
 DEFAULT_SHINGLE_SIZE = 5
 DEFAULT_NUM_PERM = 128
 DEFAULT_SEED = 1
 # Components larger than this skip the closure step: it verifies m(m-1)/2 pairs, ~20k at 200.
 CLOSURE_MAX_SIZE = 200
+# Shingles signed per numpy batch: bounds the batch's temporaries (~5 arrays of 8 bytes each).
+BATCH_SHINGLES = 1 << 20
 
 Pair = tuple[str, str, float]
 
@@ -51,74 +70,182 @@ class PairSearch:
     closure_found: int  # pairs LSH missed, found by verifying within connected components
     bands: int
     rows: int
+    empty: int = 0  # documents without any shingle (never paired)
+    repeated_ids: int = 0  # documents skipped because their id came earlier
 
 
-def shingle_sets(docs: Iterable[tuple[str, str]], k: int) -> dict[str, U64]:
-    """``{doc_id: sorted unique shingle hashes}`` in input order; duplicate ids raise."""
-    sets: dict[str, U64] = {}
-    for doc_id, text in docs:
-        if doc_id in sets:
-            raise ValueError(f"duplicate document id {doc_id!r}: ids must be unique")
-        sets[doc_id] = shingle_hashes(tokens(text), k)
-    return sets
+class ShingleStore:
+    """Shingle sets appended to an anonymous temporary file, read back by index."""
+
+    def __init__(self) -> None:
+        # Closed by close() (the index's context manager); deleted by the OS when closed.
+        self._fh = tempfile.TemporaryFile(prefix="content-audit-shingles-")  # noqa: SIM115
+        self._offsets = array("q", [0])
+        self._dirty = False
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def append(self, hashes: U64) -> None:
+        self._fh.write(hashes.tobytes())
+        self._offsets.append(self._offsets[-1] + hashes.nbytes)
+        self._dirty = True
+
+    def size(self, i: int) -> int:
+        return (self._offsets[i + 1] - self._offsets[i]) // 8
+
+    def sizes(self) -> npt.NDArray[np.int64]:
+        offsets = np.frombuffer(self._offsets, dtype=np.int64)
+        return (np.diff(offsets) // 8).astype(np.int64)
+
+    def __getitem__(self, i: int) -> U64:
+        if self._dirty:
+            self._fh.flush()
+            self._dirty = False
+        start, end = self._offsets[i], self._offsets[i + 1]
+        data = os.pread(self._fh.fileno(), end - start, start)
+        return np.frombuffer(data, dtype=np.uint64)
+
+    def close(self) -> None:
+        self._fh.close()
 
 
-def similar_pairs(
-    sets: Mapping[str, U64],
-    *,
-    threshold: float,
-    num_perm: int = DEFAULT_NUM_PERM,
-    seed: int = DEFAULT_SEED,
-) -> PairSearch:
-    """Pairs of ids whose shingle-set Jaccard is >= ``threshold`` (empty sets match nothing)."""
-    bands, rows = optimal_bands(threshold, num_perm)
-    copies = _identical_sets(sets)
-    reps = list(copies)
-    signatures = MinHasher(num_perm, seed).signatures([sets[r] for r in reps])
-    candidates = candidate_pairs(signatures, bands, rows)
-    verified = {}
-    for i, j in sorted(candidates):
-        verified[i, j] = jaccard(sets[reps[i]], sets[reps[j]])
-    accepted = {ij: s for ij, s in verified.items() if s >= threshold}
-    closure = _closure(accepted, verified, [sets[r] for r in reps], threshold)
-    found: list[Pair] = []
-    for members in copies.values():
-        found.extend((a, b, 1.0) for a, b in combinations(members, 2))
-    for (i, j), similarity in (accepted | closure).items():
-        found.extend((a, b, similarity) for a in copies[reps[i]] for b in copies[reps[j]])
-    pairs = sorted((min(a, b), max(a, b), s) for a, b, s in found)
-    rejected = len(verified) - len(accepted)
-    return PairSearch(pairs, len(candidates), rejected, len(closure), bands, rows)
+class NearDuplicateIndex:
+    """Add documents (a stream), then :meth:`search` for the pairs at or above ``threshold``."""
 
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        *,
+        shingle_size: int = DEFAULT_SHINGLE_SIZE,
+        num_perm: int = DEFAULT_NUM_PERM,
+        seed: int = DEFAULT_SEED,
+    ) -> None:
+        self.threshold = threshold
+        self.shingle_size = shingle_size
+        self.bands, self.rows = optimal_bands(threshold, num_perm)
+        self.hasher = MinHasher(num_perm, seed)
+        self.ids: list[str] = []
+        self.store = ShingleStore()
+        self._index: dict[str, int] = {}
+        self._digests = array("Q")
+        self._keys: list[U64] = []
+        self._pending: list[U64] = []
+        self._pending_shingles = 0
+        self.repeated_ids = 0
 
-def _closure(
-    accepted: dict[tuple[int, int], float],
-    verified: dict[tuple[int, int], float],
-    sets: list[U64],
-    threshold: float,
-) -> dict[tuple[int, int], float]:
-    """Pairs >= threshold inside connected components of ``accepted`` not yet ``verified``."""
-    found: dict[tuple[int, int], float] = {}
-    nodes = sorted({i for pair in accepted for i in pair})
-    for component in connected_groups(nodes, accepted):
-        if len(component) > CLOSURE_MAX_SIZE:
-            continue
-        for i, j in combinations(component, 2):  # sorted component: i < j
-            if (i, j) not in verified:
-                similarity = jaccard(sets[i], sets[j])
-                if similarity >= threshold:
-                    found[i, j] = similarity
-    return found
+    def add(self, doc_id: str, text: str) -> int | None:
+        """Add a document; its index, or None when ``doc_id`` was already added (skipped)."""
+        if doc_id in self._index:
+            self.repeated_ids += 1
+            return None
+        return self.add_hashes(doc_id, text_shingle_hashes(text, self.shingle_size))
 
+    def add_hashes(self, doc_id: str, hashes: U64) -> int:
+        """Add a document by its sorted unique shingle hashes (see :meth:`add`)."""
+        index = len(self.ids)
+        self._index[doc_id] = index
+        self.ids.append(doc_id)
+        self.store.append(hashes)
+        digest = hashlib.blake2b(hashes.tobytes(), digest_size=8).digest() if hashes.size else b""
+        self._digests.append(int.from_bytes(digest, "little") if digest else 0)
+        self._pending.append(hashes)
+        self._pending_shingles += hashes.size
+        if self._pending_shingles >= BATCH_SHINGLES:
+            self._sign_pending()
+        return index
 
-def _identical_sets(sets: Mapping[str, U64]) -> dict[str, list[str]]:
-    """``{representative id: ids with the same non-empty shingle set}``, in first-seen order."""
-    by_digest: dict[bytes, list[str]] = {}
-    for doc_id, hashes in sets.items():
-        if hashes.size:
-            digest = hashlib.sha1(hashes.tobytes()).digest()
-            by_digest.setdefault(digest, []).append(doc_id)
-    return {members[0]: members for members in by_digest.values()}
+    def index_of(self, doc_id: str) -> int:
+        return self._index[doc_id]
+
+    def _sign_pending(self) -> None:
+        if self._pending:
+            signatures = self.hasher.signatures(self._pending)
+            self._keys.append(band_keys(signatures, self.bands, self.rows))
+        self._pending, self._pending_shingles = [], 0
+
+    def search(self) -> PairSearch:
+        """Every pair of added documents whose exact Jaccard is >= the threshold."""
+        self._sign_pending()
+        n = len(self.ids)
+        sizes = self.store.sizes()
+        nonempty = np.flatnonzero(sizes > 0)
+        digests = np.frombuffer(self._digests, dtype=np.uint64)[nonempty]
+        # Identical sets: np.unique's first index per digest is the first-seen document.
+        _, first, inverse = np.unique(digests, return_index=True, return_inverse=True)
+        reps = nonempty[np.sort(first)]
+        rep_of_group = nonempty[first]
+        copies: dict[int, list[int]] = {}
+        for doc, group in zip(nonempty.tolist(), inverse.tolist(), strict=True):
+            copies.setdefault(int(rep_of_group[group]), []).append(doc)
+        keys = np.concatenate(self._keys) if self._keys else np.empty((0, self.bands), np.uint64)
+        codes = candidate_pairs(keys[reps]) if reps.size > 1 else np.empty(0, dtype=np.uint64)
+        ii, jj = split_pairs(codes)
+        verified = self._verify(reps[ii], reps[jj])
+        accepted = {ij: s for ij, s in verified.items() if s >= self.threshold}
+        closure = self._closure(accepted, verified)
+        found: list[tuple[int, int, float]] = []
+        for members in copies.values():
+            found.extend((a, b, 1.0) for a, b in combinations(members, 2))
+        for (i, j), similarity in (accepted | closure).items():
+            found.extend((a, b, similarity) for a in copies[i] for b in copies[j])
+        ids = self.ids
+        pairs = sorted(
+            (ids[a], ids[b], s) if ids[a] < ids[b] else (ids[b], ids[a], s) for a, b, s in found
+        )
+        return PairSearch(
+            pairs,
+            candidates=len(verified),
+            rejected=len(verified) - len(accepted),
+            closure_found=len(closure),
+            bands=self.bands,
+            rows=self.rows,
+            empty=n - nonempty.size,
+            repeated_ids=self.repeated_ids,
+        )
+
+    def jaccard(self, a: int, b: int) -> float:
+        """Exact Jaccard of documents ``a`` and ``b`` (0.0 when either has no shingle)."""
+        return jaccard(self.store[a], self.store[b])
+
+    def _verify(
+        self, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]
+    ) -> dict[tuple[int, int], float]:
+        verified: dict[tuple[int, int], float] = {}
+        current, current_set = -1, np.empty(0, dtype=np.uint64)
+        # Candidate codes are sorted by their first member: read each of its sets once.
+        for a, b in zip(left.tolist(), right.tolist(), strict=True):
+            if a != current:
+                current, current_set = a, self.store[a]
+            i, j = (a, b) if a < b else (b, a)
+            verified[i, j] = jaccard(current_set, self.store[b])
+        return verified
+
+    def _closure(
+        self, accepted: dict[tuple[int, int], float], verified: dict[tuple[int, int], float]
+    ) -> dict[tuple[int, int], float]:
+        """Pairs >= threshold inside connected components of ``accepted`` not yet verified."""
+        found: dict[tuple[int, int], float] = {}
+        nodes = sorted({i for pair in accepted for i in pair})
+        for component in connected_groups(nodes, accepted):
+            if len(component) > CLOSURE_MAX_SIZE:
+                continue
+            sets = {i: self.store[i] for i in component}
+            for i, j in combinations(component, 2):  # sorted component: i < j
+                if (i, j) not in verified:
+                    similarity = jaccard(sets[i], sets[j])
+                    if similarity >= self.threshold:
+                        found[i, j] = similarity
+        return found
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> NearDuplicateIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def near_duplicate_pairs(
@@ -126,11 +253,14 @@ def near_duplicate_pairs(
 ) -> list[tuple[str, str, float]]:
     """Pairs ``(id_a, id_b, jaccard)`` of documents whose word 5-shingle Jaccard is >= threshold.
 
-    ``docs`` are ``(id, text)`` with unique ids. Texts are normalized (NFKC, casefold, quotes and
-    dashes unified) and split into words; see :mod:`pipeline.dedup.shingles` for texts shorter
-    than 5 words (one shingle) and empty texts (never paired). Each pair appears once with
-    ``id_a < id_b``; the list is sorted by ``(id_a, id_b)``. The Jaccard is exact (verified on
-    the shingle sets), candidates come from MinHash LSH with 128 permutations and seed 1.
+    ``docs`` are ``(id, text)``, read once as a stream. Texts are normalized (NFKC, casefold,
+    quotes and dashes unified) and split into words (letters and digits, apostrophes inside a
+    word kept). Each pair appears once with ``id_a < id_b``; the list is sorted by
+    ``(id_a, id_b)``. The Jaccard is exact (every pair is verified on the shingle sets);
+    candidates come from MinHash LSH with 128 slots and seed 1. Bad input never raises: see the
+    module docstring (empty and short texts, repeated ids keep the first text, surrogates).
     """
-    sets = shingle_sets(docs, DEFAULT_SHINGLE_SIZE)
-    return similar_pairs(sets, threshold=threshold).pairs
+    with NearDuplicateIndex(threshold) as index:
+        for doc_id, text in docs:
+            index.add(doc_id, text)
+        return index.search().pairs

@@ -12,7 +12,13 @@ from pipeline.config import Config, SiteConfig
 from pipeline.dedup import run
 from pipeline.io import MissingInputError, write_table
 from pipeline.paths import RunPaths
-from pipeline.records import DUPLICATE_MEMBERS, DUPLICATE_PAIRS, POSTS, SHARED_PARAGRAPHS
+from pipeline.records import (
+    BLOCKS,
+    DUPLICATE_MEMBERS,
+    DUPLICATE_PAIRS,
+    POSTS,
+    SHARED_PARAGRAPHS,
+)
 
 DISCLAIMER = "This post is for general information and is not a substitute for medical advice."
 
@@ -94,3 +100,51 @@ def test_run_writes_pairs_members_and_paragraphs(
 def test_run_without_extract_output_names_the_stage(tmp_path: Path) -> None:
     with pytest.raises(MissingInputError, match="extract"):
         run(RunPaths(tmp_path, "r2"), make_config())
+
+
+CTA = "Book a free consultation with our certified wellness coaches today."
+
+
+def _blocks(pid: str, parts: list[tuple[str, str]]) -> list[dict[str, object]]:
+    return [
+        {"run_id": "r1", "post_id": pid, "site": "alpha", "block_index": i, "text": text,
+         "is_main": True, "category": category, "word_count": len(text.split())}
+        for i, (category, text) in enumerate(parts)
+    ]  # fmt: skip
+
+
+def test_boilerplate_blocks_inside_the_main_text_are_not_compared(
+    tmp_path: Path, seed_texts: dict[str, str]
+) -> None:
+    paths = RunPaths(tmp_path, "r1")
+    one = " ".join(seed_texts["seed1"].split()[:60])
+    two = " ".join(seed_texts["seed2"].split()[:60])
+    # Long pitches (700 words, ten times either post), each the same in every post carrying it.
+    promo = CTA + " " + " ".join(seed_texts["seed4"].split()[:700])
+    other_promo = " ".join(seed_texts["seed3"].split()[:700])
+    rows = [
+        # Two different posts carrying the same long promo: alike only through the promo.
+        row("p1", "alpha", f"{one}\n\n{promo}", 1),
+        row("p2", "alpha", f"{two}\n\n{promo}", 2),
+        # The same article as p1 under another promo: a duplicate the promos must not hide.
+        row("p3", "alpha", f"{one}\n\n{other_promo}", 3),
+    ]
+    write_table(paths.extract_posts, rows, POSTS)
+    blocks = (
+        _blocks("p1", [("content", one), ("promo", promo)])
+        + _blocks("p2", [("content", two), ("promo", promo)])
+        + _blocks("p3", [("content", one), ("promo", other_promo)])
+    )
+    write_table(paths.extract_blocks, blocks, BLOCKS)
+    run(paths, make_config())
+    pairs = {(r["post_id_a"], r["post_id_b"]) for r in pq.read_table(paths.dedup_pairs).to_pylist()}
+    assert pairs == {("p1", "p3")}
+    # The promo is still found as a paragraph the posts share (the audit's repeated banner).
+    shared = pq.read_table(paths.dedup_paragraphs).to_pylist()
+    assert any(set(r["post_ids"]) == {"p1", "p2"} and r["text"].startswith(CTA) for r in shared)
+
+    # Without block labels the main texts are compared whole: the promo pairs p1 with p2.
+    paths.extract_blocks.unlink()
+    run(paths, make_config())
+    pairs = {(r["post_id_a"], r["post_id_b"]) for r in pq.read_table(paths.dedup_pairs).to_pylist()}
+    assert ("p1", "p2") in pairs and ("p1", "p3") not in pairs

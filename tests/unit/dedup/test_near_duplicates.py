@@ -13,10 +13,17 @@ import numpy as np
 import pytest
 
 from pipeline.dedup import near_duplicate_pairs
-from pipeline.dedup.lsh import candidate_pairs, candidate_probability, optimal_bands
+from pipeline.dedup.lsh import (
+    band_keys,
+    candidate_pairs,
+    candidate_probability,
+    optimal_bands,
+    split_pairs,
+)
 from pipeline.dedup.minhash import MinHasher
 from pipeline.dedup.normalize import tokens
-from pipeline.dedup.shingles import shingle_hashes, word_shingles
+from pipeline.dedup.pairs import NearDuplicateIndex, ShingleStore
+from pipeline.dedup.shingles import intersection_size, shingle_hashes, word_shingles
 
 
 def brute_force(corpus: dict[str, str], threshold: float) -> dict[tuple[str, str], float]:
@@ -96,9 +103,27 @@ def test_empty_and_short_texts() -> None:
     assert near_duplicate_pairs([("only", "one document here")]) == []
 
 
-def test_duplicate_ids_are_rejected() -> None:
-    with pytest.raises(ValueError, match="duplicate document id 'a'"):
-        near_duplicate_pairs([("a", "x y z"), ("a", "x y z")])
+def test_a_repeated_id_keeps_its_first_text() -> None:
+    text = "one two three four five six seven eight"
+    docs = [("a", text), ("b", text), ("a", "nothing like the others at all, really"), ("c", text)]
+    assert near_duplicate_pairs(docs) == [("a", "b", 1.0), ("a", "c", 1.0), ("b", "c", 1.0)]
+    with NearDuplicateIndex(0.8) as index:
+        assert [index.add(i, t) for i, t in docs] == [0, 1, None, 2]
+        assert index.search().repeated_ids == 1
+
+
+def test_bad_text_never_raises() -> None:
+    lone_surrogate = "caf\udce9 au lait is a drink made with coffee and hot milk"
+    huge = " ".join(f"word{i % 50_000} filler{i % 7}" for i in range(400_000))  # ~5.5 MB
+    docs = [
+        ("surrogate", lone_surrogate),
+        ("surrogate/copy", lone_surrogate.upper()),
+        ("huge", huge),
+        ("huge/copy", huge + " the end"),
+        ("nul", "\x00\x00 text with nul bytes \x00 inside it and some more words"),
+    ]
+    found = {(a, b) for a, b, _ in near_duplicate_pairs(docs)}
+    assert found == {("surrogate", "surrogate/copy"), ("huge", "huge/copy")}
 
 
 def test_recall_close_to_the_threshold(seed_texts: dict[str, str]) -> None:
@@ -127,7 +152,8 @@ def test_recall_close_to_the_threshold(seed_texts: dict[str, str]) -> None:
         [shingle_hashes(tokens(corpus[i]), 5) for i in ids]
     )
     bands, rows = optimal_bands(0.8, 128)
-    candidates = {("base", ids[j]) for i, j in candidate_pairs(signatures, bands, rows) if i == 0}
+    left, right = split_pairs(candidate_pairs(band_keys(signatures, bands, rows)))
+    candidates = {("base", ids[j]) for i, j in zip(left, right, strict=True) if i == 0}
     assert len(candidates & expected) / len(expected) >= 0.87
 
     found = {(a, b) for a, b, _ in near_duplicate_pairs(corpus.items(), 0.8) if a == "base"}
@@ -162,3 +188,92 @@ def test_banding_follows_the_threshold() -> None:
 def test_shingle_hashes_match_string_shingles() -> None:
     words = tokens("one two three four five six seven one two three four five")
     assert len(shingle_hashes(words, 5)) == len(word_shingles(words, 5)) == 7
+
+
+def test_shingle_hashes_do_not_depend_on_position_or_document() -> None:
+    a = shingle_hashes(tokens("x y one two three four five z"), 5)
+    b = shingle_hashes(tokens("one two three four five"), 5)
+    assert set(b.tolist()) <= set(a.tolist())
+    assert len(shingle_hashes(tokens("one two three"), 5)) == 1
+    # A short text is one shingle, distinct from a longer text's shingles.
+    assert not set(shingle_hashes(tokens("one two three four"), 5).tolist()) & set(b.tolist())
+
+
+def test_intersection_size_matches_python_sets() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        a = np.unique(rng.integers(0, 300, size=rng.integers(0, 200)).astype(np.uint64))
+        b = np.unique(rng.integers(0, 300, size=rng.integers(0, 200)).astype(np.uint64))
+        assert intersection_size(a, b) == len(set(a.tolist()) & set(b.tolist()))
+
+
+def test_candidate_pairs_are_exactly_the_rows_sharing_a_band_key() -> None:
+    rng = np.random.default_rng(9)
+    keys = rng.integers(0, 6, size=(40, 3)).astype(np.uint64)  # many collisions, runs of all sizes
+    expected = {
+        (i, j)
+        for i, j in combinations(range(40), 2)
+        if any(keys[i, b] == keys[j, b] for b in range(3))
+    }
+    left, right = split_pairs(candidate_pairs(keys))
+    got = list(zip(left.tolist(), right.tolist(), strict=True))
+    assert len(got) == len(set(got))
+    assert set(got) == expected
+
+
+def test_densified_slots_agree_with_probability_jaccard_on_small_sets() -> None:
+    """Sets much smaller than the 128 bins: most slots come from densification."""
+    rng = np.random.default_rng(4)
+    hasher = MinHasher(num_perm=128, seed=1)
+    errors = []
+    for _ in range(200):
+        universe = rng.integers(0, 2**63, size=30, dtype=np.uint64)
+        a, b = np.unique(universe[:20]), np.unique(universe[10:])  # J = 10/30
+        estimate = float(np.mean(hasher.signature(a) == hasher.signature(b)))
+        errors.append(estimate - 1 / 3)
+    assert abs(np.mean(errors)) < 0.03
+    one = np.asarray([12345], dtype=np.uint64)
+    assert (hasher.signature(one) == hasher.signature(one.copy())).all()
+
+
+def test_shingle_store_round_trip() -> None:
+    store = ShingleStore()
+    arrays = [np.arange(n, dtype=np.uint64) * np.uint64(3) for n in (0, 5, 1, 1000)]
+    for a in arrays:
+        store.append(a)
+    assert len(store) == 4
+    assert store.sizes().tolist() == [0, 5, 1, 1000]
+    for i in (3, 0, 1, 2):
+        assert (store[i] == arrays[i]).all()
+    store.close()
+
+
+TRICKY_TEXTS = [
+    "",
+    "   ",
+    "'",
+    "''a''",
+    "don't stop: rock'n'roll, 'quoted', ends'",
+    "Ça va? Très bien — naïve café, Œuvre ﬁnale ﬀ",  # NFKC ligatures, casefold
+    "STRASSE straße ǅemal",  # casefold of ß and titlecase digraphs
+    "emoji 😀 between • bullets © ® ™ ° € ½ ²",  # non-word symbols, NFKC-expanded ones
+    "snake_case and x__y, numbers 3.14 and 1,000 and ٣٤ and ४२",
+    "日本語のテキスト、句読点。混在 text",
+    "lone \udce9 surrogate and \ud800 another",
+    "tab\tnew\nline\r\nnbsp\u00a0zero\u200bwidth soft\u00adhyphen",
+    "a'b'c d''e 'f g' h'",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_vectorized_words_are_the_words_of_tokens(text: str) -> None:
+    from pipeline.dedup.shingles import word_hash, word_hashes_of_text
+
+    assert word_hashes_of_text(text).tolist() == [word_hash(w) for w in tokens(text)]
+
+
+def test_vectorized_words_match_tokens_on_the_seed_posts(seed_texts: dict[str, str]) -> None:
+    from pipeline.dedup.shingles import word_hash, word_hashes_of_text
+
+    for text in seed_texts.values():
+        assert word_hashes_of_text(text).tolist() == [word_hash(w) for w in tokens(text)]
