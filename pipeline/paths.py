@@ -109,6 +109,10 @@ class RunPaths:
     def dedup_paragraphs(self) -> Path:
         return self.stage_dir("dedup") / "shared_paragraphs.parquet"
 
+    @property
+    def dedup_signatures(self) -> Path:
+        return self.stage_dir("dedup") / "signatures.parquet"
+
     # -- topics ------------------------------------------------------------------------------
     @property
     def topics_topics(self) -> Path:

@@ -179,6 +179,20 @@ SHARED_PARAGRAPHS = pa.schema(
     ]
 )
 
+# MinHash signatures of the posts dedup compared, kept in the warehouse so a later run does not
+# recompute the posts whose compared text did not change (see pipeline.dedup.incremental).
+DEDUP_SIGNATURES = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("post_id", pa.string()),
+        ("content_hash", pa.string()),  # text_digest of the compared text
+        ("scheme", pa.string()),  # shingle size, slots, seed, hash version: comparable iff equal
+        ("n_shingles", pa.int32()),
+        ("set_digest", pa.int64()),  # 64-bit digest of the shingle set (identical sets)
+        ("signature", pa.binary()),  # num_perm little-endian uint64 slots
+    ]
+)
+
 # -- topics ----------------------------------------------------------------------------------
 TOPICS = pa.schema(
     [

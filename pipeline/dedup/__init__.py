@@ -19,6 +19,8 @@ Writes
     ``paths.dedup_members`` (DUPLICATE_MEMBERS): the groups (connected pairs), one canonical
     post each, every member's relation to it (``same_site`` / ``syndicated``).
     ``paths.dedup_paragraphs`` (SHARED_PARAGRAPHS): paragraphs found in two or more posts.
+    ``paths.dedup_signatures`` (DEDUP_SIGNATURES): every compared post's MinHash signature, for
+    the warehouse and the next run (``incremental``).
 
 Public entry points
     :func:`near_duplicate_pairs` (the evaluated core), :func:`deduplicate` (the whole pure
@@ -34,12 +36,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.dedup.core import DedupResult, DuplicatePair, GroupMember, deduplicate
+from pipeline.dedup.core import (
+    DedupResult,
+    DuplicatePair,
+    GroupMember,
+    StoredRow,
+    deduplicate,
+    index_for,
+)
 from pipeline.dedup.groups import PostRef
+from pipeline.dedup.incremental import stored_signatures
 from pipeline.dedup.pairs import near_duplicate_pairs
 from pipeline.io import StageSummary, read_rows, read_table, write_table
 from pipeline.paths import RunPaths
-from pipeline.records import DUPLICATE_MEMBERS, DUPLICATE_PAIRS, SHARED_PARAGRAPHS
+from pipeline.records import (
+    DEDUP_SIGNATURES,
+    DUPLICATE_MEMBERS,
+    DUPLICATE_PAIRS,
+    SHARED_PARAGRAPHS,
+)
 
 __all__ = ["DedupResult", "PostRef", "deduplicate", "near_duplicate_pairs", "run"]
 
@@ -59,7 +74,8 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     posts = [_post_ref(row, content.get(row["post_id"])) for row in rows if row["post_id"]]
     # Input order decides "first seen" for shared paragraph texts: make it the crawl order.
     posts.sort(key=lambda p: (p.fetched_at or _EPOCH, p.url, p.post_id))
-    result = deduplicate(posts, config.dedup)
+    previous = stored_signatures(paths.warehouse, index_for(config.dedup).scheme)
+    result = deduplicate(posts, config.dedup, previous)
     if len(posts) < len(rows):
         result.dropped["missing_post_id"] = len(rows) - len(posts)
         result.counts["posts"] = len(rows)
@@ -87,12 +103,22 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
         for p in result.paragraphs
     ]
     write_table(paths.dedup_paragraphs, paragraph_rows, SHARED_PARAGRAPHS)
+    write_table(
+        paths.dedup_signatures,
+        [{"run_id": rid, **_fields(s)} for s in result.signatures],
+        DEDUP_SIGNATURES,
+    )
     return StageSummary(
         stage="dedup",
         run_id=rid,
         counts=result.counts,
         dropped=result.dropped,
-        outputs=[str(paths.dedup_pairs), str(paths.dedup_members), str(paths.dedup_paragraphs)],
+        outputs=[
+            str(paths.dedup_pairs),
+            str(paths.dedup_members),
+            str(paths.dedup_paragraphs),
+            str(paths.dedup_signatures),
+        ],
     )
 
 
@@ -123,5 +149,5 @@ def _post_ref(row: dict[str, Any], compare_text: str | None) -> PostRef:
     )
 
 
-def _fields(record: DuplicatePair | GroupMember) -> dict[str, Any]:
+def _fields(record: DuplicatePair | GroupMember | StoredRow) -> dict[str, Any]:
     return asdict(record)

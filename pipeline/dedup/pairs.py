@@ -56,6 +56,10 @@ DEFAULT_SEED = 1
 CLOSURE_MAX_SIZE = 200
 # Shingles signed per numpy batch: bounds the batch's temporaries (~5 arrays of 8 bytes each).
 BATCH_SHINGLES = 1 << 20
+BATCH_DOCS = 4096
+# Version of the word, shingle and signature hashing (pipeline.dedup.shingles, .minhash): part
+# of every stored signature's scheme, bumped when a change makes old signatures incomparable.
+HASH_VERSION = "h1"
 
 Pair = tuple[str, str, float]
 
@@ -120,18 +124,26 @@ class NearDuplicateIndex:
         shingle_size: int = DEFAULT_SHINGLE_SIZE,
         num_perm: int = DEFAULT_NUM_PERM,
         seed: int = DEFAULT_SEED,
+        keep_signatures: bool = False,
     ) -> None:
         self.threshold = threshold
         self.shingle_size = shingle_size
         self.bands, self.rows = optimal_bands(threshold, num_perm)
         self.hasher = MinHasher(num_perm, seed)
+        self.scheme = f"w{shingle_size}-oph{num_perm}-s{seed}-{HASH_VERSION}"
         self.ids: list[str] = []
         self.store = ShingleStore()
         self._index: dict[str, int] = {}
+        self._sizes = array("q")
         self._digests = array("Q")
         self._keys: list[U64] = []
-        self._pending: list[U64] = []
+        # Documents added since the last batch was signed: (shingle hashes, or a signature
+        # given by add_signed).
+        self._pending: list[tuple[U64 | None, U64 | None]] = []
         self._pending_shingles = 0
+        self._lazy: dict[int, str] = {}  # signed documents: text, shingled only if verified
+        self._lazy_sets: dict[int, U64] = {}
+        self._kept: list[U64] | None = [] if keep_signatures else None
         self.repeated_ids = 0
 
     def add(self, doc_id: str, text: str) -> int | None:
@@ -143,32 +155,88 @@ class NearDuplicateIndex:
 
     def add_hashes(self, doc_id: str, hashes: U64) -> int:
         """Add a document by its sorted unique shingle hashes (see :meth:`add`)."""
-        index = len(self.ids)
-        self._index[doc_id] = index
-        self.ids.append(doc_id)
+        index = self._new(doc_id, hashes.size, set_digest(hashes))
         self.store.append(hashes)
-        digest = hashlib.blake2b(hashes.tobytes(), digest_size=8).digest() if hashes.size else b""
-        self._digests.append(int.from_bytes(digest, "little") if digest else 0)
-        self._pending.append(hashes)
+        self._pending.append((hashes, None))
         self._pending_shingles += hashes.size
         if self._pending_shingles >= BATCH_SHINGLES:
             self._sign_pending()
         return index
 
+    def add_signed(
+        self, doc_id: str, signature: U64, n_shingles: int, digest: int, text: str
+    ) -> int | None:
+        """Add a document whose signature was computed before (same ``scheme``).
+
+        It is not tokenized, hashed or signed; ``text`` is shingled only if one of its candidate
+        pairs has to be verified. None when ``doc_id`` was already added (skipped).
+        """
+        if doc_id in self._index:
+            self.repeated_ids += 1
+            return None
+        if signature.shape != (self.hasher.num_perm,):
+            raise ValueError(f"a signature of {signature.size} slots for {self.scheme}")
+        index = self._new(doc_id, n_shingles, digest)
+        self.store.append(np.empty(0, dtype=np.uint64))
+        self._lazy[index] = text
+        self._pending.append((None, signature))
+        if len(self._pending) >= BATCH_DOCS:
+            self._sign_pending()
+        return index
+
+    def _new(self, doc_id: str, n_shingles: int, digest: int) -> int:
+        index = len(self.ids)
+        self._index[doc_id] = index
+        self.ids.append(doc_id)
+        self._sizes.append(n_shingles)
+        self._digests.append(digest)
+        return index
+
     def index_of(self, doc_id: str) -> int:
         return self._index[doc_id]
 
+    def size(self, i: int) -> int:
+        """Distinct shingles of document ``i``."""
+        return self._sizes[i]
+
+    def digest(self, i: int) -> int:
+        """:func:`set_digest` of document ``i``'s shingles."""
+        return self._digests[i]
+
+    def shingle_set(self, i: int) -> U64:
+        """The sorted shingle hashes of document ``i``."""
+        if i in self._lazy:
+            if i not in self._lazy_sets:
+                self._lazy_sets[i] = text_shingle_hashes(self._lazy[i], self.shingle_size)
+            return self._lazy_sets[i]
+        return self.store[i]
+
+    def signatures(self) -> U64:
+        """Every document's signature, in order (``keep_signatures=True`` only)."""
+        if self._kept is None:
+            raise RuntimeError("signatures were not kept: build the index with keep_signatures")
+        self._sign_pending()
+        if not self._kept:
+            return np.empty((0, self.hasher.num_perm), dtype=np.uint64)
+        return np.concatenate(self._kept)
+
     def _sign_pending(self) -> None:
         if self._pending:
-            signatures = self.hasher.signatures(self._pending)
+            fresh = [h for h, sig in self._pending if sig is None and h is not None]
+            computed = iter(self.hasher.signatures(fresh)) if fresh else iter(())
+            signatures = np.stack(
+                [next(computed) if sig is None else sig for _, sig in self._pending]
+            )
             self._keys.append(band_keys(signatures, self.bands, self.rows))
+            if self._kept is not None:
+                self._kept.append(signatures)
         self._pending, self._pending_shingles = [], 0
 
     def search(self) -> PairSearch:
         """Every pair of added documents whose exact Jaccard is >= the threshold."""
         self._sign_pending()
         n = len(self.ids)
-        sizes = self.store.sizes()
+        sizes = np.frombuffer(self._sizes, dtype=np.int64)
         nonempty = np.flatnonzero(sizes > 0)
         digests = np.frombuffer(self._digests, dtype=np.uint64)[nonempty]
         # Identical sets: np.unique's first index per digest is the first-seen document.
@@ -206,7 +274,7 @@ class NearDuplicateIndex:
 
     def jaccard(self, a: int, b: int) -> float:
         """Exact Jaccard of documents ``a`` and ``b`` (0.0 when either has no shingle)."""
-        return jaccard(self.store[a], self.store[b])
+        return jaccard(self.shingle_set(a), self.shingle_set(b))
 
     def _verify(
         self, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]
@@ -216,9 +284,9 @@ class NearDuplicateIndex:
         # Candidate codes are sorted by their first member: read each of its sets once.
         for a, b in zip(left.tolist(), right.tolist(), strict=True):
             if a != current:
-                current, current_set = a, self.store[a]
+                current, current_set = a, self.shingle_set(a)
             i, j = (a, b) if a < b else (b, a)
-            verified[i, j] = jaccard(current_set, self.store[b])
+            verified[i, j] = jaccard(current_set, self.shingle_set(b))
         return verified
 
     def _closure(
@@ -230,7 +298,7 @@ class NearDuplicateIndex:
         for component in connected_groups(nodes, accepted):
             if len(component) > CLOSURE_MAX_SIZE:
                 continue
-            sets = {i: self.store[i] for i in component}
+            sets = {i: self.shingle_set(i) for i in component}
             for i, j in combinations(component, 2):  # sorted component: i < j
                 if (i, j) not in verified:
                     similarity = jaccard(sets[i], sets[j])
@@ -246,6 +314,13 @@ class NearDuplicateIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def set_digest(hashes: U64) -> int:
+    """64-bit digest of a shingle set (0 for the empty set): equal digests, identical sets."""
+    if not hashes.size:
+        return 0
+    return int.from_bytes(hashlib.blake2b(hashes.tobytes(), digest_size=8).digest(), "little")
 
 
 def near_duplicate_pairs(

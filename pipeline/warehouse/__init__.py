@@ -1,7 +1,7 @@
 """Load stage: put a run's Parquet outputs into the DuckDB warehouse, with history across runs.
 
 Reads:   ``RunPaths.crawl_pages``, ``extract_documents``, ``extract_posts``, ``extract_blocks``
-         (required); ``dedup_pairs``, ``dedup_members``, ``dedup_paragraphs``,
+         (required); ``dedup_pairs``, ``dedup_members``, ``dedup_paragraphs``, ``dedup_signatures``,
          ``topics_topics``, ``topics_assignments``, ``audit_findings``, ``audit_scores``
          (optional: a missing file loads nothing and is counted); ``config_snapshot``.
 Writes:  ``RunPaths.warehouse`` (``warehouse.duckdb``), the only read-write opener of that file.

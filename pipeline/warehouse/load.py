@@ -45,6 +45,7 @@ OPTIONAL_INPUTS: Mapping[str, str] = {
     "dedup_pairs": "dedup",
     "dedup_members": "dedup",
     "dedup_paragraphs": "dedup",
+    "dedup_signatures": "dedup",
     "topics_topics": "topics",
     "topics_assignments": "topics",
     "audit_findings": "audit",

@@ -20,6 +20,7 @@ TABLES = (
     "post_topics",
     "findings",
     "post_scores",
+    "dedup_signatures",
 )
 
 

@@ -8,14 +8,17 @@ run of the same sites: one post removed, one added, one score changed.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pipeline.config import Config, SiteConfig, snapshot
+from pipeline.config import Config, DedupConfig, SiteConfig, snapshot
+from pipeline.dedup import PostRef, deduplicate
 from pipeline.io import atomic_write_bytes, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import (
     BLOCKS,
+    DEDUP_SIGNATURES,
     DOCUMENTS,
     DUPLICATE_MEMBERS,
     DUPLICATE_PAIRS,
@@ -69,6 +72,7 @@ def write_sample_run(paths: RunPaths, *, second: bool = False, optional: bool = 
     if not optional:
         return
     _write_dedup(paths)
+    _write_signatures(paths, ids, start)
     _write_topics(paths, ids)
     _write_audit(paths, ids, second)
 
@@ -275,6 +279,15 @@ def _write_dedup(paths: RunPaths) -> None:
         ],
         SHARED_PARAGRAPHS,
     )
+
+
+def _write_signatures(paths: RunPaths, ids: list[str], start: datetime) -> None:
+    """The signatures dedup would store: computed by the real core from the posts' texts."""
+    posts = [_post(paths.run_id, p, start) for p in ids]
+    refs = [PostRef(p["post_id"], p["site"], p["url"], p["main_text"]) for p in posts]
+    result = deduplicate(refs, DedupConfig())
+    rows = [{"run_id": paths.run_id, **asdict(s)} for s in result.signatures]
+    write_table(paths.dedup_signatures, rows, DEDUP_SIGNATURES)
 
 
 def _write_topics(paths: RunPaths, ids: list[str]) -> None:
