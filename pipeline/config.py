@@ -92,7 +92,9 @@ class CrawlConfig(_Strict):
 class DedupConfig(_Strict):
     threshold: float = Field(0.8, gt=0, le=1, description="Jaccard threshold for near duplicates.")
     shingle_size: int = Field(5, ge=1, le=20, description="Words per shingle.")
-    num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations.")
+    num_perm: int = Field(
+        128, ge=16, le=1024, description="MinHash signature slots (one-permutation hashing)."
+    )
     min_paragraph_chars: int = Field(60, ge=1, description="Shorter paragraphs are not compared.")
     seed: int = 1
 

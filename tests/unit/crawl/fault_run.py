@@ -291,6 +291,7 @@ def main(out: Path) -> None:
         "error_class",
         "error_message",
         "retries",
+        "elapsed_ms",
         "bytes",
     )
     result = {

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .fault_run import BIG_SITE_MAX_PAGES, BIG_SITEMAP_URLS, DECODED, FAULTS, POSTS
+from .fault_run import BIG_SITE_MAX_PAGES, BIG_SITEMAP_URLS, DECODED, FAULTS, POSTS, TIMEOUT_S
 
 ROOT = Path(__file__).resolve().parents[3]
 # Bounded memory: how much the process grows while the crawl runs (sampled; the test servers'
@@ -84,7 +84,12 @@ def test_statuses_and_retries(faults: dict[str, Any]) -> None:
     rows = faults["by_path"]
     for status in (404, 410, 500, 502, 503):
         assert rows[f"/s{status}"]["status"] == status
-    assert rows["/s404"]["retries"] == 0 and rows["/s410"]["retries"] == 0
+    for final in ("/s404", "/s410"):
+        # Never retried for its status. On a loaded machine the one attempt can time out first
+        # (seen once: the retry was then legitimate); a timed-out attempt shows in the time spent
+        # in requests, which a status retry (two instant answers) would not have.
+        row = rows[final]
+        assert row["retries"] == 0 or row["elapsed_ms"] >= 0.9 * TIMEOUT_S * 1000, row
     assert rows["/s500"]["retries"] == 1 and rows["/s503"]["retries"] == 1
     assert rows["/throttled"]["retries"] == 1 and rows["/throttled"]["status"] == 200
     assert rows["/empty"]["bytes"] == 0
