@@ -21,13 +21,15 @@ _QUOTES = str.maketrans(
         "\u201a": "'",
         "\u201b": "'",
         "\u2032": "'",  # prime
-        "\u00b4": "'",  # acute accent used as an apostrophe
+        # Never reached: NFKC turns U+00B4 (acute accent) into a space and a combining accent
+        # first, so "don´t" is two words. Kept so the map says what was meant.
+        "\u00b4": "'",
         "`": "'",
         "\u201c": '"',
         "\u201d": '"',
         "\u201e": '"',
         "\u201f": '"',
-        "\u2033": '"',
+        "\u2033": '"',  # never reached: NFKC makes a double prime two primes, so ''.
         "\u00ab": '"',
         "\u00bb": '"',
         "\u2010": "-",  # hyphen

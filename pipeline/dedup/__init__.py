@@ -74,7 +74,8 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     posts = [_post_ref(row, content.get(row["post_id"])) for row in rows if row["post_id"]]
     # Input order decides "first seen" for shared paragraph texts: make it the crawl order.
     posts.sort(key=lambda p: (p.fetched_at or _EPOCH, p.url, p.post_id))
-    previous = stored_signatures(paths.warehouse, index_for(config.dedup).scheme)
+    scheme = index_for(config.dedup).scheme
+    previous = stored_signatures(paths.warehouse, scheme, (p.post_id for p in posts))
     result = deduplicate(posts, config.dedup, previous)
     if len(posts) < len(rows):
         result.dropped["missing_post_id"] = len(rows) - len(posts)

@@ -86,6 +86,8 @@ def deduplicate(
             text = post.shingle_text
             content_hash = text_digest(text)
             stored = previous.get((post.post_id, content_hash))
+            if stored is not None and stored.signature.shape != (settings.num_perm,):
+                stored = None  # stored under this scheme name with another length: sign again
             if stored is not None:
                 i = index.add_signed(
                     post.post_id, stored.signature, stored.n_shingles, stored.set_digest, text

@@ -16,7 +16,7 @@ the same pairs, only slower.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +44,14 @@ def to_int64(digest: int) -> int:
     return digest - _WRAP if digest >= _SIGN else digest
 
 
-def stored_signatures(warehouse: Path, scheme: str) -> Mapping[tuple[str, str], StoredSignature]:
-    """``{(post_id, content_hash): signature}`` of ``scheme`` in the warehouse (empty if none)."""
+def stored_signatures(
+    warehouse: Path, scheme: str, post_ids: Iterable[str]
+) -> Mapping[tuple[str, str], StoredSignature]:
+    """``{(post_id, content_hash): signature}`` of ``scheme`` for ``post_ids`` (empty if none).
+
+    Never raises for the warehouse's sake: a warehouse that cannot be read, a schema from before
+    signatures were kept, or a malformed row means that post (or every post) is signed again.
+    """
     if not warehouse.exists():
         return {}
     try:
@@ -53,16 +59,26 @@ def stored_signatures(warehouse: Path, scheme: str) -> Mapping[tuple[str, str], 
     except duckdb.Error as exc:
         log.warning("dedup: warehouse not readable (%s); signing every post", exc)
         return {}
+    params = {"scheme": scheme, "post_ids": sorted(set(post_ids))}
     try:
-        try:
-            rows = execute_sql(con, read_sql("queries/dedup_signatures.sql"), {"scheme": scheme})
-        except duckdb.CatalogException:  # a warehouse from before signatures were kept
-            return {}
-        return {
-            (post_id, content_hash): StoredSignature(
-                n_shingles, digest % _WRAP, np.frombuffer(bytes(signature), dtype="<u8")
-            )
-            for post_id, content_hash, n_shingles, digest, signature in rows.fetchall()
-        }
+        rows = execute_sql(con, read_sql("queries/dedup_signatures.sql"), params).fetchall()
+    except duckdb.Error as exc:  # e.g. a warehouse from before signatures were kept
+        log.info("dedup: no stored signatures to reuse (%s)", str(exc).splitlines()[0])
+        return {}
     finally:
         con.close()
+    found: dict[tuple[str, str], StoredSignature] = {}
+    bad = 0
+    for post_id, content_hash, stored in rows:
+        blob = bytes(stored["signature"])
+        if len(blob) % 8 or not blob:
+            bad += 1
+            continue
+        found[post_id, content_hash] = StoredSignature(
+            int(stored["n_shingles"]),
+            int(stored["set_digest"]) % _WRAP,
+            np.frombuffer(blob, dtype="<u8").astype(np.uint64),
+        )
+    if bad:
+        log.warning("dedup: %d stored signatures were malformed; those posts are signed again", bad)
+    return found

@@ -7,7 +7,10 @@ is kept per document) and then searches:
    shingle hashes (:mod:`pipeline.dedup.shingles`). The set goes to a temporary file
    (:class:`ShingleStore`: verification reads it back, so the sets of a million posts are not in
    memory); batches of sets get MinHash signatures (:mod:`pipeline.dedup.minhash`), and only their
-   LSH band keys are kept (``bands`` x 8 bytes per document).
+   LSH band keys are kept (``bands`` x 8 bytes per document). A document added by a stored
+   signature (:meth:`NearDuplicateIndex.add_signed`, the stage's incremental path) keeps its text
+   instead, and the shingle sets computed from it for verification stay cached: that path is for
+   a stage's posts, whose texts are in memory anyway, not for a million-document stream.
 2. Documents with identical shingle sets (exact copies, or copies that differ only in
    punctuation, case or typography) are collapsed to their first one: their Jaccard is 1.0 by
    definition, and a thousand copies of one post would otherwise put 500,000 pairs in one LSH
@@ -28,7 +31,7 @@ Input rules (never an exception for bad text): an empty text, or one with no wor
 shingles and is paired with nothing; a text shorter than k words is one shingle (it pairs only
 with the same words); a repeated id keeps its first text and the later ones are skipped (counted
 in ``PairSearch.repeated_ids``); lone surrogates are hashed, not rejected; a very long text is
-hashed in bounded chunks of memory.
+hashed whole (~40 bytes of temporaries per byte of text: ~200 MB for a 5 MB post, freed after).
 """
 
 from __future__ import annotations
@@ -54,7 +57,9 @@ DEFAULT_NUM_PERM = 128
 DEFAULT_SEED = 1
 # Components larger than this skip the closure step: it verifies m(m-1)/2 pairs, ~20k at 200.
 CLOSURE_MAX_SIZE = 200
-# Shingles signed per numpy batch: bounds the batch's temporaries (~5 arrays of 8 bytes each).
+# A batch is signed when it holds this many shingles or documents, whichever comes first: the
+# shingles bound the hashing temporaries (~5 arrays of 8 bytes per shingle), the documents the
+# signature matrix and its densification (~2 KB per document at 128 slots).
 BATCH_SHINGLES = 1 << 20
 BATCH_DOCS = 4096
 # Version of the word, shingle and signature hashing (pipeline.dedup.shingles, .minhash): part
@@ -153,13 +158,17 @@ class NearDuplicateIndex:
             return None
         return self.add_hashes(doc_id, text_shingle_hashes(text, self.shingle_size))
 
-    def add_hashes(self, doc_id: str, hashes: U64) -> int:
+    def add_hashes(self, doc_id: str, hashes: U64) -> int | None:
         """Add a document by its sorted unique shingle hashes (see :meth:`add`)."""
+        if doc_id in self._index:
+            self.repeated_ids += 1
+            return None
         index = self._new(doc_id, hashes.size, set_digest(hashes))
         self.store.append(hashes)
         self._pending.append((hashes, None))
         self._pending_shingles += hashes.size
-        if self._pending_shingles >= BATCH_SHINGLES:
+        # Both limits: a batch of a million one-shingle posts would be a 1 GiB signature matrix.
+        if self._pending_shingles >= BATCH_SHINGLES or len(self._pending) >= BATCH_DOCS:
             self._sign_pending()
         return index
 

@@ -7,8 +7,9 @@ hashed on the text's UTF-8 bytes with array operations instead of as Python stri
 regex and a dict lookup per word were ~90 % of the time):
 
 1. the text is folded (NFKC, casefold, quotes and dashes unified); the few non-ASCII characters
-   that are not word characters (``str.isalnum()`` false: symbols, emoji, lone surrogates) are
-   turned into spaces, so every remaining byte >= 0x80 belongs to a word character;
+   that are not word characters (``str.isalnum()`` false, the regex's ``\\w``: symbols, emoji,
+   lone surrogates, and combining marks, so ``हिन्दी`` is three words here as it is for the
+   regex) are turned into spaces, so every remaining byte >= 0x80 belongs to a word character;
 2. a byte is a word byte if it is an ASCII letter, digit or ``_``, or >= 0x80; an apostrophe
    between two word bytes joins them (``don't``); words are the runs of word bytes;
 3. a word's hash is ``fmix64(sum_j (b_j + 1) * P**j ^ length * C)`` over its bytes (wrapping
@@ -68,6 +69,9 @@ def fmix64(x: U64) -> U64:
     return x ^ (x >> _S33)
 
 
+_POWERS_KEPT = 1 << 22  # texts up to 4 MB reuse the cached powers (64 MB at most)
+
+
 class _Powers:
     """``P**j`` and ``P**-j`` modulo 2**64 for j < n, grown on demand (one per process)."""
 
@@ -78,8 +82,11 @@ class _Powers:
     def get(self, n: int) -> tuple[U64, U64]:
         if self.up.size < n:
             size = max(n, 2 * self.up.size, 1 << 16)
-            self.up = _cumulative_powers(_BYTE_BASE, size)
-            self.down = _cumulative_powers(_BYTE_BASE_INV, size)
+            up = _cumulative_powers(_BYTE_BASE, size)
+            down = _cumulative_powers(_BYTE_BASE_INV, size)
+            if size > _POWERS_KEPT:  # one huge post: 16 bytes per byte, not kept for later
+                return up[:n], down[:n]
+            self.up, self.down = up, down
         return self.up[:n], self.down[:n]
 
 

@@ -1,11 +1,11 @@
--- Stored signatures of one scheme by (post, compared text), for dedup's incremental reuse.
--- The same text has the same signature in every run that computed it: any one of them will do.
+-- Stored signatures of one scheme for the given posts, by (post, compared text), for dedup's
+-- incremental reuse ($scheme and $post_ids bound by the caller). The same text has the same
+-- signature in every run that computed it; the latest run's row is taken, whole.
 select
     post_id,
     content_hash,
-    any_value(n_shingles) as n_shingles,
-    any_value(set_digest) as set_digest,
-    any_value(signature) as signature
+    arg_max(struct_pack(n_shingles, set_digest, signature), run_id) as stored
 from dedup_signatures
 where scheme = $scheme
+    and post_id in (select unnest($post_ids::varchar[]))
 group by post_id, content_hash;

@@ -56,7 +56,9 @@ def test_a_second_run_signs_only_its_new_posts(tmp_path: Path, seed_texts: dict[
     assert dedup.run(first, CONFIG).counts["signatures_reused"] == 0
     warehouse.run(first, CONFIG)  # the load step stores run-a's signatures
     scheme = index_for(CONFIG.dedup).scheme
-    assert len(stored_signatures(first.warehouse, scheme)) == 4
+    ids = ["p_intimacy", "p_sleep", "p_gut", "p_copy", "p_new"]
+    assert len(stored_signatures(first.warehouse, scheme, ids)) == 4
+    assert len(stored_signatures(first.warehouse, scheme, ["p_gut"])) == 1
 
     summary = dedup.run(second, CONFIG)
     # p_intimacy, p_gut and p_copy come from run-a's signatures; only p_new is signed.
@@ -69,7 +71,7 @@ def test_a_second_run_signs_only_its_new_posts(tmp_path: Path, seed_texts: dict[
     _give_texts(second, {**texts, "p_copy": texts["p_copy"] + " A new closing paragraph."})
     assert dedup.run(second, CONFIG).counts["signatures_reused"] == 2
     # Another scheme (shingle size, slots, seed or hash version) shares nothing.
-    assert stored_signatures(first.warehouse, scheme + "-other") == {}
+    assert stored_signatures(first.warehouse, scheme + "-other", ids) == {}
 
 
 def test_an_unreadable_warehouse_means_signing_everything(tmp_path: Path) -> None:
@@ -77,5 +79,24 @@ def test_an_unreadable_warehouse_means_signing_everything(tmp_path: Path) -> Non
     write_sample_run(paths)
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     paths.warehouse.write_bytes(b"not a duckdb file")
-    assert stored_signatures(paths.warehouse, "any") == {}
+    assert stored_signatures(paths.warehouse, "any", ["p_gut"]) == {}
     assert dedup.run(paths, CONFIG).counts["signatures_reused"] == 0
+
+
+def test_a_malformed_stored_signature_is_signed_again(tmp_path: Path) -> None:
+    import duckdb
+
+    from pipeline.warehouse import migrate
+
+    paths = RunPaths(tmp_path / "data", "run-a")
+    write_sample_run(paths)
+    dedup.run(paths, CONFIG)
+    warehouse.run(paths, CONFIG)
+    con = duckdb.connect(str(paths.warehouse))
+    migrate(con)
+    con.execute("update dedup_signatures set signature = 'abc'::blob where post_id = 'p_gut'")
+    con.close()
+    scheme = index_for(CONFIG.dedup).scheme
+    stored = stored_signatures(paths.warehouse, scheme, ["p_gut", "p_copy"])
+    assert [post for post, _ in stored] == ["p_copy"]
+    assert dedup.run(paths, CONFIG).counts["signatures_reused"] == 3  # all but p_gut

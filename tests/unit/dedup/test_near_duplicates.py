@@ -277,3 +277,17 @@ def test_vectorized_words_match_tokens_on_the_seed_posts(seed_texts: dict[str, s
 
     for text in seed_texts.values():
         assert word_hashes_of_text(text).tolist() == [word_hash(w) for w in tokens(text)]
+
+
+def test_short_documents_are_signed_in_bounded_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch is signed at BATCH_DOCS documents even when they hold few shingles (a million
+    one-shingle posts were one 1 GiB signature matrix before)."""
+    import pipeline.dedup.pairs as pairs_module
+
+    monkeypatch.setattr(pairs_module, "BATCH_DOCS", 3)
+    with NearDuplicateIndex(0.8) as index:
+        for i in range(10):
+            index.add(f"d{i}", "drink more water" if i % 4 == 0 else f"short note {i}")
+        assert len(index._keys) == 3  # three full batches signed, one document pending
+        pairs = index.search().pairs
+    assert pairs == [("d0", "d4", 1.0), ("d0", "d8", 1.0), ("d4", "d8", 1.0)]
