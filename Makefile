@@ -53,8 +53,14 @@ train: install
 	$(BIN)/content-audit train-extractor
 	$(BIN)/content-audit train-promo
 
-eval: install
+DEDUP_EVAL_CORPUS := benchmarks/dedup/.cache/corpus-v2-10000.jsonl
+
+eval: install $(DEDUP_EVAL_CORPUS)
 	$(BIN)/content-audit eval-extractor --cache-dir benchmarks/extraction/.cache
+	$(BIN)/content-audit eval-dedup $(DEDUP_EVAL_CORPUS)
+
+$(DEDUP_EVAL_CORPUS): benchmarks/dedup/corpus.py
+	$(BIN)/python benchmarks/dedup/corpus.py 10000 $@
 
 bench-extraction: $(UV)
 	$(UV) sync --locked --group benchmarks --python $(PYTHON)

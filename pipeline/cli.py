@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +239,49 @@ def eval_extractor(dev_dir: Path, folds: int, cache_dir: Path | None) -> None:
     from pipeline.extract.crossval import crossval_report
 
     click.echo(json.dumps(crossval_report(dev_dir, folds, cache_dir=cache_dir), indent=2))
+
+
+@main.command(name="eval-dedup")
+@click.argument("corpus", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--threshold",
+    "thresholds",
+    type=click.FloatRange(0, 1, min_open=True),
+    multiple=True,
+    default=(0.8, 0.5),
+    show_default=True,
+    help="Jaccard thresholds to evaluate (repeatable).",
+)
+def eval_dedup(corpus: Path, thresholds: tuple[float, ...]) -> None:
+    """P/R/F1 of near-duplicate pairs against the exact all-pairs Jaccard of a corpus.
+
+    CORPUS is JSON lines with "id" and "text" (e.g. ``make eval`` writes one from the seeds and
+    the dev set's article texts with benchmarks/dedup/corpus.py).
+    """
+    import json
+
+    from pipeline.dedup import near_duplicate_pairs
+    from pipeline.dedup.exact import exact_pairs, precision_recall
+
+    def docs() -> Iterator[tuple[str, str]]:
+        with corpus.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                try:
+                    doc = json.loads(line)
+                    yield str(doc["id"]), str(doc["text"])
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise click.ClickException(
+                        f"{corpus}:{n}: not a JSON object with id and text ({exc})"
+                    ) from exc
+
+    report = {}
+    for threshold in thresholds:
+        t0 = time.perf_counter()
+        found = near_duplicate_pairs(docs(), threshold)
+        seconds = time.perf_counter() - t0
+        truth = exact_pairs(docs(), threshold)
+        report[str(threshold)] = {**precision_recall(found, truth), "search_s": round(seconds, 2)}
+    click.echo(json.dumps(report, indent=2))
 
 
 @main.command(name="train-promo")

@@ -24,9 +24,11 @@ Writes
 
 Public entry points
     :func:`near_duplicate_pairs` (the evaluated core), :func:`deduplicate` (the whole pure
-    stage), :func:`run` (the file edge). Modules: ``normalize`` (text normalization), ``shingles``
-    (word shingles, exact Jaccard), ``minhash``, ``lsh`` (banding math, candidates), ``pairs``,
-    ``groups`` (union-find, canonical rule), ``paragraphs``, ``core``.
+    stage), :func:`run` (the file edge). Modules: ``normalize`` (text normalization, the
+    definition of a word), ``shingles`` (vectorized word and shingle hashes, exact Jaccard),
+    ``minhash`` (one-permutation signatures), ``lsh`` (banding math, band keys, candidates),
+    ``pairs`` (the streaming ``NearDuplicateIndex``), ``groups`` (union-find, canonical rule),
+    ``paragraphs``, ``incremental`` (stored signatures), ``core``.
 """
 
 from __future__ import annotations

@@ -77,3 +77,32 @@ def test_help_lists_every_stage() -> None:
     assert result.exit_code == 0
     for cmd in ("run", "crawl", "extract", "dedup", "topics", "audit", "load", "report", "demo"):
         assert cmd in result.output
+
+
+def test_eval_dedup_prints_precision_and_recall(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    text = "one two three four five six seven eight nine ten eleven twelve"
+    docs = [
+        {"id": "a", "text": text},
+        {"id": "b", "text": text + " thirteen"},
+        {"id": "c", "text": "x"},
+    ]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval-dedup", str(corpus), "--threshold", "0.8"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)["0.8"]
+    assert (report["pairs"], report["true_pairs"], report["precision"], report["recall"]) == (
+        1,
+        1,
+        1.0,
+        1.0,
+    )
+    corpus.write_text('{"id": "a"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval-dedup", str(corpus)])
+    assert result.exit_code != 0 and "corpus.jsonl:1" in result.output

@@ -291,3 +291,17 @@ def test_short_documents_are_signed_in_bounded_batches(monkeypatch: pytest.Monke
         assert len(index._keys) == 3  # three full batches signed, one document pending
         pairs = index.search().pairs
     assert pairs == [("d0", "d4", 1.0), ("d0", "d8", 1.0), ("d4", "d8", 1.0)]
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8])
+def test_exact_pairs_reference_equals_brute_force(
+    edited_corpus: dict[str, str], threshold: float
+) -> None:
+    """The evaluation reference (prefix filtering) against plain all-pairs set arithmetic."""
+    from pipeline.dedup.exact import exact_pairs, precision_recall
+
+    expected = brute_force(edited_corpus, threshold)
+    got = exact_pairs(edited_corpus.items(), threshold)
+    assert {(a, b): pytest.approx(j) for a, b, j in got} == expected
+    found = near_duplicate_pairs(edited_corpus.items(), threshold)
+    assert precision_recall(found, got)["f1"] == 1.0
