@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 from corpus import read  # noqa: E402  (sibling module)
 
 from pipeline.dedup.normalize import tokens  # noqa: E402
+from pipeline.dedup.shingles import word_shingles  # noqa: E402
 
 
 def content_audit(path: Path, threshold: float) -> list[tuple[str, str]]:
@@ -46,13 +47,9 @@ def datasketch(path: Path, threshold: float) -> list[tuple[str, str]]:
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
     pairs = []
     for doc_id, text in read(path):
-        words = tokens(text)
-        if not words:
+        grams = word_shingles(tokens(text), 5)
+        if not grams:
             continue
-        if len(words) < 5:
-            grams = {" ".join(words)}
-        else:
-            grams = {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
         m = MinHash(num_perm=128)
         m.update_batch([g.encode("utf-8") for g in grams])
         for other in lsh.query(m):

@@ -25,19 +25,16 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.dedup.normalize import tokens
+from pipeline.dedup.shingles import word_shingles
 
 I64 = npt.NDArray[np.int64]
 
 
 def shingle_set(text: str, k: int = 5) -> I64:
     """The text's word k-shingles as a sorted array of Python string hashes."""
-    words = tokens(text)
-    if not words:
+    grams = word_shingles(tokens(text), k)
+    if not grams:
         return np.empty(0, dtype=np.int64)
-    if len(words) < k:
-        grams = {" ".join(words)}
-    else:
-        grams = {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
     return np.unique(np.fromiter((hash(g) for g in grams), dtype=np.int64, count=len(grams)))
 
 

@@ -100,13 +100,6 @@ class ShingleStore:
         self._offsets.append(self._offsets[-1] + hashes.nbytes)
         self._dirty = True
 
-    def size(self, i: int) -> int:
-        return (self._offsets[i + 1] - self._offsets[i]) // 8
-
-    def sizes(self) -> npt.NDArray[np.int64]:
-        offsets = np.frombuffer(self._offsets, dtype=np.int64)
-        return (np.diff(offsets) // 8).astype(np.int64)
-
     def __getitem__(self, i: int) -> U64:
         if self._dirty:
             self._fh.flush()
