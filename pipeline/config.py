@@ -113,6 +113,15 @@ class DetectorsConfig(_Strict):
         0.03, gt=0, lt=1, description="Share of words taken by one repeated key phrase."
     )
     stuffing_min_repeats: int = Field(4, ge=2, description="Occurrences before a phrase counts.")
+    max_age_days: int = Field(
+        1095, ge=1, description="Health posts last updated longer ago than this are stale."
+    )
+    readability_min_ease: float = Field(
+        50.0, ge=0, le=100, description="Flag posts below this Flesch reading ease."
+    )
+    readability_max_grade: float = Field(
+        10.0, gt=0, le=30, description="Flag posts at or above this Flesch-Kincaid grade."
+    )
 
 
 class ReportConfig(_Strict):

@@ -4,7 +4,7 @@ Seed 004 carries "It's Normal For Marriages To Have Their Challenges And Difficu
 "Guidance From A Licensed Professional Can Help You Navigate Them" twice in the article body.
 A line counts when it has ``BANNER_MIN_WORDS`` words or more, is not a numbered item (a table of
 contents repeats its headings legitimately) and occurs at least twice; consecutive repeated lines
-form one banner.
+form one banner, reported at each occurrence.
 """
 
 from __future__ import annotations
@@ -24,39 +24,41 @@ def _key(line: Span) -> str:
 
 
 def repeated_lines(text: str) -> list[Finding]:
+    """One finding per occurrence of a repeated banner (a run of consecutive repeated lines),
+    so the report can point at every place the reader meets it."""
     all_lines = lines(text)
     counts = Counter(_key(line) for line in all_lines)
-    seen: set[str] = set()
     runs: list[list[Span]] = []
     previous_repeated = False
     for line in all_lines:
-        key = _key(line)
         repeated = (
-            counts[key] >= 2
+            counts[_key(line)] >= 2
             and word_count(line.text) >= BANNER_MIN_WORDS
             and not is_numbered(text, line)
         )
-        if repeated and key not in seen:
-            if previous_repeated and runs:
-                runs[-1].append(line)
-            else:
-                runs.append([line])
-        seen.add(key)
-        previous_repeated = repeated and len(runs) > 0 and runs[-1][-1] is line
+        if repeated and previous_repeated:
+            runs[-1].append(line)
+        elif repeated:
+            runs.append([line])
+        previous_repeated = repeated
     out = []
+    occurrence: Counter[str] = Counter()
     for run in runs:
         span = Span(run[0].start, run[-1].end, text[run[0].start : run[-1].end])
         n = min(counts[_key(line)] for line in run)
+        key = _key(run[0])
+        occurrence[key] += 1
         out.append(
             span_finding(
                 REPEATED_BANNER,
                 "warning",
                 min(1.0, 0.4 + 0.2 * n),
                 span,
-                message=f"banner repeated {n} times in the article: {quote(span.text)}",
+                message=f"banner repeated {n} times in the article (occurrence "
+                f"{occurrence[key]} of {n}): {quote(span.text)}",
                 fix_hint=BANNER_HINT,
                 detector="banners.repeated_lines",
-                extra={"count": str(n)},
+                extra={"count": str(n), "occurrence": str(occurrence[key])},
             )
         )
     return out

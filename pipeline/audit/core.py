@@ -13,7 +13,10 @@ from pipeline.audit.banners import repeated_lines
 from pipeline.audit.filler import seo_filler
 from pipeline.audit.findings import PROMO_IN_BODY, sort_findings
 from pipeline.audit.keywords import keyword_stuffing
+from pipeline.audit.language import detect, language_finding
 from pipeline.audit.promo import Scorer, promo_in_body
+from pipeline.audit.provenance import provenance
+from pipeline.audit.readability import readability
 from pipeline.audit.structure import heading_structure
 from pipeline.audit.thin import mostly_boilerplate, thin_content
 from pipeline.audit.ymyl import ymyl_trust
@@ -24,11 +27,27 @@ Row = dict[str, Any]
 
 
 def text_findings(
-    text: str, *, title: str | None, config: DetectorsConfig, scorer: Scorer
+    text: str,
+    *,
+    title: str | None,
+    config: DetectorsConfig,
+    scorer: Scorer,
+    filler_scorer: Scorer | None = None,
 ) -> list[Finding]:
-    """Every text-only detector on ``text``, sorted; offsets index ``text``."""
+    """Every text-only detector on ``text``, sorted; offsets index ``text``. ``scorer`` and
+    ``filler_scorer`` give P(promo) and P(filler) per sentence (the packaged models in
+    production, cross-fitted ones in the benchmark)."""
     if not isinstance(text, str):
         return []
+    lang = detect(text)
+    if not lang.is_english:
+        return sort_findings(
+            [
+                *language_finding(text, lang),
+                *thin_content(text, min_words=config.thin_content_words),
+                *repeated_lines(text),
+            ]
+        )
     found = [
         *keyword_stuffing(
             text,
@@ -39,8 +58,11 @@ def text_findings(
         *promo_in_body(text, scorer),
         *thin_content(text, min_words=config.thin_content_words),
         *ymyl_trust(text),
-        *seo_filler(text),
+        *seo_filler(text, filler_scorer),
         *repeated_lines(text),
+        *readability(
+            text, min_ease=config.readability_min_ease, max_grade=config.readability_max_grade
+        ),
     ]
     return sort_findings(found)
 
@@ -49,9 +71,16 @@ def audit_text(text: str, *, title: str | None = None) -> list[Finding]:
     """Text-only findings on one post's main text, with the default thresholds and the
     packaged promo model. Never raises for any text (a missing model file is an installation
     error and raises ``PromoModelError``)."""
+    from pipeline.audit.filler_model import filler_probabilities
     from pipeline.audit.promo_model import promo_probabilities
 
-    return text_findings(text, title=title, config=DetectorsConfig(), scorer=promo_probabilities)
+    return text_findings(
+        text,
+        title=title,
+        config=DetectorsConfig(),
+        scorer=promo_probabilities,
+        filler_scorer=filler_probabilities,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +105,13 @@ def audit_post(
     *,
     config: DetectorsConfig,
     scorer: Scorer,
+    filler_scorer: Scorer | None = None,
 ) -> PostAudit:
     """Text findings plus block, site and structure findings for one POSTS row."""
     text = str(post.get("main_text") or "")
-    found = text_findings(text, title=post.get("title"), config=config, scorer=scorer)
+    found = text_findings(
+        text, title=post.get("title"), config=config, scorer=scorer, filler_scorer=filler_scorer
+    )
     share = boilerplate_share(post, blocks)
     page_words = int(post.get("page_words") or 0)
     extra = [
@@ -91,6 +123,15 @@ def audit_post(
         ),
         *mostly_boilerplate(page_words, int(post.get("boilerplate_words") or 0)),
         *heading_structure(post.get("h1_count"), post.get("headings")),
+        *provenance(
+            text,
+            author=post.get("author"),
+            published=post.get("published_at"),
+            updated=post.get("updated_at"),
+            outbound_links=post.get("outbound_links"),
+            as_of=post.get("fetched_at"),
+            max_age_days=config.max_age_days,
+        ),
     ]
     return PostAudit(sort_findings(_merge(found, extra)), share)
 

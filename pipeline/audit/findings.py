@@ -17,6 +17,8 @@ SEO_FILLER = "seo_filler"
 REPEATED_BANNER = "repeated_banner"
 BOILERPLATE_SHARE = "boilerplate_share"
 STRUCTURE = "structure"
+READABILITY = "readability"
+LANGUAGE = "language"
 
 KINDS: tuple[str, ...] = (
     KEYWORD_STUFFING,
@@ -27,6 +29,8 @@ KINDS: tuple[str, ...] = (
     REPEATED_BANNER,
     BOILERPLATE_SHARE,
     STRUCTURE,
+    READABILITY,
+    LANGUAGE,
 )
 
 NO_SPAN = -1  # start/end of evidence that is a block or a page-level fact, not main-text offsets

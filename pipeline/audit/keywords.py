@@ -15,6 +15,7 @@ stuffed; seed 000's "importance of sex" (4 times, 2.2 %, 3 headings incl. the ti
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -36,6 +37,13 @@ NGRAM_SIZES = (2, 3, 4)
 PROMINENT_MIN = 4
 MIN_TEXT_WORDS = 80  # densities over shorter texts are noise
 MAX_PHRASES = 3  # findings per post; the strongest distinct phrases
+# Occurrences glued between content words before a 2-word phrase's density counts as forced.
+GLUED_MIN = 2
+# Headings (the title included) opening with the same phrase: "The Importance of Sex in
+# Regulating …", "The Importance of Sex in Rebuilding …" under the title "Importance of sex in a
+# relationship".
+OPENERS_MIN = 3
+_LEADING_ARTICLE = ("the ", "a ", "an ")
 # Critical when both signals agree and the density is well past the limit (seed 001: 1.77×).
 CRITICAL_DENSITY_FACTOR = 1.5
 
@@ -59,9 +67,22 @@ class PhraseStats:
     starts: tuple[int, ...]  # character offsets of each occurrence
     density: float
     prominent: tuple[Span, ...]  # headings and line openings carrying the phrase
+    glued: int = 0  # occurrences wedged between two content words ("touch mental health benefits")
+    openers: tuple[Span, ...] = ()  # headings (and the title) that open with the phrase
+
+    def dense(self, density_limit: float, min_repeats: int) -> bool:
+        """Over the density limit, and forced: a 3-4-word phrase repeated that often is a
+        template; a 2-word one must also be wedged into sentences (a post about emotional
+        intimacy says "emotional intimacy" a lot, naturally)."""
+        if self.density < density_limit or len(self.starts) < min_repeats:
+            return False
+        return self.n_words >= 3 or self.glued >= GLUED_MIN
+
+    def stuffed(self, density_limit: float, min_repeats: int) -> bool:
+        return self.dense(density_limit, min_repeats) or len(self.openers) >= OPENERS_MIN
 
     def strength(self, density_limit: float) -> float:
-        return max(self.density / density_limit, len(self.prominent) / PROMINENT_MIN)
+        return max(self.density / density_limit, len(self.openers) / OPENERS_MIN)
 
 
 def _ngram_occurrences(tokens: list[Span]) -> dict[str, list[int]]:
@@ -102,6 +123,32 @@ def _prominent_places(keyed: list[tuple[str, Span, bool]], phrase: str) -> tuple
     return tuple(sorted(places.values(), key=lambda s: s.start))
 
 
+def _glued(keys: list[str], n: int, positions: list[int], initial: set[int]) -> int:
+    """Occurrences (token indexes) with a content word right before and right after, in the
+    same sentence (``initial``: indexes of sentence-initial tokens)."""
+    out = 0
+    for i in positions:
+        before = keys[i - 1] if i > 0 and i not in initial else ""
+        after = keys[i + n] if i + n < len(keys) and i + n not in initial else ""
+        if before and after and before not in STOP_WORDS and after not in STOP_WORDS:
+            out += 1
+    return out
+
+
+def _openers(keyed: list[tuple[str, Span, bool]], phrase: str) -> tuple[Span, ...]:
+    places: dict[str, Span] = {}
+    for keys, line, heading in keyed:
+        if not heading:
+            continue
+        for article in _LEADING_ARTICLE:
+            if keys.startswith(article):
+                keys = keys[len(article) :]
+                break
+        if keys == phrase or keys.startswith(phrase + " "):
+            places.setdefault(keys, line)
+    return tuple(sorted(places.values(), key=lambda s: s.start))
+
+
 def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> list[PhraseStats]:
     tokens = words(text)
     total = len(tokens)
@@ -113,9 +160,15 @@ def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> li
         title_keys = " ".join(normalize_word(w.text) for w in words(title))
         if title_keys and not any(k == title_keys for k, _, _ in keyed):
             keyed.insert(0, (title_keys, Span(-1, -1, title), True))
+    keys = [normalize_word(t.text) for t in tokens]
+    index_of = {t.start: i for i, t in enumerate(tokens)}
+    starts_of_sentences = [s.start for s in sentences(text)]
+    initial = {bisect.bisect_left([t.start for t in tokens], x) for x in starts_of_sentences}
     out = []
     for phrase, starts in _ngram_occurrences(tokens).items():
-        if len(starts) < min_repeats:
+        # headings opening with the phrase are repeats too: the title plus two headings is
+        # three uses even when the body never repeats it
+        if len(starts) < min(min_repeats, OPENERS_MIN - 1):
             continue
         n = phrase.count(" ") + 1
         out.append(
@@ -125,6 +178,8 @@ def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> li
                 starts=tuple(starts),
                 density=len(starts) * n / total,
                 prominent=_prominent_places(keyed, phrase),
+                glued=_glued(keys, n, [index_of[s] for s in starts], initial),
+                openers=_openers(keyed, phrase),
             )
         )
     return out
@@ -141,7 +196,7 @@ def stuffed_phrases(
     flagged = [
         (s, s.strength(density))
         for s in phrase_stats(text, min_repeats=min_repeats, title=title)
-        if s.density >= density or len(s.prominent) >= PROMINENT_MIN
+        if s.stuffed(density, min_repeats)
     ]
     # ties go to the longer phrase: it explains the repetition of its parts too
     flagged.sort(key=lambda p: (-p[1], -len(p[0].starts), -p[0].n_words, p[0].phrase))
@@ -167,14 +222,22 @@ def keyword_stuffing(
     for stats, strength in stuffed_phrases(
         text, density=density, min_repeats=min_repeats, title=title
     ):
-        first = sentence_at(spans, stats.starts[0])
+        # evidence: the first heading opening with the phrase, else its first sentence
+        opener = next((o for o in stats.openers if o.start >= 0), None)
+        first = opener or sentence_at(spans, stats.starts[0])
         if first is None:
             continue
         places = ", ".join(quote(p.text, 60) for p in stats.prominent[:3])
         where = f"; in {len(stats.prominent)} headings/echoes, e.g. {places}" if places else ""
+        glued = f"; {stats.glued} times wedged between other words" if stats.glued else ""
+        opens = (
+            f"; opens {len(stats.openers)} headings incl. the title"
+            if len(stats.openers) >= OPENERS_MIN
+            else ""
+        )
         message = (
             f"key phrase '{stats.phrase}' repeated {len(stats.starts)} times "
-            f"({stats.density:.1%} of {total} words; limit {density:.1%}){where}"
+            f"({stats.density:.1%} of {total} words; limit {density:.1%}){where}{glued}{opens}"
         )
         out.append(
             span_finding(
@@ -190,6 +253,8 @@ def keyword_stuffing(
                     "count": str(len(stats.starts)),
                     "density": f"{stats.density:.4f}",
                     "prominent": str(len(stats.prominent)),
+                    "glued": str(stats.glued),
+                    "openers": str(len(stats.openers)),
                 },
             )
         )

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.audit.findings import PROMO_IN_BODY, quote, span_finding
-from pipeline.audit.text import Span, lines, sentences, word_count
+from pipeline.audit.text import Span, lines, raw_line_prefix, sentences, word_count
 from pipeline.records import Finding
 
 # The classifier's held-out precision is ~0.93 at 0.5 (see train_promo); on real posts the prior
@@ -38,10 +38,15 @@ _NEAR = r"[^.?!\n]{0,40}?"
 # name -> pattern; names go into the finding's ``detector`` so an analyst can see which rule fired.
 CTA_PATTERNS: dict[str, re.Pattern[str]] = {
     "booking": re.compile(
-        # "book" as a verb: not after an article or possessive ("the book offers a session plan").
+        # "book" as a verb: not after an article or possessive ("the book offers a session plan"),
+        # and with a determiner or offer word before the object: "book a free 15-minute
+        # consultation", "schedule your session"; "helps people schedule appointments" is not a
+        # pitch.
         r"(?<!the )(?<!a )(?<!this )(?<!my )(?<!your )(?<!our )(?<!their )"
-        rf"\b(?:book|schedule|reserve|request|claim|arrange)\b{_NEAR}"
-        r"\b(?:consultation|session|appointment|call|reading|assessment|slot)s?\b",
+        r"\b(?:book|schedule|reserve|request|claim|arrange)\s+(?:(?:a|an|your|our|my|one|free"
+        r"|online|first|initial|complimentary|discovery|private|virtual|personal\w*|[\w-]+-minute"
+        r"|\d+)\s+){1,4}(?:[\w-]+\s+){0,2}?"
+        r"(?:consultation|session|appointment|call|reading|assessment|slot)s?\b",
         re.I,
     ),
     "app_download": re.compile(rf"\b(?:download|install)\b{_NEAR}\bapp\b", re.I),
@@ -55,7 +60,7 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "local_seo_anchor": re.compile(
-        r"\bbest\s+(?:[a-z-]+\s+){0,3}(?:centre|center|clinic|hospital|therapist|psychologist|"
+        r"\b(?:best|top|top-rated|leading|trusted)\s+(?:[a-z-]+\s+){0,3}(?:centre|center|clinic|hospital|therapist|psychologist|"
         r"psychiatrist|counsell?or|sexologist|rehab)\s+(?:in|near)\s+[A-Za-z]+",
         re.I,
     ),
@@ -72,6 +77,21 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {
     "reviews_pitch": re.compile(
         r"\bread\b[^.?!\n]{0,30}?\b(?:reviews|testimonials)\b"
         r"|^(?:client|customer|counsell?or|therapist)\s+(?:reviews|testimonials)$",
+        re.I,
+    ),
+    # The publisher speaking as a service: "At Manoshala, we believe …", "we're here",
+    # "X is here to support you", "your well-being is our priority", "let's help you …".
+    "brand_voice": re.compile(
+        r"^At\s+[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4},\s+we\b"
+        r"|(?i:\bwe[’']re here\b|\bis here to (?:support|help) you\b"
+        r"|\byour [\w-]+ is our (?:priority|mission|passion)\b|^let[’']s help you\b)",
+    ),
+    # A plug for the publisher's own channels: "I post … on Instagram, Twitter …", "follow us
+    # on …", "new episodes of the … podcast".
+    "channel_plug": re.compile(
+        r"\b(?:I|we)\s+(?:post|share|publish)\b[^.?!\n]{0,80}?\bon\s+(?:instagram|twitter|facebook"
+        r"|linkedin|tiktok|youtube|spotify|pinterest)\b"
+        r"|\b(?:follow|find|join)\s+(?:us|me)\s+on\b|\bnew episodes of\b",
         re.I,
     ),
     "offer": re.compile(
@@ -140,18 +160,73 @@ def _finding(text: str, group: list[_Scored]) -> Finding:
     )
 
 
+_QUOTED = re.compile(r"^[\"“”‘']")
+
+
+def _continues_pitch(text: str, line: Span) -> bool:
+    """A list item or a quoted line (a testimonial): the body of a block a pitch introduced."""
+    return bool(raw_line_prefix(text, line)) or bool(_QUOTED.match(line.text))
+
+
+def _is_lead_in(line: Span, flagged: list[_Scored]) -> bool:
+    """A flagged line that introduces what follows: "Consider these readings for insight:",
+    "Counselor Reviews"."""
+    return line.text.endswith(":") or any(s.rule == "reviews_pitch" for s in flagged)
+
+
+def _block_finding(text: str, block: list[Span], lead: Span) -> Finding:
+    span = Span(block[0].start, block[-1].end, text[block[0].start : block[-1].end])
+    return span_finding(
+        PROMO_IN_BODY,
+        "warning",
+        0.8,
+        span,
+        message=f"part of the pitch introduced by {quote(lead.text, 50)}: {quote(span.text)}",
+        fix_hint="Move offers and CTAs out of the article body (one marked box at the end).",
+        detector="promo.block",
+        extra={"lead_in": lead.text[:200]},
+    )
+
+
 def promo_in_body(text: str, scorer: Scorer) -> list[Finding]:
-    """Findings for promo sentences; ``scorer`` maps sentences to promo probabilities."""
+    """Findings for promo sentences; ``scorer`` maps sentences to promo probabilities.
+
+    The list items or quoted lines right after a flagged lead-in line (a pitch ending in ":",
+    a reviews heading) are part of the same pitch: one more finding spans them."""
     spans = [s for s in sentences(text) if word_count(s.text) >= MIN_WORDS]
     if not spans:
         return []
     probas = scorer([s.text for s in spans])
     findings: list[Finding] = []
-    for line in lines(text):
+    all_lines = lines(text)
+    flagged_lines: set[int] = set()
+    lead_ins: list[int] = []
+    for i, line in enumerate(all_lines):
         scored = [
             _Scored(s, p, cta_rule(s.text))
             for s, p in zip(spans, probas, strict=True)
             if line.start <= s.start < line.end
         ]
-        findings.extend(_finding(text, g) for g in _groups(scored))
+        groups = _groups(scored)
+        findings.extend(_finding(text, g) for g in groups)
+        if groups:
+            flagged_lines.add(i)
+            if _is_lead_in(line, [s for g in groups for s in g]):
+                lead_ins.append(i)
+    for i in lead_ins:
+        block = []
+        for line in all_lines[i + 1 :]:
+            if not _continues_pitch(text, line):
+                break
+            block.append(line)
+        run: list[Span] = []
+        for j, line in enumerate(block, start=i + 1):
+            if j not in flagged_lines:
+                run.append(line)
+                continue
+            if run:
+                findings.append(_block_finding(text, run, all_lines[i]))
+            run = []
+        if run:
+            findings.append(_block_finding(text, run, all_lines[i]))
     return findings

@@ -18,6 +18,7 @@ Row = dict[str, Any]
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
+    from pipeline.audit.filler_model import filler_probabilities
     from pipeline.audit.promo_model import promo_probabilities
 
     posts = read_rows(paths.extract_posts, "extract")
@@ -26,7 +27,13 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     # give the same run different findings depending on stage order.
     shared = read_rows(paths.dedup_paragraphs, "dedup")
     findings, scores, summary = audit_rows(
-        paths.run_id, posts, blocks, shared, config=config.audit, scorer=promo_probabilities
+        paths.run_id,
+        posts,
+        blocks,
+        shared,
+        config=config.audit,
+        scorer=promo_probabilities,
+        filler_scorer=filler_probabilities,
     )
     write_table(paths.audit_findings, findings, FINDINGS)
     write_table(paths.audit_scores, scores, POST_SCORES)
@@ -42,6 +49,7 @@ def audit_rows(
     *,
     config: DetectorsConfig,
     scorer: Scorer,
+    filler_scorer: Scorer | None = None,
 ) -> tuple[list[Row], list[Row], StageSummary]:
     """FINDINGS rows, POST_SCORES rows and counters for every post (pure)."""
     by_post: dict[str, list[Row]] = defaultdict(list)
@@ -59,7 +67,14 @@ def audit_rows(
         if post.get("main_text") is None:
             summary.dropped["missing_main_text"] = summary.dropped.get("missing_main_text", 0) + 1
             continue
-        result = audit_post(post, by_post.get(post_id, []), shared, config=config, scorer=scorer)
+        result = audit_post(
+            post,
+            by_post.get(post_id, []),
+            shared,
+            config=config,
+            scorer=scorer,
+            filler_scorer=filler_scorer,
+        )
         kinds.update(f.kind for f in result.findings)
         findings.extend(_finding_row(run_id, post, f) for f in result.findings)
         scores.append(

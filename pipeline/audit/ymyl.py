@@ -3,9 +3,12 @@
 First version, rules:
 
 * **unsupported statistic**: a percentage, "N times", "N-fold" or "up to N %" claim with no
-  citation in its sentence, the next sentence, or its lead-in line (a list of figures is
-  introduced by the line above). A vague attribution ("studies show", "research suggests") is
-  not a citation; it is named in the message because it makes the number look sourced.
+  citation or named source (``CITATION``, ``NAMED_SOURCE``: "according to Strava", "ClassPass
+  shared that") in its sentence, the sentence before or after, or its lead-in line (a list of
+  figures is introduced by the line above). A vague attribution ("studies show", "research
+  suggests") is not a citation; it is named in the message because it makes the number look sourced.
+* **unsourced quote**: a quote of ``QUOTE_MIN_WORDS`` words or more put in a named person's mouth
+  ("Dr. John Gottman states, “…”") with no citation or named venue around it.
 * **absolute claim**: "scientifically proven", "clinically proven", "guaranteed", "cures …",
   "miracle" — unless negated ("isn't a guaranteed solution", "no cure").
 """
@@ -19,8 +22,13 @@ from pipeline.audit.findings import YMYL_TRUST, quote, span_finding
 from pipeline.audit.text import Span, lines, sentences
 from pipeline.records import Finding
 
+_NUMBER_WORD = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four"
+    r"|five|six|seven|eight|nine))?|ten|eleven|twelve|fifteen)"
+)
 STATISTIC = re.compile(
     r"(?:\bup to\s+)?\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)"
+    rf"|\b{_NUMBER_WORD}\s+(?:percent|per cent)\b"
     # "N times" only as a comparison ("three times more likely"): "repeat five times" is an
     # instruction, not a claim.
     r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten)[- ]times\s+(?:more|less|fewer|higher|lower"
@@ -36,6 +44,24 @@ CITATION = re.compile(
     r"|report|review)\b|\bdoi\b|https?://|\bwww\.",
     re.I,
 )
+# A named source in the sentence: "according to Strava", "ClassPass shared that …", "a TikTok
+# representative reports", "Strava's trends report revealed". Generic subjects ("Studies show",
+# "Experts say") are not names: they are VAGUE_ATTRIBUTION.
+_GENERIC = (
+    r"(?!(?:Studies|Study|Research|Experts?|Scientists|Doctors|Science|Data|Evidence|Many|Some"
+    r"|Most)\b)"
+)
+NAMED_SOURCE = re.compile(
+    rf"\b[Aa]ccording to (?:the\s+)?{_GENERIC}[A-Z][\w.&'’-]+"
+    rf"|\b{_GENERIC}[A-Z][\w.&-]+['’]s(?:\s+[\w-]+){{0,2}}?\s+(?:report|survey|study|poll"
+    r"|analysis|data)\b"
+    rf"|\b(?:{_GENERIC}[A-Z][\w.&-]+|representative|spokesperson|spokeswoman|spokesman)\s+"
+    r"(?:shared|reported|reports|found|finds|noted|notes|revealed|reveals|tells|told|estimates"
+    r"|estimated|says|said)\b"
+    # the respondents of a named survey: "20% of Strava participants said"
+    rf"|\bof\s+{_GENERIC}[A-Z][\w.&-]+\s+(?:participants|users|respondents|members|customers"
+    r"|subscribers|patients)\b"
+)
 VAGUE_ATTRIBUTION = re.compile(
     r"\b(?:studies|research|science|experts|scientists|doctors)\s+(?:show|shows|suggest|suggests|"
     r"say|says|prove|proves|have shown|has shown|found|confirm|confirms)\b",
@@ -48,6 +74,34 @@ ABSOLUTE_CLAIM = re.compile(
     re.I,
 )
 NEGATION = re.compile(r"\b(?:not|no|isn't|isn’t|aren't|never|nor|without)\b[^.]{0,20}$", re.I)
+
+# Quotes put in a named expert's mouth with nothing a reader can check: "Dr. John Gottman
+# states, “Couples who …”". A quote counts from QUOTE_MIN_WORDS words; it is sourced when its
+# paragraph or the lines around it cite (CITATION) or name where it was said (QUOTE_SOURCE:
+# "told TODAY.com", "in an interview with", "in her book").
+_PERSON = (
+    r"(?:(?:Dr|Prof|Professor)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+    r"|[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)"
+)
+_SAYS = (
+    r"(?:states|stated|says|said|explains|explained|emphasi[sz]es|emphasi[sz]ed|notes|noted|adds"
+    r"|added|writes|wrote|suggests|suggested|shares|shared|recommends|advises|believes|argues"
+    r"|puts it|observes)"
+)
+QUOTE_BEFORE = re.compile(
+    rf"(?P<name>{_PERSON})(?:,[^,“\"]{{1,80}},)?\s+{_SAYS}\b[^“\"\n]{{0,30}}?[“\"]"
+)
+QUOTE_AFTER = re.compile(
+    rf"[”\"]\s*,?\s*(?:{_SAYS}\s+(?P<name1>{_PERSON})|(?P<name2>{_PERSON})\s+{_SAYS}\b)"
+)
+QUOTED = re.compile(r"[“\"]([^”\"\n]+)[”\"]?")
+QUOTE_SOURCE = re.compile(
+    r"\b(?:told|tells|in an interview|writes in|wrote in|in (?:her|his|their) book|on (?:her|his"
+    r"|their) podcast|speaking (?:to|at|with))\b|\b[\w-]+\.(?:com|org|net|gov|edu)\b",
+    re.I,
+)
+QUOTE_MIN_WORDS = 8
+QUOTE_HINT = "Link the interview, paper or book the quote comes from, or remove the quote."
 
 STATISTIC_HINT = "Cite the study (author, year, link) next to the number, or remove the number."
 CLAIM_HINT = "Soften to what the evidence supports and cite it; avoid absolute health promises."
@@ -72,10 +126,13 @@ def _lead_in(text: str, all_lines: list[Span], span: Span) -> str:
 
 
 def _is_cited(spans: list[Span], index: int, lead: str) -> bool:
+    """A citation or a named source in the sentence, the one before or after, or the lead-in."""
     around = [spans[index].text, lead]
     if index + 1 < len(spans):
         around.append(spans[index + 1].text)
-    return any(CITATION.search(t) for t in around)
+    if index > 0:
+        around.append(spans[index - 1].text)
+    return any(CITATION.search(t) or NAMED_SOURCE.search(t) for t in around)
 
 
 def unsupported_statistics(text: str) -> list[Finding]:
@@ -128,5 +185,49 @@ def absolute_claims(text: str) -> list[Finding]:
     return out
 
 
+def _quote_span(text: str, line: Span) -> tuple[Span, str] | None:
+    """The attributed quote of a line: from the attribution to the end of the quote."""
+    for m in QUOTE_BEFORE.finditer(line.text):
+        q = QUOTED.match(line.text, m.end() - 1)
+        if q is not None and len(q.group(1).split()) >= QUOTE_MIN_WORDS:
+            start, end = line.start + m.start(), line.start + q.end()
+            return Span(start, end, text[start:end]), m.group("name")
+    for m in QUOTE_AFTER.finditer(line.text):
+        opening = max(line.text.rfind("“", 0, m.start()), line.text.rfind('"', 0, m.start()))
+        if opening < 0 or len(line.text[opening : m.start()].split()) < QUOTE_MIN_WORDS:
+            continue
+        start, end = line.start + opening, line.start + m.end()
+        return Span(start, end, text[start:end]), m.group("name1") or m.group("name2")
+    return None
+
+
+def unsourced_quotes(text: str) -> list[Finding]:
+    all_lines = lines(text)
+    out = []
+    for i, line in enumerate(all_lines):
+        found = _quote_span(text, line)
+        if found is None:
+            continue
+        span, name = found
+        around = [line.text] + [
+            all_lines[j].text for j in (i - 1, i + 1) if 0 <= j < len(all_lines)
+        ]
+        if any(CITATION.search(t) or QUOTE_SOURCE.search(t) for t in around):
+            continue
+        out.append(
+            span_finding(
+                YMYL_TRUST,
+                "warning",
+                0.6,
+                span,
+                message=f"quote attributed to {quote(name, 40)} with no source a reader can check",
+                fix_hint=QUOTE_HINT,
+                detector="ymyl.unsourced_quote",
+                extra={"person": name},
+            )
+        )
+    return out
+
+
 def ymyl_trust(text: str) -> list[Finding]:
-    return unsupported_statistics(text) + absolute_claims(text)
+    return unsupported_statistics(text) + absolute_claims(text) + unsourced_quotes(text)

@@ -44,7 +44,15 @@ def test_seed_001_mental_health_is_stuffed(audited: dict[str, list[Finding]]) ->
     assert "headings" in stuffed[0].message
 
 
-@pytest.mark.parametrize("seed", ["000", "003", "004"])
+def test_seed_000_heading_openers_are_stuffing(audited: dict[str, list[Finding]]) -> None:
+    # The title and two headings open with "(The) Importance of Sex in …".
+    (stuffed,) = _kind(audited["000"], "keyword_stuffing")
+    assert stuffed.extra["phrase"] == "importance of sex" and stuffed.extra["openers"] == "3"
+    assert stuffed.evidence.startswith("Importance of sex in a relationship")
+    assert "opens 3 headings incl. the title" in stuffed.message
+
+
+@pytest.mark.parametrize("seed", ["002", "003", "004"])
 def test_ordinary_topic_words_are_not_stuffing(
     audited: dict[str, list[Finding]], seed: str
 ) -> None:
@@ -86,8 +94,18 @@ def test_seed_001_unsupported_statistics(audited: dict[str, list[Finding]]) -> N
 
 def test_cited_and_negated_claims_are_not_flagged(audited: dict[str, list[Finding]]) -> None:
     # 002 cites its research "(1)"; 003 says sex "isn't a guaranteed solution".
-    assert _kind(audited["002"], "ymyl_trust") == []
+    claims = ("ymyl.unsupported_statistic", "ymyl.absolute_claim")
+    assert [f for f in _kind(audited["002"], "ymyl_trust") if f.detector in claims] == []
     assert _kind(audited["003"], "ymyl_trust") == []
+
+
+def test_seed_002_expert_quotes_without_source(audited: dict[str, list[Finding]]) -> None:
+    quotes = [
+        f for f in _kind(audited["002"], "ymyl_trust") if f.detector == "ymyl.unsourced_quote"
+    ]
+    assert [f.extra["person"] for f in quotes] == ["Dr. John Gottman", "Dr. Berman"]
+    assert quotes[0].evidence.startswith("Dr. John Gottman states, “Couples who engage")
+    assert quotes[1].evidence.startswith('Dr. Berman emphasizes, "Emotional intimacy')
 
 
 def test_seed_002_seo_filler(audited: dict[str, list[Finding]]) -> None:
@@ -98,11 +116,15 @@ def test_seed_002_seo_filler(audited: dict[str, list[Finding]]) -> None:
     assert {f.detector for f in filler} >= {"filler.meta_narration", "filler.toc_padding"}
 
 
-def test_seed_004_repeated_banner(audited: dict[str, list[Finding]]) -> None:
-    (banner,) = _kind(audited["004"], "repeated_banner")
-    assert banner.evidence.startswith("It's Normal For Marriages To Have Their Challenges")
-    assert banner.evidence.endswith("Can Help You Navigate Them")
-    assert banner.extra["count"] == "2"
+def test_seed_004_repeated_banner(seeds: dict[str, str], audited: dict[str, list[Finding]]) -> None:
+    # Reported where the reader meets it: both occurrences, each with its own offsets.
+    first, second = _kind(audited["004"], "repeated_banner")
+    for n, banner in enumerate((first, second), start=1):
+        assert banner.evidence.startswith("It's Normal For Marriages To Have Their Challenges")
+        assert banner.evidence.endswith("Can Help You Navigate Them")
+        assert banner.extra == {"count": "2", "occurrence": str(n)}
+    assert first.start < second.start
+    assert seeds["004"][second.start : second.end] == second.evidence
 
 
 def test_audit_is_deterministic(seeds: dict[str, str], audited: dict[str, list[Finding]]) -> None:

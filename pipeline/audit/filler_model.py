@@ -1,0 +1,101 @@
+"""The seo_filler sentence classifier: labeled data, training, cross-fitting, persistence.
+
+Same model family as the promo classifier (``promo_model.build_model``: TF-IDF word 1-2-grams +
+character 2-5-grams → balanced LogisticRegression), trained on
+
+* ``data/filler_sentences.csv``: sentences written for this project, filler and not (no text of
+  the seeds, the demo posts or the evaluation pages in it), and
+* the hand-labeled detector set (``benchmarks/detectors/labeled/sentences.csv``) when the
+  repository is there: its ``filler`` sentences against all others.
+
+``python -m pipeline.audit.train_filler`` fits and writes ``models/filler_model.skops``. The
+benchmark never scores a labeled sentence with a model that saw it: ``cross_fitted_scorers``
+trains one model per group of documents, without that group.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from sklearn.pipeline import Pipeline
+
+from pipeline.audit.promo import Scorer
+from pipeline.audit.promo_model import PACKAGE_DIR, PromoModelError, build_model, load_model
+
+DATA_PATH = PACKAGE_DIR / "data" / "filler_sentences.csv"
+MODEL_PATH = PACKAGE_DIR / "models" / "filler_model.skops"
+LABELED_PATH = PACKAGE_DIR.parents[1] / "benchmarks" / "detectors" / "labeled" / "sentences.csv"
+LABELS = {"filler": 1, "not_filler": 0}
+
+
+def load_written(path: Path = DATA_PATH) -> tuple[list[str], list[int]]:
+    texts, labels = [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row_no, row in enumerate(csv.DictReader(fh), start=2):
+            if row["label"] not in LABELS:
+                raise ValueError(f"{path}:{row_no}: label must be one of {sorted(LABELS)}")
+            texts.append(row["text"])
+            labels.append(LABELS[row["label"]])
+    return texts, labels
+
+
+def load_labeled_set(path: Path = LABELED_PATH) -> tuple[list[str], list[int]]:
+    """The labeled detector set's sentences, 1 = labeled ``filler``; empty when not present
+    (an installed package without the repository)."""
+    if not path.exists():
+        return [], []
+    texts, labels = [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            texts.append(row["text"])
+            labels.append(int("filler" in row["labels"].split(";")))
+    return texts, labels
+
+
+def fit(texts: Sequence[str], labels: Sequence[int]) -> Pipeline:
+    return build_model().fit(list(texts), list(labels))
+
+
+def scorer_of(model: Pipeline) -> Scorer:
+    def score(texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        return [float(p) for p in model.predict_proba(list(texts))[:, 1]]
+
+    return score
+
+
+def cross_fitted_scorers(
+    sentences: Mapping[str, Sequence[str]],
+    is_filler: Mapping[str, Sequence[bool]],
+    groups: Mapping[str, int],
+    written: tuple[list[str], list[int]] | None = None,
+) -> dict[str, Scorer]:
+    """A scorer per document, from a model fit on the written sentences plus the labeled
+    sentences of every other group."""
+    base_x, base_y = written if written is not None else load_written()
+    out: dict[str, Scorer] = {}
+    for g in sorted(set(groups.values())):
+        x, y = list(base_x), list(base_y)
+        for doc, doc_group in groups.items():
+            if doc_group != g:
+                x.extend(sentences[doc])
+                y.extend(int(v) for v in is_filler[doc])
+        score = scorer_of(fit(x, y))
+        out.update({doc: score for doc, doc_group in groups.items() if doc_group == g})
+    return out
+
+
+def filler_probabilities(texts: Sequence[str]) -> list[float]:
+    """P(filler) per sentence from the packaged model (loaded once per process)."""
+    if not texts:
+        return []
+    try:
+        model = load_model(MODEL_PATH)
+    except PromoModelError as exc:
+        raise PromoModelError(
+            f"filler model not found at {MODEL_PATH}; run 'python -m pipeline.audit.train_filler'"
+        ) from exc
+    return [float(p) for p in model.predict_proba(list(texts))[:, 1]]
