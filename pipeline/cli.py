@@ -293,6 +293,48 @@ def train_promo(check: bool) -> None:
     sys.exit(promo_main(["--check"] if check else []))
 
 
+@main.command(name="train-filler")
+@click.option("--check", is_flag=True, help="Cross-validate only; write nothing.")
+def train_filler(check: bool) -> None:
+    """Retrain the seo_filler sentence classifier (written + hand-labeled sentences)."""
+    from pipeline.audit.train_filler import main as filler_main
+
+    sys.exit(filler_main(["--check"] if check else []))
+
+
+@main.command(name="eval-detectors")
+@click.option(
+    "--labeled",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Labeled set directory (docs.jsonl + sentences.csv); default: the repository's.",
+)
+@click.option(
+    "--errors",
+    type=click.Choice(["none", "dev"]),
+    default="none",
+    show_default=True,
+    help="Also list the dev split's false positives and negatives.",
+)
+def eval_detectors(labeled: Path | None, errors: str) -> None:
+    """P/R/F1 of the text detectors on the hand-labeled sentence set, per kind and split.
+
+    The classifiers are cross-fitted by document, so no sentence is scored by a model trained
+    on it (benchmarks/detectors/README.md explains the set and the splits).
+    """
+    from pipeline.audit.evaluate import LABELED, evaluate
+
+    directory = labeled or LABELED
+    if not (directory / "sentences.csv").exists():
+        raise click.UsageError(
+            f"no labeled set at {directory}: pass --labeled DIR (docs.jsonl + sentences.csv)"
+        )
+    result = evaluate(directory, errors=errors)
+    click.echo(result.table())
+    for line in result.errors:
+        click.echo(line)
+
+
 @main.command(name="serve-demo")
 @click.option(
     "--out",

@@ -36,7 +36,9 @@ def repeated_lines(text: str) -> list[Finding]:
             and word_count(line.text) >= BANNER_MIN_WORDS
             and not is_numbered(text, line)
         )
-        if repeated and previous_repeated:
+        # a run ends where it starts over (the same banner pasted twice in a row is two)
+        in_run = previous_repeated and _key(line) not in {_key(x) for x in runs[-1]}
+        if repeated and in_run:
             runs[-1].append(line)
         elif repeated:
             runs.append([line])

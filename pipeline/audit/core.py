@@ -5,7 +5,7 @@ site context (``audit_post``). No file system, clock or network; the promo score
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.audit import blocks as block_rules
@@ -24,6 +24,10 @@ from pipeline.config import DetectorsConfig
 from pipeline.records import Finding
 
 Row = dict[str, Any]
+# Findings that make a post's missing sources a warning rather than a note.
+CLAIM_DETECTORS = frozenset(
+    {"ymyl.unsupported_statistic", "ymyl.absolute_claim", "ymyl.unsourced_quote"}
+)
 
 
 def text_findings(
@@ -64,7 +68,35 @@ def text_findings(
             text, min_ease=config.readability_min_ease, max_grade=config.readability_max_grade
         ),
     ]
-    return sort_findings(found)
+    return sort_findings(cap_per_kind(found))
+
+
+# A pathological post (a template pasted 90 times, a 200,000-word dump) would otherwise bury the
+# report in thousands of identical findings; the strongest ones per kind say what to fix.
+MAX_FINDINGS_PER_KIND = 50
+
+
+def cap_per_kind(found: list[Finding], limit: int = MAX_FINDINGS_PER_KIND) -> list[Finding]:
+    """At most ``limit`` findings per kind (highest score first, ties in text order); the last
+    one kept says how many were left out."""
+    by_kind: dict[str, list[Finding]] = {}
+    for f in found:
+        by_kind.setdefault(f.kind, []).append(f)
+    out: list[Finding] = []
+    for fs in by_kind.values():
+        if len(fs) <= limit:
+            out.extend(fs)
+            continue
+        kept = sorted(fs, key=lambda f: (-f.score, f.start, f.end))[:limit]
+        last = kept[-1]
+        note = f" (+{len(fs) - limit} more findings of this kind in the post, not listed)"
+        kept[-1] = replace(
+            last,
+            message=last.message + note,
+            extra={**last.extra, "not_listed": str(len(fs) - limit)},
+        )
+        out.extend(kept)
+    return out
 
 
 def audit_text(text: str, *, title: str | None = None) -> list[Finding]:
@@ -131,6 +163,7 @@ def audit_post(
             outbound_links=post.get("outbound_links"),
             as_of=post.get("fetched_at"),
             max_age_days=config.max_age_days,
+            claims=sum(1 for f in found if f.detector in CLAIM_DETECTORS),
         ),
     ]
     return PostAudit(sort_findings(_merge(found, extra)), share)

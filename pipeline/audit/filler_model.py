@@ -41,16 +41,18 @@ def load_written(path: Path = DATA_PATH) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
-def load_labeled_set(path: Path = LABELED_PATH) -> tuple[list[str], list[int]]:
-    """The labeled detector set's sentences, 1 = labeled ``filler``; empty when not present
-    (an installed package without the repository)."""
+def load_labeled_set(
+    label: str = "filler", path: Path = LABELED_PATH
+) -> tuple[list[str], list[int]]:
+    """The labeled detector set's sentences, 1 = carries ``label``; empty when not present (an
+    installed package without the repository)."""
     if not path.exists():
         return [], []
     texts, labels = [], []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             texts.append(row["text"])
-            labels.append(int("filler" in row["labels"].split(";")))
+            labels.append(int(label in row["labels"].split(";")))
     return texts, labels
 
 
@@ -69,12 +71,12 @@ def scorer_of(model: Pipeline) -> Scorer:
 
 def cross_fitted_scorers(
     sentences: Mapping[str, Sequence[str]],
-    is_filler: Mapping[str, Sequence[bool]],
+    is_positive: Mapping[str, Sequence[bool]],
     groups: Mapping[str, int],
     written: tuple[list[str], list[int]] | None = None,
 ) -> dict[str, Scorer]:
-    """A scorer per document, from a model fit on the written sentences plus the labeled
-    sentences of every other group."""
+    """A scorer per document, from a model fit on the written sentences (default: the filler
+    ones) plus the labeled sentences of every other group."""
     base_x, base_y = written if written is not None else load_written()
     out: dict[str, Scorer] = {}
     for g in sorted(set(groups.values())):
@@ -82,7 +84,7 @@ def cross_fitted_scorers(
         for doc, doc_group in groups.items():
             if doc_group != g:
                 x.extend(sentences[doc])
-                y.extend(int(v) for v in is_filler[doc])
+                y.extend(int(v) for v in is_positive[doc])
         score = scorer_of(fit(x, y))
         out.update({doc: score for doc, doc_group in groups.items() if doc_group == g})
     return out

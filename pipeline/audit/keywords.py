@@ -162,8 +162,19 @@ def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> li
             keyed.insert(0, (title_keys, Span(-1, -1, title), True))
     keys = [normalize_word(t.text) for t in tokens]
     index_of = {t.start: i for i, t in enumerate(tokens)}
-    starts_of_sentences = [s.start for s in sentences(text)]
-    initial = {bisect.bisect_left([t.start for t in tokens], x) for x in starts_of_sentences}
+    token_starts = [t.start for t in tokens]
+    initial = {bisect.bisect_left(token_starts, s.start) for s in sentences(text)}
+    # Only phrases found in a heading can be prominent or open headings: the per-phrase line
+    # scans run for those alone (a 200,000-word post has tens of thousands of candidates).
+    in_headings = {
+        " ".join(ws[i : i + n])
+        for k, _, heading in keyed
+        if heading
+        for ws in [k.split()]
+        for n in NGRAM_SIZES
+        for i in range(len(ws) - n + 1)
+    }
+    heading_keyed = [x for x in keyed if x[2]]
     out = []
     for phrase, starts in _ngram_occurrences(tokens).items():
         # headings opening with the phrase are repeats too: the title plus two headings is
@@ -177,9 +188,9 @@ def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> li
                 n_words=n,
                 starts=tuple(starts),
                 density=len(starts) * n / total,
-                prominent=_prominent_places(keyed, phrase),
+                prominent=_prominent_places(keyed, phrase) if phrase in in_headings else (),
                 glued=_glued(keys, n, [index_of[s] for s in starts], initial),
-                openers=_openers(keyed, phrase),
+                openers=_openers(heading_keyed, phrase) if phrase in in_headings else (),
             )
         )
     return out

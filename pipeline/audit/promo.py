@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.audit.findings import PROMO_IN_BODY, quote, span_finding
-from pipeline.audit.text import Span, lines, raw_line_prefix, sentences, word_count
+from pipeline.audit.text import Span, by_line, lines, raw_line_prefix, sentences, word_count
 from pipeline.records import Finding
 
 # The classifier's held-out precision is ~0.93 at 0.5 (see train_promo); on real posts the prior
@@ -201,12 +201,9 @@ def promo_in_body(text: str, scorer: Scorer) -> list[Finding]:
     all_lines = lines(text)
     flagged_lines: set[int] = set()
     lead_ins: list[int] = []
-    for i, line in enumerate(all_lines):
-        scored = [
-            _Scored(s, p, cta_rule(s.text))
-            for s, p in zip(spans, probas, strict=True)
-            if line.start <= s.start < line.end
-        ]
+    proba_of = {s.start: p for s, p in zip(spans, probas, strict=True)}
+    for i, (line, in_line) in enumerate(zip(all_lines, by_line(all_lines, spans), strict=True)):
+        scored = [_Scored(s, proba_of[s.start], cta_rule(s.text)) for s in in_line]
         groups = _groups(scored)
         findings.extend(_finding(text, g) for g in groups)
         if groups:

@@ -12,8 +12,10 @@ a byline that only survives in the text still counts:
   health advice, absent from most blogs, hence info;
 * ``no_date`` (warning) / ``stale`` (info): no published or updated date, or the latest one older
   than ``DetectorsConfig.max_age_days`` (default 3 years) before the page was fetched;
-* ``no_sources`` (warning): no outbound link to an authoritative source (``AUTHORITATIVE``:
-  government, university, health-agency and journal domains) and no citation in the text.
+* ``no_sources``: no outbound link to an authoritative source (``AUTHORITATIVE``: government,
+  university, health-agency and journal domains) and no citation in the text; a warning when
+  the post states statistics or health claims (``claims`` > 0: they need the sources most),
+  else info.
 
 Needs the page metadata, so the stage runs it (``audit_post``), not ``audit_text``. Evidence:
 the byline or date line when there is one (offsets into the main text), else a page-level fact
@@ -106,6 +108,7 @@ def provenance(
     outbound_links: Sequence[str] | None = None,
     as_of: datetime | None = None,
     max_age_days: int = 1095,
+    claims: int = 0,
 ) -> list[Finding]:
     top = _top_lines(text)
     out: list[Finding] = []
@@ -162,12 +165,13 @@ def provenance(
             )
     if not authoritative_links(outbound_links) and not CITATION.search(text):
         n = len(outbound_links or ())
+        why = f"; {claims} statistics or claims in the post need them" if claims else ""
         out.append(
             _page_fact(
                 "no_sources",
-                "warning",
+                "warning" if claims else "info",
                 f"sources: {n} outbound links, none to an authoritative domain; no citation",
-                "no citations or links to authoritative sources for health advice",
+                f"no citations or links to authoritative sources for health advice{why}",
                 "Link the studies, guidelines or agencies the advice rests on.",
             )
         )

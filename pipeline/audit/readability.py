@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline.audit.findings import READABILITY, quote, span_finding
-from pipeline.audit.text import Span, heading_lines, lines, sentences
+from pipeline.audit.text import Span, by_line, heading_lines, lines, sentences
 from pipeline.records import Finding, Severity
 
 MIN_WORDS = 100  # below this the averages are noise
@@ -82,12 +82,12 @@ def _measure(spans: list[Span]) -> Readability | None:
 def prose_sentences(text: str) -> list[Span]:
     """Sentences of lines that are not headings, of ``MIN_SENTENCE_WORDS`` words or more."""
     heads = {h.start for h in heading_lines(text)}
-    prose_lines = [line for line in lines(text) if line.start not in heads]
+    all_lines = lines(text)
     out = []
-    for s in sentences(text):
-        inside = any(line.start <= s.start < line.end for line in prose_lines)
-        if inside and len(_WORD.findall(s.text)) >= MIN_SENTENCE_WORDS:
-            out.append(s)
+    for line, spans in zip(all_lines, by_line(all_lines, sentences(text)), strict=True):
+        if line.start in heads:
+            continue
+        out.extend(s for s in spans if len(_WORD.findall(s.text)) >= MIN_SENTENCE_WORDS)
     return out
 
 

@@ -24,6 +24,8 @@ KIND_WEIGHT = {
     k.REPEATED_BANNER: 1.0,
     k.BOILERPLATE_SHARE: 0.5,  # informational: the template, not the article
     k.STRUCTURE: 0.5,
+    k.READABILITY: 0.5,  # hard prose costs readers, it does not mislead them
+    k.LANGUAGE: 0.0,  # a fact about the post (checks were skipped), not a problem in it
 }
 KIND_CAP = 40.0
 

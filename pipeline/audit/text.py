@@ -6,6 +6,7 @@ text: spans are trimmed (whitespace, list markers) but always point back into th
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -61,7 +62,9 @@ def lines(text: str) -> list[Span]:
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:
     dot = text.rfind(".", 0, end)
-    m = re.search(r"([A-Za-z.]+)$", text[:dot]) if dot > 0 else None
+    # a bounded look-back: the longest abbreviation is a few letters (searching the whole prefix
+    # made segmentation quadratic in the text length)
+    m = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 16) : dot]) if dot > 0 else None
     return m is not None and m.group(1).lower() in _ABBREVIATIONS
 
 
@@ -117,6 +120,18 @@ def heading_lines(text: str) -> list[Span]:
 
 def is_numbered(text: str, line: Span) -> bool:
     return _NUMBERED.fullmatch(raw_line_prefix(text, line) + " ") is not None
+
+
+def by_line(all_lines: list[Span], spans: list[Span]) -> list[list[Span]]:
+    """``spans`` grouped by the line they start in (one list per line, in order): linear, for
+    detectors that walk lines and their sentences together."""
+    starts = [line.start for line in all_lines]
+    out: list[list[Span]] = [[] for _ in all_lines]
+    for span in spans:
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i >= 0 and span.start < all_lines[i].end:
+            out[i].append(span)
+    return out
 
 
 def sentence_at(spans: list[Span], offset: int) -> Span | None:

@@ -113,9 +113,8 @@ def _is_list_item(text: str, line: Span) -> bool:
     return bool(text[line_start : line.start].strip())
 
 
-def _lead_in(text: str, all_lines: list[Span], span: Span) -> str:
+def _lead_in(text: str, all_lines: list[Span], starts: list[int], span: Span) -> str:
     """For a list item, the line introducing the list (``Studies show … report:``), if any."""
-    starts = [line.start for line in all_lines]
     i = bisect.bisect_right(starts, span.start) - 1
     if i < 0 or not _is_list_item(text, all_lines[i]):
         return ""
@@ -138,12 +137,13 @@ def _is_cited(spans: list[Span], index: int, lead: str) -> bool:
 def unsupported_statistics(text: str) -> list[Finding]:
     spans = sentences(text)
     all_lines = lines(text)
+    starts = [line.start for line in all_lines]
     out = []
     for i, span in enumerate(spans):
         match = STATISTIC.search(span.text)
         if match is None:
             continue
-        lead = _lead_in(text, all_lines, span)
+        lead = _lead_in(text, all_lines, starts, span)
         if _is_cited(spans, i, lead):
             continue
         vague = VAGUE_ATTRIBUTION.search(" ".join((lead, span.text)))

@@ -1,0 +1,264 @@
+"""Readability, language, provenance, unsourced quotes and statistics, promo blocks, stuffing
+signals, the per-kind cap and bad input: texts written here, no ../shared needed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline.audit import audit_text
+from pipeline.audit.banners import repeated_lines
+from pipeline.audit.core import MAX_FINDINGS_PER_KIND, cap_per_kind
+from pipeline.audit.filler import seo_filler
+from pipeline.audit.keywords import keyword_stuffing
+from pipeline.audit.language import detect
+from pipeline.audit.promo import cta_rule, promo_in_body
+from pipeline.audit.provenance import authoritative_links, provenance
+from pipeline.audit.readability import measure, readability, syllables
+from pipeline.audit.ymyl import unsourced_quotes, unsupported_statistics
+from pipeline.records import Finding
+
+SIMPLE = " ".join(["The cat sat on the mat. We had tea and a nap."] * 20)
+HARD = " ".join(
+    [
+        "Comprehensive neurophysiological investigations demonstrate considerable interindividual "
+        "variability regarding parasympathetic cardiovascular regulation, particularly among "
+        "individuals experiencing persistent psychological dysregulation."
+    ]
+    * 10
+)
+
+
+def _no_scores(texts: object) -> list[float]:
+    return [0.0 for _ in texts]  # type: ignore[attr-defined]
+
+
+def test_syllables_from_the_hyphenation_dictionary() -> None:
+    assert syllables("cat") == 1
+    assert syllables("relationship") == 4
+    assert syllables("everyone") >= 2
+
+
+def test_readability_flags_hard_prose_and_quotes_the_hardest_sentence() -> None:
+    easy = measure(SIMPLE)
+    assert easy is not None and easy.ease > 90 and easy.grade < 3
+    assert readability(SIMPLE, min_ease=50, max_grade=10) == []
+    (f,) = readability(HARD, min_ease=50, max_grade=10)
+    assert f.kind == "readability" and f.severity == "warning"  # ease < 30
+    assert HARD[f.start : f.end] == f.evidence and f.evidence.startswith("Comprehensive")
+    assert float(f.extra["grade"]) > 10 and "target: ease ≥ 50" in f.message
+
+
+def test_readability_ignores_headings_and_short_texts() -> None:
+    assert readability("Too short to judge. Really.", min_ease=50, max_grade=10) == []
+    # The same prose under headings: headings do not change the measure.
+    with_headings = "Why It Matters\n" + SIMPLE + "\nWhat To Do Next\n" + SIMPLE
+    assert measure(with_headings) == measure(SIMPLE + "\n" + SIMPLE)
+
+
+def test_language_detection_skips_english_only_checks() -> None:
+    fr = (
+        "Le sommeil est essentiel pour la santé mentale. Dormir huit heures par nuit aide le "
+        "cerveau à récupérer et réduit le stress. Réservez votre consultation gratuite "
+        "aujourd'hui avec nos experts, c'est scientifiquement prouvé à 100% efficace."
+    )
+    assert detect(fr).code == "fr"
+    found = audit_text(fr)
+    kinds = {f.kind for f in found}
+    assert "language" in kinds and not kinds & {"promo_in_body", "ymyl_trust", "readability"}
+    (lang,) = [f for f in found if f.kind == "language"]
+    assert fr[lang.start : lang.end] == lang.evidence and lang.severity == "info"
+    # Short or English text stays English: nothing is skipped on a guess.
+    assert detect("Merci!").is_english and detect(SIMPLE).is_english
+
+
+def test_provenance_reads_bylines_in_the_text() -> None:
+    text = "A Title\nBy Nadia Khan\nUpdated May 06, 2020\nReviewer Avia James\n" + SIMPLE
+    found = provenance(text, as_of=datetime(2025, 1, 1, tzinfo=UTC))
+    detectors = {f.detector for f in found}
+    assert "ymyl.no_author" not in detectors and "ymyl.no_reviewer" not in detectors
+    (stale,) = [f for f in found if f.detector == "ymyl.stale"]
+    assert (
+        stale.evidence == "Updated May 06, 2020" and text[stale.start : stale.end] == stale.evidence
+    )
+    assert "ymyl.no_sources" in detectors
+
+
+def test_provenance_from_metadata_and_missing_signals() -> None:
+    bare = provenance(SIMPLE)
+    assert {f.detector for f in bare} == {
+        "ymyl.no_author",
+        "ymyl.no_reviewer",
+        "ymyl.no_date",
+        "ymyl.no_sources",
+    }
+    assert all(f.start == -1 and f.evidence for f in bare)  # page-level facts, never empty
+    # missing sources matter most when the post makes claims
+    severity = {f.detector: f.severity for f in bare}
+    assert severity["ymyl.no_sources"] == "info"
+    (claimed,) = [f for f in provenance(SIMPLE, claims=2) if f.detector == "ymyl.no_sources"]
+    assert claimed.severity == "warning" and "2 statistics or claims" in claimed.message
+    fresh = provenance(
+        SIMPLE,
+        author="Ana Ruiz",
+        published=datetime(2024, 6, 1, tzinfo=UTC),
+        outbound_links=["https://www.nih.gov/health", "https://shop.example.com/"],
+        as_of=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    assert {f.detector for f in fresh} == {"ymyl.no_reviewer"}
+    assert authoritative_links(["https://pubmed.ncbi.nlm.nih.gov/1/", "https://blog.example"]) == [
+        "https://pubmed.ncbi.nlm.nih.gov/1/"
+    ]
+    # "By the way" is not a byline; "checked by the team" is not a reviewer.
+    assert "ymyl.no_author" in {
+        f.detector for f in provenance("By the way, sleep matters.\nChecked by the team.")
+    }
+
+
+def test_unsourced_quotes_need_a_name_and_no_venue() -> None:
+    text = (
+        'Dr. Jane Roe states, "Couples who sleep on the same schedule report feeling closer '
+        'and argue less often at night."\n'
+        "Sleep is a shared habit.\n"
+        'Dr. Sam Poe told Healthline, "Most adults need seven hours of sleep to feel rested."\n'
+        '"Short quote here," says Dr. Jane Roe.'
+    )
+    (f,) = unsourced_quotes(text)
+    assert f.extra["person"] == "Dr. Jane Roe" and text[f.start : f.end] == f.evidence
+    assert f.evidence.endswith('argue less often at night."')
+
+
+def test_statistics_with_named_sources_are_sourced() -> None:
+    text = (
+        "According to Strava, 48% of participants run in clubs.\n"
+        "ClassPass shared that pilates bookings rose 84% last year.\n"
+        "Nearly 20% of Strava participants said they stretch daily.\n"
+        "Phones are everywhere.\n"
+        "Ninety-seven percent of adults own a phone.\n"
+        "Studies show 23% lower stress levels."
+    )
+    flagged = [f.evidence for f in unsupported_statistics(text)]
+    assert flagged == [
+        "Ninety-seven percent of adults own a phone.",
+        "Studies show 23% lower stress levels.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        ("Book a free 15-minute consultation with our team.", "booking"),
+        ("Schedule your session today.", "booking"),
+        ("Smartphones help people schedule appointments and get directions.", None),
+        ("At Halo Mental Health, we believe in whole-person care.", "brand_voice"),
+        ("Whether you are struggling or curious, we're here.", "brand_voice"),
+        ("I post more tools on Instagram, Twitter and TikTok.", "channel_plug"),
+        ("Apps like Facebook, Instagram, and Pinterest are built to hold attention.", None),
+        ("Seek care from a trusted mental health clinic in Las Vegas today.", "local_seo_anchor"),
+    ],
+)
+def test_cta_rules(sentence: str, rule: str | None) -> None:
+    assert cta_rule(sentence) == rule
+
+
+def test_list_and_testimonials_after_a_pitch_lead_in() -> None:
+    text = (
+        "Sleep matters for everyone.\n"
+        "Book a reading today, consider these readings for insight:\n"
+        "- Will we move in together? – Learn what the cards say.\n"
+        "- What does my partner need? – Understand their heart.\n"
+        "Back to the article about sleep.\n"
+        "Counselor Reviews\n"
+        '"Erin helped me so much, I sleep better now."\n'
+        "Ordinary paragraph again."
+    )
+    blocks = [f for f in promo_in_body(text, _no_scores) if f.detector == "promo.block"]
+    assert [f.evidence for f in blocks] == [
+        "Will we move in together? – Learn what the cards say.\n"
+        "- What does my partner need? – Understand their heart.",
+        '"Erin helped me so much, I sleep better now."',
+    ]
+
+
+def test_each_banner_occurrence_is_reported() -> None:
+    banner = "Talk To A Licensed Counselor Today About Your Marriage"
+    text = f"Intro line one here.\n{banner}\nMiddle paragraph.\n{banner}\nEnd."
+    found = repeated_lines(text)
+    assert [text[f.start : f.end] for f in found] == [banner, banner]
+    assert [f.extra["occurrence"] for f in found] == ["1", "2"]
+
+
+def test_meta_narration_rules() -> None:
+    text = (
+        "Keep reading to discover the top tips for 2025.\n"
+        "Here are the biggest trends we expect this year:\n"
+        "Here's what happens in your body and mind:\n"
+        "Magnesium helps muscles relax."
+    )
+    flagged = [f.evidence for f in seo_filler(text)]
+    assert flagged == [
+        "Keep reading to discover the top tips for 2025.",
+        "Here are the biggest trends we expect this year:",
+    ]
+
+
+BODY = " ".join(f"w{i}a w{i}b w{i}c w{i}d." for i in range(60))
+
+
+def test_stuffing_two_word_phrase_needs_wedging() -> None:
+    # 12 x "sleep hygiene" in 264 words: 9 % of the words, in varied sentences.
+    natural = BODY + " " + " ".join(f"The v{i}p sleep hygiene is v{i}r." for i in range(12))
+    assert keyword_stuffing(natural, density=0.03, min_repeats=4) == []
+    wedged = BODY + " " + " ".join(f"The v{i}p sleep hygiene v{i}r matters." for i in range(12))
+    (f,) = keyword_stuffing(wedged, density=0.03, min_repeats=4)
+    assert f.extra["phrase"] == "sleep hygiene" and f.extra["glued"] == "12"
+    assert "12 times wedged between other words" in f.message
+
+
+def test_stuffing_heading_openers() -> None:
+    text = (
+        "The Importance of Sleep in Mood Regulation\n"
+        + BODY
+        + "\nThe Importance of Sleep in Recovery\n"
+        + BODY
+    )
+    (f,) = keyword_stuffing(
+        text, density=0.03, min_repeats=4, title="Importance of sleep for adults"
+    )
+    assert f.extra["phrase"] == "importance of sleep" and f.extra["openers"] == "3"
+    assert f.evidence == "The Importance of Sleep in Mood Regulation"
+
+
+def test_findings_are_capped_per_kind() -> None:
+    many = [
+        Finding("seo_filler", "info", i / 1000, f"e{i}", i, i + 1, "m", "h", "d", {})
+        for i in range(MAX_FINDINGS_PER_KIND + 7)
+    ]
+    kept = cap_per_kind(many)
+    assert len(kept) == MAX_FINDINGS_PER_KIND
+    assert min(f.score for f in kept) == 7 / 1000  # the strongest kept
+    assert kept[-1].extra["not_listed"] == "7" and "+7 more" in kept[-1].message
+
+
+def test_empty_post_is_thin_with_empty_evidence() -> None:
+    (f,) = audit_text("")
+    assert f.kind == "thin_content" and f.severity == "critical"
+    assert (f.start, f.end, f.evidence) == (0, 0, "")
+
+
+@pytest.mark.slow
+def test_a_200000_word_post_is_audited() -> None:
+    paragraph = (
+        "Guidance From A Licensed Professional Can Help You Navigate Them\n"
+        "Regular walks improve sleep quality, and short naps restore focus for many adults.\n"
+    )
+    text = paragraph * (200_000 // len(paragraph.split()) + 1)
+    assert len(text.split()) >= 200_000
+    found = audit_text(text)
+    assert found and all(text[f.start : f.end] == f.evidence for f in found)
+    per_kind: dict[str, int] = {}
+    for f in found:
+        per_kind[f.kind] = per_kind.get(f.kind, 0) + 1
+    assert max(per_kind.values()) <= MAX_FINDINGS_PER_KIND
+    assert per_kind["repeated_banner"] == MAX_FINDINGS_PER_KIND
