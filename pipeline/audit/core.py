@@ -17,7 +17,7 @@ from pipeline.audit.language import detect, language_finding
 from pipeline.audit.promo import Scorer, promo_in_body
 from pipeline.audit.provenance import provenance
 from pipeline.audit.readability import readability
-from pipeline.audit.structure import heading_structure
+from pipeline.audit.structure import heading_structure, title_and_description
 from pipeline.audit.thin import mostly_boilerplate, thin_content
 from pipeline.audit.ymyl import ymyl_trust
 from pipeline.config import DetectorsConfig
@@ -155,6 +155,7 @@ def audit_post(
         ),
         *mostly_boilerplate(page_words, int(post.get("boilerplate_words") or 0)),
         *heading_structure(post.get("h1_count"), post.get("headings")),
+        *title_and_description(post.get("title"), post.get("description")),
         *provenance(
             text,
             author=post.get("author"),

@@ -83,7 +83,7 @@ def prose_sentences(text: str) -> list[Span]:
     """Sentences of lines that are not headings, of ``MIN_SENTENCE_WORDS`` words or more."""
     heads = {h.start for h in heading_lines(text)}
     all_lines = lines(text)
-    out = []
+    out: list[Span] = []
     for line, spans in zip(all_lines, by_line(all_lines, sentences(text)), strict=True):
         if line.start in heads:
             continue

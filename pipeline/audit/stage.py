@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from pipeline.audit.core import audit_post
-from pipeline.audit.findings import finding_id
+from pipeline.audit.core import PostAudit, audit_post
+from pipeline.audit.findings import finding_id, sort_findings
 from pipeline.audit.promo import Scorer
 from pipeline.audit.scoring import audit_score
+from pipeline.audit.structure import duplicate_title_and_description
 from pipeline.config import Config, DetectorsConfig
 from pipeline.io import StageSummary, read_rows, write_table
 from pipeline.paths import RunPaths
@@ -59,6 +60,9 @@ def audit_rows(
     kinds: Counter[str] = Counter()
     findings: list[Row] = []
     scores: list[Row] = []
+    site_dupes = duplicate_title_and_description(
+        [p for p in posts if p.get("post_id") and p.get("main_text") is not None]
+    )
     for post in sorted(posts, key=lambda p: str(p.get("post_id"))):
         post_id = post.get("post_id")
         if not post_id:
@@ -74,6 +78,10 @@ def audit_rows(
             config=config,
             scorer=scorer,
             filler_scorer=filler_scorer,
+        )
+        result = PostAudit(
+            sort_findings([*result.findings, *site_dupes.get(str(post_id), [])]),
+            result.boilerplate_share,
         )
         kinds.update(f.kind for f in result.findings)
         findings.extend(_finding_row(run_id, post, f) for f in result.findings)

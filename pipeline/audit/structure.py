@@ -1,7 +1,15 @@
-"""Heading structure from the extracted HTML: one H1, no skipped levels (run() only)."""
+"""Structure from the extracted page (run() only): one H1 and no skipped heading levels; a title
+of a sensible length; a meta description; titles and descriptions unique within the site.
+
+Title length: search results show about 50-60 characters of a title and cut the rest, and a
+title under ``TITLE_MIN_CHARS`` rarely says what the post is about, so outside
+[``TITLE_MIN_CHARS``, ``TITLE_MAX_CHARS``] is an info finding. A title or description shared by
+several posts of one site makes them compete for the same query (warning).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,7 +42,11 @@ def heading_structure(
     if n_h1 == 0:
         out.append(
             _page_level(
-                "", "warning", "page has no H1", "Mark the post title up as the one H1.", "no_h1"
+                "H1: none",
+                "warning",
+                "page has no H1",
+                "Mark the post title up as the one H1.",
+                "no_h1",
             )
         )
     elif n_h1 > 1:
@@ -61,4 +73,79 @@ def heading_structure(
                 )
             )
         previous = level
+    return out
+
+
+TITLE_MIN_CHARS = 30
+TITLE_MAX_CHARS = 60
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text or "").lower().split())
+
+
+def title_and_description(title: str | None, description: str | None) -> list[Finding]:
+    """Missing or badly sized title, missing meta description."""
+    out = []
+    t = " ".join(str(title or "").split())
+    if not t:
+        out.append(
+            _page_level(
+                "title: none",
+                "warning",
+                "page has no title",
+                "Give the post a descriptive <title> of 30-60 characters.",
+                "no_title",
+            )
+        )
+    elif not TITLE_MIN_CHARS <= len(t) <= TITLE_MAX_CHARS:
+        short = len(t) < TITLE_MIN_CHARS
+        out.append(
+            _page_level(
+                t,
+                "info",
+                f"title is {len(t)} characters ({'under' if short else 'over'} "
+                f"{TITLE_MIN_CHARS if short else TITLE_MAX_CHARS}): search results "
+                + ("show little about the post" if short else "cut it off"),
+                f"Write a title of {TITLE_MIN_CHARS}-{TITLE_MAX_CHARS} characters.",
+                "title_too_short" if short else "title_too_long",
+            )
+        )
+    if not _norm(description):
+        out.append(
+            _page_level(
+                "meta description: none",
+                "info",
+                "page has no meta description",
+                "Write a meta description (about 150 characters) that summarises the post.",
+                "no_description",
+            )
+        )
+    return out
+
+
+def duplicate_title_and_description(posts: Sequence[dict[str, Any]]) -> dict[str, list[Finding]]:
+    """post_id -> findings for titles and descriptions shared with other posts of its site."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for p in posts:
+        for field in ("title", "description"):
+            key = _norm(p.get(field))
+            if key:
+                groups[(str(p.get("site")), field, key)].append(p)
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for (_, field, _), members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        for p in members:
+            others = sorted(str(o.get("url") or o.get("post_id")) for o in members if o is not p)
+            out[str(p.get("post_id"))].append(
+                _page_level(
+                    f"{field}: " + " ".join(str(p.get(field)).split()),
+                    "warning",
+                    f"{field} shared with {len(others)} other post(s) of the site: "
+                    + ", ".join(others[:3]),
+                    f"Give each post its own {field}; if they cover one subject, merge them.",
+                    f"duplicate_{field}",
+                )
+            )
     return out

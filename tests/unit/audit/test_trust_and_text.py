@@ -262,3 +262,31 @@ def test_a_200000_word_post_is_audited() -> None:
         per_kind[f.kind] = per_kind.get(f.kind, 0) + 1
     assert max(per_kind.values()) <= MAX_FINDINGS_PER_KIND
     assert per_kind["repeated_banner"] == MAX_FINDINGS_PER_KIND
+
+
+def test_title_and_description_checks() -> None:
+    from pipeline.audit.structure import title_and_description
+
+    rules = {f.extra["rule"]: f for f in title_and_description("Sleep", None)}
+    assert set(rules) == {"title_too_short", "no_description"}
+    assert rules["title_too_short"].evidence == "Sleep" and rules["no_description"].evidence
+    long_title = "Why Sleep Matters: " + "A Very Long Title That Goes On " * 3
+    (long,) = title_and_description(long_title, "A summary.")
+    assert long.extra["rule"] == "title_too_long" and "cut it off" in long.message
+    assert title_and_description("How Sleep Shapes Mood and Memory", "A summary.") == []
+    assert [f.extra["rule"] for f in title_and_description(None, "x")] == ["no_title"]
+
+
+def test_duplicate_titles_within_a_site_only() -> None:
+    from pipeline.audit.structure import duplicate_title_and_description
+
+    posts = [
+        {"post_id": "a", "site": "s1", "url": "http://127.0.0.1/a", "title": "Sleep Tips"},
+        {"post_id": "b", "site": "s1", "url": "http://127.0.0.1/b", "title": "sleep  tips"},
+        {"post_id": "c", "site": "s2", "url": "http://127.0.0.1/c", "title": "Sleep Tips"},
+        {"post_id": "d", "site": "s1", "url": "http://127.0.0.1/d", "title": "Other"},
+    ]
+    found = duplicate_title_and_description(posts)
+    assert set(found) == {"a", "b"}
+    (f,) = found["a"]
+    assert f.extra["rule"] == "duplicate_title" and "http://127.0.0.1/b" in f.message
