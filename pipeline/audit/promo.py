@@ -20,7 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.audit.findings import PROMO_IN_BODY, quote, span_finding
-from pipeline.audit.text import Span, by_line, lines, raw_line_prefix, sentences, word_count
+from pipeline.audit.text import (
+    Span,
+    by_line,
+    lines,
+    raw_line_prefix,
+    sentences,
+    word_count,
+)
 from pipeline.records import Finding
 
 # The classifier's held-out precision is ~0.93 at 0.5 (see train_promo); on real posts the prior
@@ -28,6 +35,7 @@ from pipeline.records import Finding
 MODEL_THRESHOLD = 0.7
 CONTEXT_THRESHOLD = 0.5
 MIN_WORDS = 2  # one-word lines ("Menu", "Share") are chrome, not pitches
+HOOK_MAX_WORDS = 12  # "Struggling with intimacy concerns?" before a CTA is the pitch's hook
 
 _STAFF = (
     r"(?:specialists?|experts?|therapists?|counsell?ors?|coaches|psychics?|readers|doctors"
@@ -83,7 +91,8 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {
     # "X is here to support you", "your well-being is our priority", "let's help you …".
     "brand_voice": re.compile(
         r"^At\s+[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4},\s+we\b"
-        r"|(?i:\bwe[’']re here\b|\bis here to (?:support|help) you\b"
+        r"|(?i:\bwe[’']re here(?: for you| to help(?: you)?)?[.!]?$"
+        r"|\bis here to (?:support|help) you\b"
         r"|\byour [\w-]+ is our (?:priority|mission|passion)\b|^let[’']s help you\b)",
     ),
     # A plug for the publisher's own channels: "I post … on Instagram, Twitter …", "follow us
@@ -130,7 +139,13 @@ def _groups(scored: list[_Scored]) -> list[list[_Scored]]:
         if s.flagged:
             continue
         near = [j for j in (i - 1, i + 1) if 0 <= j < len(scored) and scored[j].flagged]
-        if s.proba >= CONTEXT_THRESHOLD and near:
+        hook = (
+            i + 1 < len(scored)
+            and scored[i + 1].flagged
+            and s.span.text.endswith("?")
+            and word_count(s.span.text) <= HOOK_MAX_WORDS
+        )
+        if (s.proba >= CONTEXT_THRESHOLD and near) or hook:
             keep[i] = True
     groups: list[list[_Scored]] = []
     for i, s in enumerate(scored):
@@ -192,7 +207,8 @@ def promo_in_body(text: str, scorer: Scorer) -> list[Finding]:
     """Findings for promo sentences; ``scorer`` maps sentences to promo probabilities.
 
     The list items or quoted lines right after a flagged lead-in line (a pitch ending in ":",
-    a reviews heading) are part of the same pitch: one more finding spans them."""
+    a reviews heading) are part of the same pitch: one more finding spans them; so is a question
+    hook right before a flagged line or sentence."""
     spans = [s for s in sentences(text) if word_count(s.text) >= MIN_WORDS]
     if not spans:
         return []
@@ -226,4 +242,20 @@ def promo_in_body(text: str, scorer: Scorer) -> list[Finding]:
             run = []
         if run:
             findings.append(_block_finding(text, run, all_lines[i]))
+        flagged_lines.update(range(i + 1, i + 1 + len(block)))
+    findings.extend(_hooks(text, all_lines, flagged_lines))
     return findings
+
+
+def _hooks(text: str, all_lines: list[Span], flagged: set[int]) -> list[Finding]:
+    """The hook of a pitch: a short question on the line right before a flagged line
+    ("Struggling with intimacy concerns?" / "Talk to our specialists"). (Section headings of a
+    pitch were tried too and cost more precision on the labeled set than they gained.)"""
+    out = []
+    for i in sorted(flagged):
+        j = i - 1
+        if j >= 0 and j not in flagged:
+            hook = all_lines[j]
+            if hook.text.endswith("?") and word_count(hook.text) <= HOOK_MAX_WORDS:
+                out.append(_block_finding(text, [hook], all_lines[i]))
+    return out

@@ -153,6 +153,7 @@ def test_statistics_with_named_sources_are_sourced() -> None:
         ("Smartphones help people schedule appointments and get directions.", None),
         ("At Halo Mental Health, we believe in whole-person care.", "brand_voice"),
         ("Whether you are struggling or curious, we're here.", "brand_voice"),
+        ("We're here to help you understand the science of sleep.", None),
         ("I post more tools on Instagram, Twitter and TikTok.", "channel_plug"),
         ("Apps like Facebook, Instagram, and Pinterest are built to hold attention.", None),
         ("Seek care from a trusted mental health clinic in Las Vegas today.", "local_seo_anchor"),
@@ -179,6 +180,21 @@ def test_list_and_testimonials_after_a_pitch_lead_in() -> None:
         "- What does my partner need? – Understand their heart.",
         '"Erin helped me so much, I sleep better now."',
     ]
+
+
+def test_a_question_hook_joins_the_pitch_after_it() -> None:
+    same_line = "Sleep matters.\nStruggling with insomnia? Book a free consultation today.\nEnd."
+    (f,) = promo_in_body(same_line, _no_scores)
+    assert f.evidence == "Struggling with insomnia? Book a free consultation today."
+    next_line = "Sleep matters.\nStruggling with insomnia?\nBook a free consultation today.\nEnd."
+    found = sorted(promo_in_body(next_line, _no_scores), key=lambda f: f.start)
+    assert [f.evidence for f in found] == [
+        "Struggling with insomnia?",
+        "Book a free consultation today.",
+    ]
+    assert found[0].detector == "promo.block"
+    # a question that leads into advice is not a hook
+    assert promo_in_body("Struggling with insomnia?\nTry a cooler bedroom.", _no_scores) == []
 
 
 def test_each_banner_occurrence_is_reported() -> None:
