@@ -1,6 +1,6 @@
 """Detectors on an injection set: real article texts with problems inserted at known positions.
 
-Issue 7, "Measured targets", set 2 (the hand-labeled sentence set, set 1, is not built yet).
+Issue 7, "Measured targets", set 2 (set 1, the hand-labeled sentences, is ``labeled.py``).
 Bases: the ``articleBody`` of the article pages of ``../shared/data/extraction-dev`` with at
 least 300 words (``--bases`` of them, in id order). Per base, deterministic variants
 (``random.Random(f"{seed}/{id}")``):
@@ -25,6 +25,10 @@ Scoring per kind, with ``pipeline.audit.audit_text(text, title=title)``:
   that is what the hand-labeled set is for;
 * TP: positives matched; FN: positives unmatched; FP: every other finding of the kind (including
   matches of below-limit stuffing).
+
+Provenance (``provenance_tallies``): each base with a byline and a date line inserted on top
+(``AUTHORS``, ``DATES``: negatives for ``ymyl.no_author`` / ``ymyl.no_date``) and without
+(positives), scored on the text alone, as when the page metadata has no author or date.
 
 ``python benchmarks/detectors/injection.py [--bases 200] [--seed 0] [--out results.json]``.
 """
@@ -86,6 +90,16 @@ PHRASES = (
     "vitamin d deficiency",
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Provenance: a byline and a date line put on top of the base (negatives for "no author" / "no
+# date"), or the bare base with its title line (positives: nothing to find).
+AUTHORS = (
+    "By Maya Patel", "Written by Daniel Okafor", "Author: Sofia Lindqvist", "By Dr. Helen Cho",
+    "By James O'Neill", "Written by Priya Raman", "Author: Tomás Ribeiro", "By Grace Mwangi",
+)  # fmt: skip
+DATES = (
+    "Updated: Aug 1, 2025", "Published on March 3, 2024", "Last updated 2025-06-01",
+    "January 9, 2025", "Posted 12 February 2024", "Updated May 06, 2020",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +257,27 @@ def evaluate(limit: int, seed: int) -> dict[str, object]:
     }
 
 
+def provenance_tallies(limit: int, seed: int) -> dict[str, dict[str, float | int]]:
+    """P/R of ``ymyl.no_author`` and ``ymyl.no_date`` from the text alone (no page metadata):
+    positives are bases with no byline, negatives the same bases with one inserted on top."""
+    from pipeline.audit.provenance import provenance
+
+    tallies = {"ymyl.no_author": Tally(), "ymyl.no_date": Tally()}
+    for base_id, text, title in bases(limit):
+        rng = random.Random(f"{seed}/{base_id}/provenance")
+        head = title or text.split("\n", 1)[0]
+        bare = f"{head}\n{text}"
+        dated = f"{head}\n{rng.choice(AUTHORS)}\n{rng.choice(DATES)}\n{text}"
+        for variant, positive in ((bare, True), (dated, False)):
+            found = {f.detector for f in provenance(variant)}
+            for detector, tally in tallies.items():
+                flagged = detector in found
+                tally.tp += positive and flagged
+                tally.fn += positive and not flagged
+                tally.fp += flagged and not positive
+    return {k: t.row() for k, t in tallies.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bases", type=int, default=200)
@@ -251,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     result = evaluate(args.bases, args.seed)
+    result["provenance"] = provenance_tallies(args.bases, args.seed)
     result["seconds"] = round(time.perf_counter() - t0, 1)
     print(f"{'kind':<18}{'TP':>6}{'FP':>6}{'FN':>6}{'precision':>11}{'recall':>8}"
           f"{'pre-existing':>14}{'flagged originals':>19}")  # fmt: skip
@@ -265,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(variants_, dict)
     for name, v in variants_.items():
         print(f"  {name:<16} positives {v['positives']:>4}  flagged {v['flagged']:>4}")
+    prov = result["provenance"]
+    assert isinstance(prov, dict)
+    for detector, row in prov.items():
+        print(f"{detector:<18}{row['tp']:>6}{row['fp']:>6}{row['fn']:>6}{row['precision']:>11.3f}"
+              f"{row['recall']:>8.3f}   (byline removed / inserted, text only)")  # fmt: skip
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -23,6 +23,7 @@ from pipeline.audit.findings import PROMO_IN_BODY, quote, span_finding
 from pipeline.audit.text import (
     Span,
     by_line,
+    is_heading,
     lines,
     raw_line_prefix,
     sentences,
@@ -178,9 +179,34 @@ def _finding(text: str, group: list[_Scored]) -> Finding:
 _QUOTED = re.compile(r"^[\"“”‘']")
 
 
-def _continues_pitch(text: str, line: Span) -> bool:
-    """A list item or a quoted line (a testimonial): the body of a block a pitch introduced."""
+LIST_ITEM_MAX_WORDS = 25
+MAX_BODY_LINES = 20  # a pitch's list or testimonials; more is the article going on
+
+
+def _marked(text: str, line: Span) -> bool:
+    """A list item with its marker, or a quoted line (a testimonial)."""
     return bool(raw_line_prefix(text, line)) or bool(_QUOTED.match(line.text))
+
+
+def _pitch_body(text: str, following: list[Span], lead: Span) -> list[Span]:
+    """The lines a pitch's lead-in introduces: marked list items or quoted lines; or, after a
+    lead-in ending in ":" whose list has no markers (extracted text keeps list items as plain
+    lines), short lines up to a heading or a long paragraph."""
+    if following and _marked(text, following[0]):
+        body = []
+        for line in following:
+            if not _marked(text, line):
+                break
+            body.append(line)
+        return body
+    if not lead.text.endswith(":"):
+        return []
+    body = []
+    for line in following:
+        if word_count(line.text) > LIST_ITEM_MAX_WORDS or is_heading(text, line):
+            break
+        body.append(line)
+    return body
 
 
 def _is_lead_in(line: Span, flagged: list[_Scored]) -> bool:
@@ -227,11 +253,7 @@ def promo_in_body(text: str, scorer: Scorer) -> list[Finding]:
             if _is_lead_in(line, [s for g in groups for s in g]):
                 lead_ins.append(i)
     for i in lead_ins:
-        block = []
-        for line in all_lines[i + 1 :]:
-            if not _continues_pitch(text, line):
-                break
-            block.append(line)
+        block = _pitch_body(text, all_lines[i + 1 : i + 1 + MAX_BODY_LINES], all_lines[i])
         run: list[Span] = []
         for j, line in enumerate(block, start=i + 1):
             if j not in flagged_lines:

@@ -39,7 +39,9 @@ BYLINE_LINES = 12  # bylines sit at the top of the text (title, byline, date, re
 _NAME = r"(?:Dr\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,4}"
 # Labels case-insensitive, names capitalized: "By Nadia Khan", "Medically reviewed by Dr. Ana
 # Ruiz", "Reviewer Avia James"; not "By the way, …" or "checked by the team".
-AUTHOR_LINE = re.compile(rf"^(?i:(?:(?:written|posted|authored)\s+)?by:?)\s+{_NAME}")
+AUTHOR_LINE = re.compile(
+    rf"^(?i:(?:(?:written|posted|authored)\s+)?by:?|author:|written by:)\s+{_NAME}"
+)
 REVIEWER_LINE = re.compile(
     r"\b(?i:(?:(?:medically|clinically|expert|fact)[- ])?(?:reviewed|checked|verified)\s+by:?)"
     rf"\s+{_NAME}|^(?i:(?:medical\s+|expert\s+)?reviewer:?)\s+{_NAME}"

@@ -129,3 +129,22 @@ def test_seed_004_repeated_banner(seeds: dict[str, str], audited: dict[str, list
 
 def test_audit_is_deterministic(seeds: dict[str, str], audited: dict[str, list[Finding]]) -> None:
     assert audit_text(seeds["004"]) == audited["004"]
+
+
+def test_seed_004_names_author_and_reviewer_and_is_dated(seeds: dict[str, str]) -> None:
+    from datetime import UTC, datetime
+
+    from pipeline.audit.provenance import provenance
+
+    found = provenance(seeds["004"], as_of=datetime(2026, 12, 1, tzinfo=UTC))
+    detectors = {f.detector for f in found}
+    assert not detectors & {"ymyl.no_author", "ymyl.no_reviewer", "ymyl.no_date"}
+    (stale,) = [f for f in found if f.detector == "ymyl.stale"]
+    assert stale.evidence == "Updated May 06, 2020" and stale.extra["latest"] == "2020-05-06"
+    assert seeds["004"][stale.start : stale.end] == stale.evidence
+
+
+def test_seed_001_names_no_author(seeds: dict[str, str]) -> None:
+    from pipeline.audit.provenance import provenance
+
+    assert "ymyl.no_author" in {f.detector for f in provenance(seeds["001"])}

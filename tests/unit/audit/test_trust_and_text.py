@@ -83,6 +83,8 @@ def test_provenance_reads_bylines_in_the_text() -> None:
         stale.evidence == "Updated May 06, 2020" and text[stale.start : stale.end] == stale.evidence
     )
     assert "ymyl.no_sources" in detectors
+    labeled = provenance("A Title\nAuthor: Sofia Lindqvist\nJanuary 9, 2025\n" + SIMPLE)
+    assert not {"ymyl.no_author", "ymyl.no_date"} & {f.detector for f in labeled}
 
 
 def test_provenance_from_metadata_and_missing_signals() -> None:
@@ -306,3 +308,18 @@ def test_duplicate_titles_within_a_site_only() -> None:
     assert set(found) == {"a", "b"}
     (f,) = found["a"]
     assert f.extra["rule"] == "duplicate_title" and "http://127.0.0.1/b" in f.message
+
+
+def test_unmarked_list_items_after_a_colon_lead_in() -> None:
+    # Extracted text keeps list items as plain lines; a heading ends the pitch.
+    text = (
+        "Sleep matters.\n"
+        "Book a reading today, consider these readings for insight:\n"
+        "Will we move in together? – Learn what the cards say.\n"
+        "What does my partner need? – Understand their heart.\n"
+        "Why Sleep Matters\n"
+        "Back to sleep."
+    )
+    (block,) = [f for f in promo_in_body(text, _no_scores) if f.detector == "promo.block"]
+    assert block.evidence.startswith("Will we move in together?")
+    assert block.evidence.endswith("Understand their heart.")
