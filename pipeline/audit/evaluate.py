@@ -35,6 +35,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from pipeline.audit.filler_model import LABELED_PATH, cross_fitted_scorers
 from pipeline.audit.promo import MODEL_THRESHOLD as PROMO_THRESHOLD
 from pipeline.audit.promo import Scorer
 from pipeline.audit.promo_model import load_labeled
+from pipeline.audit.text import Span, sentences
 from pipeline.config import DetectorsConfig
 from pipeline.records import Finding
 
@@ -105,6 +107,35 @@ def labels_of(rows: list[dict[str, str]]) -> list[set[str]]:
             labels.add("banner")
         out.append(labels)
     return out
+
+
+FIELDS = ("doc_id", "n", "start", "end", "labels", "text")
+
+
+def write_labeled_set(
+    directory: Path, docs: list[dict[str, str]], labels: Callable[[str, Span], str]
+) -> None:
+    """``docs.jsonl`` and ``sentences.csv`` (one row per ``sentences`` span of each document,
+    ``labels(doc_id, span)`` giving its labels) under ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / "docs.jsonl").open("w", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    with (directory / "sentences.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=FIELDS)
+        w.writeheader()
+        for d in docs:
+            for n, span in enumerate(sentences(d["text"])):
+                w.writerow(
+                    {
+                        "doc_id": d["doc_id"],
+                        "n": n,
+                        "start": span.start,
+                        "end": span.end,
+                        "labels": labels(d["doc_id"], span),
+                        "text": span.text,
+                    }
+                )
 
 
 def fmt(x: object) -> str:

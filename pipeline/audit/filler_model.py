@@ -22,7 +22,13 @@ from pathlib import Path
 from sklearn.pipeline import Pipeline
 
 from pipeline.audit.promo import Scorer
-from pipeline.audit.promo_model import PACKAGE_DIR, PromoModelError, build_model, load_model
+from pipeline.audit.promo_model import (
+    PACKAGE_DIR,
+    PromoModelError,
+    build_model,
+    load_labeled,
+    load_model,
+)
 
 DATA_PATH = PACKAGE_DIR / "data" / "filler_sentences.csv"
 MODEL_PATH = PACKAGE_DIR / "models" / "filler_model.skops"
@@ -31,14 +37,8 @@ LABELS = {"filler": 1, "not_filler": 0}
 
 
 def load_written(path: Path = DATA_PATH) -> tuple[list[str], list[int]]:
-    texts, labels = [], []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row_no, row in enumerate(csv.DictReader(fh), start=2):
-            if row["label"] not in LABELS:
-                raise ValueError(f"{path}:{row_no}: label must be one of {sorted(LABELS)}")
-            texts.append(row["text"])
-            labels.append(LABELS[row["label"]])
-    return texts, labels
+    """The written filler / not_filler sentences (1 = filler)."""
+    return load_labeled(path, LABELS)
 
 
 def load_labeled_set(

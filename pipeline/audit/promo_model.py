@@ -9,6 +9,7 @@ project; the seed posts are deliberately not in it so they stay a fair test).
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -63,16 +64,32 @@ def build_model() -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
-def load_labeled(path: Path = DATA_PATH) -> tuple[list[str], list[int]]:
-    """Sentences and labels (1 = promo) from the CSV; unknown labels raise naming the row."""
-    texts, labels = [], []
+def load_labeled(
+    path: Path = DATA_PATH, labels: dict[str, int] | None = None
+) -> tuple[list[str], list[int]]:
+    """Sentences and labels from a ``text,label`` CSV (default: the promo sentences, 1 = promo);
+    unknown labels raise naming the row."""
+    mapping = labels or LABELS
+    texts, out = [], []
     with path.open(encoding="utf-8", newline="") as fh:
         for row_no, row in enumerate(csv.DictReader(fh), start=2):
-            if row["label"] not in LABELS:
-                raise ValueError(f"{path}:{row_no}: label must be one of {sorted(LABELS)}")
+            if row["label"] not in mapping:
+                raise ValueError(f"{path}:{row_no}: label must be one of {sorted(mapping)}")
             texts.append(row["text"])
-            labels.append(LABELS[row["label"]])
-    return texts, labels
+            out.append(mapping[row["label"]])
+    return texts, out
+
+
+def save_model(model: Pipeline, model_path: Path) -> Path:
+    """Write a fitted pipeline with skops, atomically."""
+    from skops.io import dump
+
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = model_path.with_suffix(".tmp")
+    # The vocabularies are stored as JSON by skops; deflate takes the file from ~9 MB to <1 MB.
+    dump(model, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    tmp.replace(model_path)
+    return model_path
 
 
 def split_labeled(

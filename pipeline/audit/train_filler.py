@@ -13,7 +13,6 @@ document). Deterministic: the same CSVs give the same model.
 from __future__ import annotations
 
 import argparse
-import zipfile
 from pathlib import Path
 
 from sklearn.metrics import precision_recall_fscore_support
@@ -26,7 +25,7 @@ from pipeline.audit.filler_model import (
     load_labeled_set,
     load_written,
 )
-from pipeline.audit.promo_model import RANDOM_STATE, build_model
+from pipeline.audit.promo_model import RANDOM_STATE, build_model, save_model
 
 
 def cross_validated(threshold: float = MODEL_THRESHOLD) -> dict[str, float]:
@@ -40,16 +39,9 @@ def cross_validated(threshold: float = MODEL_THRESHOLD) -> dict[str, float]:
 
 
 def train_and_save(model_path: Path = MODEL_PATH) -> Path:
-    from skops.io import dump
-
     x, y = load_written()
     lx, ly = load_labeled_set()
-    model = fit(x + lx, y + ly)
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = model_path.with_suffix(".tmp")
-    dump(model, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-    tmp.replace(model_path)
-    return model_path
+    return save_model(fit(x + lx, y + ly), model_path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,6 @@ the same CSVs give the same model.
 from __future__ import annotations
 
 import argparse
-import zipfile
 from pathlib import Path
 
 from sklearn.metrics import precision_recall_fscore_support
@@ -27,6 +26,7 @@ from pipeline.audit.promo_model import (
     MODEL_PATH,
     build_model,
     load_labeled,
+    save_model,
     split_labeled,
 )
 
@@ -61,17 +61,9 @@ def held_out_scores(data_path: Path = DATA_PATH) -> dict[str, float]:
 
 
 def train_and_save(data_path: Path = DATA_PATH, model_path: Path = MODEL_PATH) -> Path:
-    from skops.io import dump
-
     texts, labels = load_labeled(data_path)
     lx, ly = load_labeled_set("promo")
-    model = build_model().fit(texts + lx, labels + ly)
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = model_path.with_suffix(".tmp")
-    # The vocabularies are stored as JSON by skops; deflate takes the file from ~9 MB to <1 MB.
-    dump(model, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-    tmp.replace(model_path)
-    return model_path
+    return save_model(build_model().fit(texts + lx, labels + ly), model_path)
 
 
 def main(argv: list[str] | None = None) -> int:

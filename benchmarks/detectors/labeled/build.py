@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.audit.text import sentences  # noqa: E402
+from pipeline.audit.evaluate import write_labeled_set  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEV_IDS = (
@@ -49,7 +49,6 @@ DEV_IDS = (
     "0345",
     "0475",
 )
-FIELDS = ("doc_id", "n", "start", "end", "labels", "text")
 
 
 def split_of(doc_id: str) -> str:
@@ -127,24 +126,7 @@ def main() -> None:
                 (r["doc_id"], int(r["start"]), int(r["end"])): r["labels"]
                 for r in csv.DictReader(f)
             }
-    with (HERE / "docs.jsonl").open("w", encoding="utf-8") as f:
-        for d in docs:
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    with csv_path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=FIELDS)
-        w.writeheader()
-        for d in docs:
-            for n, s in enumerate(sentences(d["text"])):
-                w.writerow(
-                    {
-                        "doc_id": d["doc_id"],
-                        "n": n,
-                        "start": s.start,
-                        "end": s.end,
-                        "labels": old.get((d["doc_id"], s.start, s.end), ""),
-                        "text": s.text,
-                    }
-                )
+    write_labeled_set(HERE, docs, lambda doc_id, s: old.get((doc_id, s.start, s.end), ""))
     print(f"{len(docs)} documents -> {HERE / 'docs.jsonl'}, sentences -> {csv_path}")
 
 

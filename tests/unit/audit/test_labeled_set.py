@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 import pytest
 
-from pipeline.audit.evaluate import LABELED, Counts, evaluate, fold_groups, labels_of, load
+from pipeline.audit.evaluate import (
+    LABELED,
+    Counts,
+    evaluate,
+    fold_groups,
+    labels_of,
+    load,
+    write_labeled_set,
+)
 from pipeline.audit.text import sentences
 
 ALLOWED = {
@@ -65,28 +71,6 @@ def test_counts() -> None:
     assert Counts().row()["precision"] is None
 
 
-def _write_set(directory: Path, docs: list[dict[str, str]], labels: dict[str, str]) -> None:
-    directory.mkdir()
-    with (directory / "docs.jsonl").open("w", encoding="utf-8") as fh:
-        for d in docs:
-            fh.write(json.dumps(d) + "\n")
-    with (directory / "sentences.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["doc_id", "n", "start", "end", "labels", "text"])
-        w.writeheader()
-        for d in docs:
-            for n, s in enumerate(sentences(d["text"])):
-                w.writerow(
-                    {
-                        "doc_id": d["doc_id"],
-                        "n": n,
-                        "start": s.start,
-                        "end": s.end,
-                        "labels": labels.get(s.text, ""),
-                        "text": s.text,
-                    }
-                )
-
-
 def test_evaluate_scores_sentences_against_labels(tmp_path: Path) -> None:
     cta = "Book a free 15-minute consultation with our therapists today."
     stat = "Studies show 40% of adults sleep badly."
@@ -107,7 +91,8 @@ def test_evaluate_scores_sentences_against_labels(tmp_path: Path) -> None:
         },
     ]
     # the CTA is labeled; the second statistic is deliberately left unlabeled (a false positive)
-    _write_set(tmp_path / "set", docs, {cta: "promo", stat: "unsourced_stat"})
+    labels = {cta: "promo", stat: "unsourced_stat"}
+    write_labeled_set(tmp_path / "set", docs, lambda _, span: labels.get(span.text, ""))
     result = evaluate(tmp_path / "set", errors="dev")
     by = {(r["label"], r["split"]): r for r in result.results}
     assert by[("promo", "dev")]["tp"] == 1 and by[("promo", "dev")]["fp"] == 0
