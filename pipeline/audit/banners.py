@@ -3,8 +3,11 @@
 Seed 004 carries "It's Normal For Marriages To Have Their Challenges And Difficulties" /
 "Guidance From A Licensed Professional Can Help You Navigate Them" twice in the article body.
 A line counts when it has ``BANNER_MIN_WORDS`` words or more, is not a numbered item (a table of
-contents repeats its headings legitimately) and occurs at least twice; consecutive repeated lines
-form one banner, reported at each occurrence.
+contents repeats its headings legitimately) nor a lead-in ending in ":" (a template subheading,
+"How to adapt to this trend:"), and occurs at least twice; consecutive repeated lines form one
+banner, reported at each occurrence. With a promo ``scorer`` (English posts), a run is a banner
+only when one of its lines sells: a call-to-action rule matches or P(promo) is
+``BANNER_PROMO_MIN`` or more; a repeated "Talk to your doctor if you have questions" is advice.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 from collections import Counter
 
 from pipeline.audit.findings import REPEATED_BANNER, quote, span_finding
+from pipeline.audit.promo import Scorer, cta_rule
 from pipeline.audit.text import Span, is_numbered, lines, word_count
 from pipeline.records import Finding
 
 BANNER_MIN_WORDS = 4
+BANNER_PROMO_MIN = 0.5
 BANNER_HINT = "Show the banner once, outside the article text, or remove it."
 
 
@@ -23,7 +28,17 @@ def _key(line: Span) -> str:
     return " ".join(line.text.lower().split())
 
 
-def repeated_lines(text: str) -> list[Finding]:
+def _selling(runs: list[list[Span]], scorer: Scorer) -> list[list[Span]]:
+    distinct = sorted({line.text for run in runs for line in run})
+    proba = dict(zip(distinct, scorer(distinct), strict=True))
+    return [
+        run
+        for run in runs
+        if any(cta_rule(x.text) or proba[x.text] >= BANNER_PROMO_MIN for x in run)
+    ]
+
+
+def repeated_lines(text: str, scorer: Scorer | None = None) -> list[Finding]:
     """One finding per occurrence of a repeated banner (a run of consecutive repeated lines),
     so the report can point at every place the reader meets it."""
     all_lines = lines(text)
@@ -35,6 +50,7 @@ def repeated_lines(text: str) -> list[Finding]:
             counts[_key(line)] >= 2
             and word_count(line.text) >= BANNER_MIN_WORDS
             and not is_numbered(text, line)
+            and not line.text.endswith(":")
         )
         # a run ends where it starts over (the same banner pasted twice in a row is two)
         in_run = previous_repeated and _key(line) not in {_key(x) for x in runs[-1]}
@@ -43,6 +59,8 @@ def repeated_lines(text: str) -> list[Finding]:
         elif repeated:
             runs.append([line])
         previous_repeated = repeated
+    if scorer is not None and runs:
+        runs = _selling(runs, scorer)
     out = []
     occurrence: Counter[str] = Counter()
     for run in runs:

@@ -63,7 +63,7 @@ def text_findings(
         *thin_content(text, min_words=config.thin_content_words),
         *ymyl_trust(text),
         *seo_filler(text, filler_scorer),
-        *repeated_lines(text),
+        *repeated_lines(text, scorer),
         *readability(
             text, min_ease=config.readability_min_ease, max_grade=config.readability_max_grade
         ),

@@ -42,7 +42,7 @@ from typing import Any
 
 from pipeline.audit.core import text_findings
 from pipeline.audit.filler import MODEL_THRESHOLD as FILLER_THRESHOLD
-from pipeline.audit.filler_model import LABELED_PATH, cross_fitted_scorers
+from pipeline.audit.filler_model import LABELED_PATH, cross_fitted_scorers, structural
 from pipeline.audit.promo import MODEL_THRESHOLD as PROMO_THRESHOLD
 from pipeline.audit.promo import Scorer
 from pipeline.audit.promo_model import load_labeled
@@ -245,8 +245,16 @@ def evaluate(labeled: Path = LABELED, *, errors: str = "none") -> Evaluation:
     groups = fold_groups(docs, rows)
     texts = {d["doc_id"]: [r["text"] for r in rows[d["doc_id"]]] for d in docs}
     labels = {d["doc_id"]: labels_of(rows[d["doc_id"]]) for d in docs}
+    # the filler classifier trains on sentences, not on TOC entries (filler_model.structural)
+    filler_train = {
+        k: [(t, "filler" in ls) for t, ls in zip(texts[k], v, strict=True)]
+        for k, v in labels.items()
+    }
+    filler_train = {k: [x for x in v if not structural(*x)] for k, v in filler_train.items()}
     filler_scorers = cross_fitted_scorers(
-        texts, {k: ["filler" in ls for ls in v] for k, v in labels.items()}, groups
+        {k: [t for t, _ in v] for k, v in filler_train.items()},
+        {k: [y for _, y in v] for k, v in filler_train.items()},
+        groups,
     )
     promo_scorers = cross_fitted_scorers(
         texts,

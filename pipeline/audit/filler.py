@@ -19,7 +19,7 @@ import re
 
 from pipeline.audit.findings import SEO_FILLER, quote, span_finding
 from pipeline.audit.promo import Scorer
-from pipeline.audit.text import Span, heading_lines, lines, sentences, word_count
+from pipeline.audit.text import Span, lines, sentences, word_count
 from pipeline.records import Finding, Severity
 
 # P(filler) from which the classifier alone flags a sentence (info severity: filler costs the
@@ -46,16 +46,18 @@ FILLER_PATTERNS: dict[str, tuple[re.Pattern[str], Severity, float, str]] = {
             r"\b(?:this|the following)\s+(?:article|post|blog|guide|newsletter)\s+(?:explores|"
             r"will explore|delves|will delve|dives|aims to|serves as|will discuss|discusses|"
             r"examines|covers)\b"
-            r"|\bin\s+this\s+(?:article|post|blog|guide),?\s+(?:we|you)\s+will\b"
+            r"|\bin\s+this\s+(?:article|post|blog|guide),?\s+(?:we|you)(?:\s+will|[’']ll)\b"
             # reading instructions and announcements of what comes next
             r"|\b(?:keep|continue) reading\b|\bread on\b"
             r"|^below,? (?:I|we)\s+(?:describe|explain|outline|cover|share|list)\b"
             r"|\bwe[’']re (?:going to|here to help you) (?:explain|explore|understand|cover|discuss"
             r"|look at|break)"
-            r"|^let[’']s (?:break (?:this|it) down|take a (?:closer )?look|explore)\b"
-            # a listicle announcing its own list ("Here are the top …", "Look out for these …")
+            r"|^let[’']s (?:break (?:this|it) down|break down|take a (?:closer )?look|explore)\b"
+            # a listicle announcing its own list with hype ("Here are the top …", "Look out for
+            # these …"); "Here are some of the most prevalent problems:" is a plain list intro
             r"|^(?:here are|these are|below are|the following are)\s+(?:\w+\s+){0,4}?(?:top|best"
-            r"|biggest|most|main|key|latest|emerging)\b|^look out for these\b",
+            r"|biggest|main|key|latest|emerging|most (?:exciting|important|popular|innovative"
+            r"|effective|amazing|powerful|common))\b|^look out for these\b",
             re.I,
         ),
         "info",
@@ -70,7 +72,7 @@ FILLER_PATTERNS: dict[str, tuple[re.Pattern[str], Severity, float, str]] = {
             r"|\bunlock the secrets?\b|\bit is important to note that\b"
             r"|\bcontinues? to evolve\b|\bon the horizon\b|\bcannot be overstated\b"
             r"|\bit[’']s (?:essential|important|crucial) to stay informed\b"
-            r"|\bthank you for your interest\b",
+            r"|\bthank you for your interest\b|\bwe[’']ve got you covered\b",
             re.I,
         ),
         "info",
@@ -79,9 +81,14 @@ FILLER_PATTERNS: dict[str, tuple[re.Pattern[str], Severity, float, str]] = {
     ),
 }
 
-TOC_HEADER = re.compile(r"^(?:table of contents|contents|in this article)\s*:?$", re.I)
-TOC_MIN_ENTRIES = 5
-TOC_ENTRY_MAX_WORDS = 10
+TOC_HEADER = re.compile(
+    r"^(?:table of contents|contents|in this (?:article|post|guide)|on this page|jump to(?: a)?"
+    r" sections?|jump into (?:the )?sections\b.*|quick (?:links|navigation)|what[’']s inside"
+    r"|skip ahead(?: to)?)\s*:?$",
+    re.I,
+)
+TOC_MIN_ENTRIES = 3
+TOC_ENTRY_MAX_WORDS = 16
 
 
 def filler_phrases(text: str, scorer: Scorer | None = None) -> list[Finding]:
@@ -128,7 +135,6 @@ def filler_phrases(text: str, scorer: Scorer | None = None) -> list[Finding]:
 def toc_padding(text: str) -> list[Finding]:
     """A table of contents: the header line through its last entry."""
     all_lines = lines(text)
-    heads = {h.start for h in heading_lines(text)}
     out = []
     for i, line in enumerate(all_lines):
         if not TOC_HEADER.match(line.text):
@@ -136,31 +142,67 @@ def toc_padding(text: str) -> list[Finding]:
         entries = 0
         seen: set[str] = set()
         for entry in all_lines[i + 1 :]:
+            # entries are short lines (headings, or link texts ending in "." or "?" once the
+            # links are gone); the first entry seen again is the body's first heading
             long = len(entry.text.split()) > TOC_ENTRY_MAX_WORDS
-            # the first entry seen again is the body's first heading: the TOC has ended
-            if entry.start not in heads or long or entry.text.lower() in seen:
+            if long or entry.text.lower() in seen:
                 break
             seen.add(entry.text.lower())
             entries += 1
         if entries < TOC_MIN_ENTRIES:
             continue
-        last = all_lines[i + entries]
-        span = Span(line.start, last.end, text[line.start : last.end])
-        out.append(
-            span_finding(
-                SEO_FILLER,
-                "info",
-                0.3,
-                span,
-                message=f"table of contents with {entries} entries repeats the headings",
-                fix_hint="Drop the plain-text table of contents, or make it real in-page links.",
-                detector="filler.toc_padding",
-                extra={"rule": "toc_padding", "entries": str(entries)},
-            )
-        )
+        out.append(_toc_finding(text, line, all_lines[i + entries], entries))
+    return out
+
+
+def _toc_finding(text: str, first: Span, last: Span, entries: int) -> Finding:
+    return span_finding(
+        SEO_FILLER,
+        "info",
+        0.3,
+        Span(first.start, last.end, text[first.start : last.end]),
+        message=f"table of contents with {entries} entries repeats the headings",
+        fix_hint="Drop the plain-text table of contents, or make it real in-page links.",
+        detector="filler.toc_padding",
+        extra={"rule": "toc_padding", "entries": str(entries)},
+    )
+
+
+def headless_toc(text: str) -> list[Finding]:
+    """A table of contents without its header (extraction dropped it, or the template never had
+    one): ``TOC_MIN_ENTRIES`` or more consecutive short lines that all come back, in the same
+    order, as lines further down (the section headings they list)."""
+    all_lines = lines(text)
+    keys = [" ".join(line.text.lower().split()) for line in all_lines]
+    later: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        later[k] = i  # last position of each line
+    out = []
+    i = 0
+    while i < len(all_lines):
+        j = i
+        previous_target = i
+        while (
+            j < len(all_lines)
+            and len(all_lines[j].text.split()) <= TOC_ENTRY_MAX_WORDS
+            and later[keys[j]] > previous_target
+            and later[keys[j]] > i + (j - i)  # comes back after the run itself
+        ):
+            previous_target = later[keys[j]]
+            j += 1
+        if j - i >= TOC_MIN_ENTRIES and later[keys[i]] >= j:
+            out.append(_toc_finding(text, all_lines[i], all_lines[j - 1], j - i))
+            i = j
+        else:
+            i += 1
     return out
 
 
 def seo_filler(text: str, scorer: Scorer | None = None) -> list[Finding]:
     """Rule and classifier findings; ``scorer`` maps sentences to P(filler) (None: rules only)."""
-    return filler_phrases(text, scorer) + toc_padding(text)
+    toc = toc_padding(text)
+    covered = [(f.start, f.end) for f in toc]
+    headless = [
+        f for f in headless_toc(text) if not any(a < f.end and f.start < b for a, b in covered)
+    ]
+    return filler_phrases(text, scorer) + toc + headless

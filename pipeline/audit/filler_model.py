@@ -41,6 +41,14 @@ def load_written(path: Path = DATA_PATH) -> tuple[list[str], list[int]]:
     return load_labeled(path, LABELS)
 
 
+def structural(text: str, is_filler: bool) -> bool:
+    """A heading-like line labeled filler: filler by its place (a table-of-contents entry), not
+    by its words, so a sentence classifier must not learn from it ("Understanding Emotional
+    Intimacy" is a fine heading below the TOC that lists it). The TOC rule handles those."""
+    words = text.split()
+    return is_filler and len(words) <= 14 and not text.rstrip().endswith((".", "!", "?"))
+
+
 def load_labeled_set(
     label: str = "filler", path: Path = LABELED_PATH
 ) -> tuple[list[str], list[int]]:
@@ -51,8 +59,11 @@ def load_labeled_set(
     texts, labels = [], []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
+            positive = label in row["labels"].split(";")
+            if label == "filler" and structural(row["text"], positive):
+                continue
             texts.append(row["text"])
-            labels.append(int(label in row["labels"].split(";")))
+            labels.append(int(positive))
     return texts, labels
 
 

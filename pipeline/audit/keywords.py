@@ -36,6 +36,9 @@ NGRAM_SIZES = (2, 3, 4)
 # three subheadings is still ordinary on-page SEO; seed 000 has exactly three).
 PROMINENT_MIN = 4
 MIN_TEXT_WORDS = 80  # densities over shorter texts are noise
+# The density signal needs a post of this length (the thin-content limit): on a short page a few
+# repeated service names or labels are already 3 % of the words, and the page is thin anyway.
+DENSITY_MIN_WORDS = 300
 MAX_PHRASES = 3  # findings per post; the strongest distinct phrases
 # Occurrences glued between content words before a 2-word phrase's density counts as forced.
 GLUED_MIN = 2
@@ -78,8 +81,9 @@ class PhraseStats:
             return False
         return self.n_words >= 3 or self.glued >= GLUED_MIN
 
-    def stuffed(self, density_limit: float, min_repeats: int) -> bool:
-        return self.dense(density_limit, min_repeats) or len(self.openers) >= OPENERS_MIN
+    def stuffed(self, density_limit: float, min_repeats: int, *, long_enough: bool = True) -> bool:
+        dense = long_enough and self.dense(density_limit, min_repeats)
+        return dense or len(self.openers) >= OPENERS_MIN
 
     def strength(self, density_limit: float) -> float:
         return max(self.density / density_limit, len(self.openers) / OPENERS_MIN)
@@ -136,17 +140,24 @@ def _glued(keys: list[str], n: int, positions: list[int], initial: set[int]) -> 
 
 
 def _openers(keyed: list[tuple[str, Span, bool]], phrase: str) -> tuple[Span, ...]:
+    """Headings opening with the phrase, when the title (or the text's first line) is one of
+    them: the page's target keyword pushed into its subheadings. Headings that share an opening
+    without the title ("Adolescent and Child Inpatient", "… Outpatient") are a listing."""
+    if not keyed or not _opens(keyed[0][0], phrase):
+        return ()
     places: dict[str, Span] = {}
     for keys, line, heading in keyed:
-        if not heading:
-            continue
-        for article in _LEADING_ARTICLE:
-            if keys.startswith(article):
-                keys = keys[len(article) :]
-                break
-        if keys == phrase or keys.startswith(phrase + " "):
+        if heading and _opens(keys, phrase):
             places.setdefault(keys, line)
     return tuple(sorted(places.values(), key=lambda s: s.start))
+
+
+def _opens(keys: str, phrase: str) -> bool:
+    for article in _LEADING_ARTICLE:
+        if keys.startswith(article):
+            keys = keys[len(article) :]
+            break
+    return keys == phrase or keys.startswith(phrase + " ")
 
 
 def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> list[PhraseStats]:
@@ -174,7 +185,6 @@ def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> li
         for n in NGRAM_SIZES
         for i in range(len(ws) - n + 1)
     }
-    heading_keyed = [x for x in keyed if x[2]]
     out = []
     for phrase, starts in _ngram_occurrences(tokens).items():
         # headings opening with the phrase are repeats too: the title plus two headings is
@@ -190,7 +200,7 @@ def phrase_stats(text: str, *, min_repeats: int, title: str | None = None) -> li
                 density=len(starts) * n / total,
                 prominent=_prominent_places(keyed, phrase) if phrase in in_headings else (),
                 glued=_glued(keys, n, [index_of[s] for s in starts], initial),
-                openers=_openers(heading_keyed, phrase) if phrase in in_headings else (),
+                openers=_openers(keyed, phrase) if phrase in in_headings else (),
             )
         )
     return out
@@ -204,10 +214,11 @@ def stuffed_phrases(
     text: str, *, density: float, min_repeats: int, title: str | None = None
 ) -> list[tuple[PhraseStats, float]]:
     """The stuffed phrases with their strength, strongest first, without nested duplicates."""
+    long_enough = len(words(text)) >= DENSITY_MIN_WORDS
     flagged = [
         (s, s.strength(density))
         for s in phrase_stats(text, min_repeats=min_repeats, title=title)
-        if s.stuffed(density, min_repeats)
+        if s.stuffed(density, min_repeats, long_enough=long_enough)
     ]
     # ties go to the longer phrase: it explains the repetition of its parts too
     flagged.sort(key=lambda p: (-p[1], -len(p[0].starts), -p[0].n_words, p[0].phrase))

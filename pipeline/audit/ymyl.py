@@ -29,6 +29,13 @@ _NUMBER_WORD = (
 STATISTIC = re.compile(
     r"(?:\bup to\s+)?\b\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)"
     rf"|\b{_NUMBER_WORD}\s+(?:percent|per cent)\b"
+    # shares of a population: "1 in 5 U.S. adults", "almost half of Americans"
+    r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+(?:\d{1,4}"
+    r"|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[A-Z.]+\s+)?(?:adults|people|americans"
+    r"|children|kids|teens|women|men|patients|users|workers|students|couples|adolescents)\b"
+    r"|\b(?:half|a third|a quarter|two[- ]thirds|three[- ]quarters)\s+of\s+(?:all\s+)?"
+    r"(?:U\.S\.\s+|American\s+|the\s+)?(?:adults|people|americans|children|kids|teens|women|men"
+    r"|patients|users|workers|students|couples|adolescents)\b"
     # "N times" only as a comparison ("three times more likely"): "repeat five times" is an
     # instruction, not a claim.
     r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten)[- ]times\s+(?:more|less|fewer|higher|lower"

@@ -323,3 +323,57 @@ def test_unmarked_list_items_after_a_colon_lead_in() -> None:
     (block,) = [f for f in promo_in_body(text, _no_scores) if f.detector == "promo.block"]
     assert block.evidence.startswith("Will we move in together?")
     assert block.evidence.endswith("Understand their heart.")
+
+
+def _promo_if_cta(texts: object) -> list[float]:
+    return [0.9 if "consultation" in t else 0.1 for t in texts]  # type: ignore[attr-defined]
+
+
+def test_a_repeated_line_is_a_banner_only_when_it_sells() -> None:
+    advice = "Talk to your doctor if you have questions about your medicines."
+    pitch = "Book A Free Consultation With Our Licensed Counselors Today"
+    text = f"Intro.\n{advice}\nMiddle.\n{advice}\nAgain.\n{pitch}\nMore.\n{pitch}\nEnd."
+    found = repeated_lines(text, _promo_if_cta)
+    assert [f.evidence for f in found] == [pitch, pitch]
+    # without a scorer (a post in another language) every repeated line counts
+    assert len(repeated_lines(text)) == 4
+    # a repeated template subheading ending in ":" is structure, not a banner
+    sub = "How to adapt to this training trend:"
+    assert repeated_lines(f"A.\n{sub}\nB.\n{sub}\nC.") == []
+
+
+def test_headless_table_of_contents() -> None:
+    heads = ["Understanding Sleep Cycles", "Why Naps Help", "Light And Mood", "Final Thoughts"]
+    body = "\n".join(f"{h}\nA paragraph about {h.lower()} with enough words in it." for h in heads)
+    text = "An opening line about sleep.\n" + "\n".join(heads) + "\n" + body
+    (toc,) = [f for f in seo_filler(text) if f.detector == "filler.toc_padding"]
+    assert toc.evidence == "\n".join(heads) and toc.extra["entries"] == "4"
+    # headings that appear once are not a table of contents
+    assert [f for f in seo_filler(body) if f.detector == "filler.toc_padding"] == []
+
+
+def test_population_shares_are_statistics() -> None:
+    text = (
+        "Each year, around 1 in 5 U.S. adults experiences a mental health condition.\n"
+        "Walks are pleasant.\n"
+        "Almost half of U.S. adults own a fitness tracker.\n"
+        "Cats are nice.\n"
+        "Cut the onion in half of the time."
+    )
+    assert [f.extra["claim"] for f in unsupported_statistics(text)] == [
+        "1 in 5 U.S. adults",
+        "half of U.S. adults",
+    ]
+
+
+def test_openers_need_the_title_and_density_needs_a_long_post() -> None:
+    listing = (
+        "Mental Health Services\n"
+        "Adolescent and Child Inpatient Care\n" + BODY + "\n"
+        "Adolescent and Child Outpatient Care\n" + BODY + "\n"
+        "Adolescent and Child Crisis Care\n" + BODY
+    )
+    assert keyword_stuffing(listing, density=0.03, min_repeats=4) == []
+    short = " ".join(f"The v{i}p sleep hygiene v{i}r matters." for i in range(12))  # 72 words
+    assert len(short.split()) < 300
+    assert keyword_stuffing(short + " " + short[:200], density=0.03, min_repeats=4) == []
