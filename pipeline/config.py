@@ -113,6 +113,12 @@ class DetectorsConfig(_Strict):
         0.03, gt=0, lt=1, description="Share of words taken by one repeated key phrase."
     )
     stuffing_min_repeats: int = Field(4, ge=2, description="Occurrences before a phrase counts.")
+    stuffing_glued_min: int = Field(
+        2, ge=0, description="Wedged occurrences a dense 2-word phrase needs to count as forced."
+    )
+    stuffing_openers_min: int = Field(
+        3, ge=2, description="Headings (title included) opening with one phrase that are stuffing."
+    )
     max_age_days: int = Field(
         1095, ge=1, description="Health posts last updated longer ago than this are stale."
     )

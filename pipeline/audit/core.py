@@ -57,6 +57,8 @@ def text_findings(
             text,
             density=config.stuffing_density,
             min_repeats=config.stuffing_min_repeats,
+            glued_min=config.stuffing_glued_min,
+            openers_min=config.stuffing_openers_min,
             title=title if isinstance(title, str) else None,
         ),
         *promo_in_body(text, scorer),
