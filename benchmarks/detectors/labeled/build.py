@@ -38,7 +38,7 @@ DEV_IDS = (
     "0345", "0475",
     # second batch (labeled after the first results, split by the same hash)
     "0013", "0032", "0039", "0064", "0086", "0142", "0151", "0157", "1087", "3034",
-)
+)  # fmt: skip
 
 
 def split_of(doc_id: str) -> str:
