@@ -10,6 +10,7 @@ from typing import Any
 
 from pipeline.audit import blocks as block_rules
 from pipeline.audit.banners import repeated_lines
+from pipeline.audit.brand import brand_keys, brand_words
 from pipeline.audit.filler import seo_filler
 from pipeline.audit.findings import PROMO_IN_BODY, sort_findings
 from pipeline.audit.keywords import keyword_stuffing
@@ -37,10 +38,12 @@ def text_findings(
     config: DetectorsConfig,
     scorer: Scorer,
     filler_scorer: Scorer | None = None,
+    brand: Sequence[str] = (),
 ) -> list[Finding]:
     """Every text-only detector on ``text``, sorted; offsets index ``text``. ``scorer`` and
     ``filler_scorer`` give P(promo) and P(filler) per sentence (the packaged models in
-    production, cross-fitted ones in the benchmark)."""
+    production, cross-fitted ones in the benchmark); ``brand``: the publisher's brand keys
+    (``brand.brand_keys`` of the page URL and site name), when known."""
     if not isinstance(text, str):
         return []
     lang = detect(text)
@@ -61,7 +64,7 @@ def text_findings(
             openers_min=config.stuffing_openers_min,
             title=title if isinstance(title, str) else None,
         ),
-        *promo_in_body(text, scorer),
+        *promo_in_body(text, scorer, brand_words(text, brand)),
         *thin_content(text, min_words=config.thin_content_words),
         *ymyl_trust(text),
         *seo_filler(text, filler_scorer),
@@ -144,7 +147,12 @@ def audit_post(
     """Text findings plus block, site and structure findings for one POSTS row."""
     text = str(post.get("main_text") or "")
     found = text_findings(
-        text, title=post.get("title"), config=config, scorer=scorer, filler_scorer=filler_scorer
+        text,
+        title=post.get("title"),
+        config=config,
+        scorer=scorer,
+        filler_scorer=filler_scorer,
+        brand=brand_keys(post.get("url"), post.get("site_name")),
     )
     share = boilerplate_share(post, blocks)
     page_words = int(post.get("page_words") or 0)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.audit.brand import brand_keys
 from pipeline.audit.core import text_findings
 from pipeline.audit.filler import MODEL_THRESHOLD as FILLER_THRESHOLD
 from pipeline.audit.filler_model import LABELED_PATH, cross_fitted_scorers, structural
@@ -275,6 +276,7 @@ def evaluate(labeled: Path = LABELED, *, errors: str = "none") -> Evaluation:
             config=config,
             scorer=promo_scorers[d["doc_id"]],
             filler_scorer=filler_scorers[d["doc_id"]],
+            brand=brand_keys(d.get("url")),
         )
         no_evidence += sum(
             1

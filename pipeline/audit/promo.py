@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pipeline.audit.brand import brand_pitch
 from pipeline.audit.findings import PROMO_IN_BODY, quote, span_finding
 from pipeline.audit.text import (
     Span,
@@ -125,6 +126,10 @@ class _Scored:
         return self.rule is not None or self.proba >= MODEL_THRESHOLD
 
 
+def _brand_rule(sentence: str, names: frozenset[str]) -> str | None:
+    return "brand_pitch" if brand_pitch(sentence, names) else None
+
+
 def cta_rule(sentence: str) -> str | None:
     """Name of the first CTA pattern matching ``sentence``, or None."""
     for name, pattern in CTA_PATTERNS.items():
@@ -229,9 +234,13 @@ def _block_finding(text: str, block: list[Span], lead: Span) -> Finding:
     )
 
 
-def promo_in_body(text: str, scorer: Scorer) -> list[Finding]:
+def promo_in_body(
+    text: str, scorer: Scorer, brand_names: frozenset[str] = frozenset()
+) -> list[Finding]:
     """Findings for promo sentences; ``scorer`` maps sentences to promo probabilities.
 
+    ``brand_names`` (``brand.brand_words``): the publisher's name as written in the text; a
+    sentence naming it while addressing the reader or describing the offer is a pitch.
     The list items or quoted lines right after a flagged lead-in line (a pitch ending in ":",
     a reviews heading) are part of the same pitch: one more finding spans them; so is a question
     hook right before a flagged line or sentence."""
@@ -245,7 +254,10 @@ def promo_in_body(text: str, scorer: Scorer) -> list[Finding]:
     lead_ins: list[int] = []
     proba_of = {s.start: p for s, p in zip(spans, probas, strict=True)}
     for i, (line, in_line) in enumerate(zip(all_lines, by_line(all_lines, spans), strict=True)):
-        scored = [_Scored(s, proba_of[s.start], cta_rule(s.text)) for s in in_line]
+        scored = [
+            _Scored(s, proba_of[s.start], cta_rule(s.text) or _brand_rule(s.text, brand_names))
+            for s in in_line
+        ]
         groups = _groups(scored)
         findings.extend(_finding(text, g) for g in groups)
         if groups:

@@ -94,6 +94,7 @@ def dev_docs() -> list[dict[str, str]]:
         {
             "doc_id": f"dev/{i}",
             "source": "dev",
+            "url": truth[i]["url"],
             "title": truth[i].get("title") or "",
             "text": truth[i]["articleBody"],
         }
