@@ -48,7 +48,10 @@ STATISTIC = re.compile(
 CITATION = re.compile(
     r"\(\d{1,3}\)|\[\d{1,3}\]|\(\s*[A-Z][A-Za-z-]+(?: et al\.?| and [A-Z][A-Za-z-]+)?,? \d{4}\s*\)"
     r"|\bet al\b|\bjournal\b|\bpublished in\b|\baccording to (?:a|the)\b[^.]{0,60}\b(?:study|survey"
-    r"|report|review)\b|\bdoi\b|https?://|\bwww\.",
+    r"|report|review)\b|\bdoi\b|https?://|\bwww\."
+    # a study or survey with its author or venue: "a 2023 study by …", "a survey from …"
+    r"|\b(?:study|survey|report|analysis|review|trial|poll)\s+(?:by|from|published|conducted by)\b"
+    r"|\bsource:|\(source\b",
     re.I,
 )
 # A named source in the sentence: "according to Strava", "ClassPass shared that …", "a TikTok
@@ -65,6 +68,10 @@ NAMED_SOURCE = re.compile(
     rf"|\b(?:{_GENERIC}[A-Z][\w.&-]+|representative|spokesperson|spokeswoman|spokesman)\s+"
     r"(?:shared|reported|reports|found|finds|noted|notes|revealed|reveals|tells|told|estimates"
     r"|estimated|says|said)\b"
+    # researchers or data of a named body: "researchers at Stanford", "data from the CDC",
+    # "per the CDC"
+    rf"|\bresearchers?\s+(?:at|from)\s+(?:the\s+)?{_GENERIC}[A-Z]"
+    rf"|\bdata\s+from\s+(?:the\s+)?{_GENERIC}[A-Z]|\bper\s+(?:the\s+)?[A-Z]{{2,}}\b"
     # the respondents of a named survey: "20% of Strava participants said"
     rf"|\bof\s+{_GENERIC}[A-Z][\w.&-]+\s+(?:participants|users|respondents|members|customers"
     r"|subscribers|patients)\b"

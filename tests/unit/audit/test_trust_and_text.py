@@ -138,6 +138,13 @@ def test_statistics_with_named_sources_are_sourced() -> None:
         "Nearly 20% of Strava participants said they stretch daily.\n"
         "Phones are everywhere.\n"
         "Ninety-seven percent of adults own a phone.\n"
+        "Trees are tall.\n"
+        "A 2023 study by Stanford found 30% fewer colds.\n"
+        "Stones are hard.\n"
+        "Researchers at Yale saw a 12% drop in relapses.\n"
+        "Rivers are long.\n"
+        "Per the CDC, 40% of adults sleep too little.\n"
+        "Clouds are white.\n"
         "Studies show 23% lower stress levels."
     )
     flagged = [f.evidence for f in unsupported_statistics(text)]
