@@ -70,8 +70,8 @@ NAMED_SOURCE = re.compile(
     r"|estimated|says|said)\b"
     # researchers or data of a named body: "researchers at Stanford", "data from the CDC",
     # "per the CDC"
-    rf"|\bresearchers?\s+(?:at|from)\s+(?:the\s+)?{_GENERIC}[A-Z]"
-    rf"|\bdata\s+from\s+(?:the\s+)?{_GENERIC}[A-Z]|\bper\s+(?:the\s+)?[A-Z]{{2,}}\b"
+    rf"|\b(?i:researchers?\s+(?:at|from)\s+(?:the\s+)?){_GENERIC}[A-Z]"
+    rf"|\b(?i:data\s+from\s+(?:the\s+)?){_GENERIC}[A-Z]|\b(?i:per\s+(?:the\s+)?)[A-Z]{{2,}}\b"
     # the respondents of a named survey: "20% of Strava participants said"
     rf"|\bof\s+{_GENERIC}[A-Z][\w.&-]+\s+(?:participants|users|respondents|members|customers"
     r"|subscribers|patients)\b"
