@@ -104,3 +104,40 @@ def test_run_requires_dedup_output(tmp_path: Path) -> None:
     write_table(paths.extract_blocks, [], BLOCKS)
     with pytest.raises(MissingInputError, match="run the 'dedup' stage"):
         run(paths, config)
+
+
+def test_audit_rows_use_page_metadata_and_the_site(tmp_path: Path) -> None:
+    """Provenance from the post's metadata, the publisher's brand from its URL and site name,
+    and titles shared inside a site."""
+    from datetime import UTC, datetime
+
+    from pipeline.audit.promo_model import promo_probabilities
+    from pipeline.audit.stage import audit_rows
+    from pipeline.config import DetectorsConfig
+
+    body = "\n".join(
+        [*PARAGRAPHS, "With Dreamwell, you sleep better from the first night.", SITE_NOTE]
+    )
+    fetched = datetime(2026, 1, 1, tzinfo=UTC)
+    posts = [
+        _post("p1", body, url="https://www.dreamwell.com/blog/a", site_name="Dreamwell",
+              author="Ana Ruiz", published_at=datetime(2020, 1, 1, tzinfo=UTC),
+              fetched_at=fetched, outbound_links=["https://www.nih.gov/sleep"]),
+        _post("p2", body, url="https://www.dreamwell.com/blog/b", site_name="Dreamwell",
+              fetched_at=fetched),
+    ]  # fmt: skip
+    rows, _, _ = audit_rows(
+        "r1", posts, [], [], config=DetectorsConfig(), scorer=promo_probabilities
+    )
+    by_post: dict[str, set[str]] = {}
+    for r in rows:
+        by_post.setdefault(r["post_id"], set()).add(r["detector"])
+    assert "ymyl.no_author" not in by_post["p1"] and "ymyl.no_author" in by_post["p2"]
+    assert "ymyl.stale" in by_post["p1"] and "ymyl.no_date" in by_post["p2"]
+    assert "ymyl.no_sources" not in by_post["p1"] and "ymyl.no_sources" in by_post["p2"]
+    brand = [r for r in rows if r["post_id"] == "p1" and r["kind"] == "promo_in_body"]
+    assert [r["evidence"] for r in brand] == [
+        "With Dreamwell, you sleep better from the first night."
+    ]
+    # both posts are titled "Sleep and mood" on one site
+    assert all("structure.duplicate_title" in by_post[p] for p in ("p1", "p2"))
