@@ -9,6 +9,9 @@ is stuffed when
   repeated that often is a template ("is one of the top mental health tips for"); a 2-word phrase
   must also be wedged between content words ``glued_min`` times ("physical intimacy mental health
   benefits"), because a post about emotional intimacy says "emotional intimacy" a lot, naturally;
+* or **is the title's keyphrase forced in**: a 3-4-word phrase of the title repeated
+  ``TITLE_REPEATS_MIN`` times and wedged ``glued_min`` times, at any density ("… which are the
+  best oral hygiene products for you");
 * or **opens the headings**: the title (or the text's first line) and ``openers_min`` headings in
   all open with it ("Importance of sex in a relationship" / "The Importance of Sex in Regulating
   …" / "The Importance of Sex in Rebuilding …"), the exact-match keyword pushed into every
@@ -53,6 +56,8 @@ GLUED_MIN = 2
 # Regulating …", "The Importance of Sex in Rebuilding …" under the title "Importance of sex in a
 # relationship".
 OPENERS_MIN = 3
+# Repeats of the title's 3-4-word keyphrase that, wedged into sentences, make it stuffing.
+TITLE_REPEATS_MIN = 5
 _LEADING_ARTICLE = ("the ", "a ", "an ")
 # Critical when both signals agree and the density is well past the limit (seed 001: 1.77×).
 CRITICAL_DENSITY_FACTOR = 1.5
@@ -79,6 +84,7 @@ class PhraseStats:
     prominent: tuple[Span, ...]  # headings and line openings carrying the phrase
     glued: int = 0  # occurrences wedged between two content words ("touch mental health benefits")
     openers: tuple[Span, ...] = ()  # headings (and the title) that open with the phrase
+    in_title: bool = False  # the phrase is part of the title (or the text's first line)
 
     def dense(self, density_limit: float, min_repeats: int, glued_min: int = GLUED_MIN) -> bool:
         """Over the density limit, and forced: a 3-4-word phrase repeated that often is a
@@ -98,7 +104,21 @@ class PhraseStats:
         openers_min: int = OPENERS_MIN,
     ) -> bool:
         dense = long_enough and self.dense(density_limit, min_repeats, glued_min)
-        return dense or len(self.openers) >= openers_min
+        return (
+            dense
+            or len(self.openers) >= openers_min
+            or (long_enough and self.title_keyword(glued_min))
+        )
+
+    def title_keyword(self, glued_min: int = GLUED_MIN) -> bool:
+        """The title's exact-match keyphrase (3-4 words) repeated and wedged into sentences, at
+        any density: "… which are the best oral hygiene products for you" eleven times."""
+        return (
+            self.in_title
+            and self.n_words >= 3
+            and len(self.starts) >= TITLE_REPEATS_MIN
+            and self.glued >= glued_min
+        )
 
     def strength(self, density_limit: float, openers_min: int = OPENERS_MIN) -> float:
         return max(self.density / density_limit, len(self.openers) / openers_min)
@@ -217,6 +237,7 @@ def phrase_stats(
                 density=len(starts) * n / total,
                 prominent=_prominent_places(keyed, phrase) if phrase in in_headings else (),
                 glued=_glued(keys, n, [index_of[s] for s in starts], initial),
+                in_title=bool(keyed) and f" {phrase} " in f" {keyed[0][0]} ",
                 openers=_openers(keyed, phrase) if phrase in in_headings else (),
             )
         )
@@ -224,7 +245,12 @@ def phrase_stats(
 
 
 def _overlaps(a: str, b: str) -> bool:
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
+    """One phrase inside the other, or the two chained ("intimacy and mental" + "mental
+    health" are one keyphrase, "intimacy and mental health")."""
+    if f" {a} " in f" {b} " or f" {b} " in f" {a} ":
+        return True
+    wa, wb = a.split(), b.split()
+    return wa[-1] == wb[0] or wb[-1] == wa[0]
 
 
 def stuffed_phrases(
@@ -297,6 +323,8 @@ def keyword_stuffing(
             if len(stats.openers) >= openers_min
             else ""
         )
+        if stats.title_keyword(glued_min):
+            opens += "; the title's keyphrase, repeated"
         message = (
             f"key phrase '{stats.phrase}' repeated {len(stats.starts)} times "
             f"({stats.density:.1%} of {total} words; limit {density:.1%}){where}{glued}{opens}"

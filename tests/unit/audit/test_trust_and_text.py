@@ -384,3 +384,16 @@ def test_openers_need_the_title_and_density_needs_a_long_post() -> None:
     short = " ".join(f"The v{i}p sleep hygiene v{i}r matters." for i in range(12))  # 72 words
     assert len(short.split()) < 300
     assert keyword_stuffing(short + " " + short[:200], density=0.03, min_repeats=4) == []
+
+
+def test_the_titles_keyphrase_wedged_in_is_stuffing_at_low_density() -> None:
+    prose = " ".join(f"w{i}a w{i}b w{i}c w{i}d w{i}e." for i in range(200))  # 1,000 distinct words
+    wedged = " ".join(f"Pick v{i}p oral hygiene products v{i}r daily." for i in range(6))
+    title = "The Best Oral Hygiene Products"
+    (f,) = keyword_stuffing(prose + " " + wedged, density=0.03, min_repeats=4, title=title)
+    assert f.extra["phrase"] == "oral hygiene products" and float(f.extra["density"]) < 0.03
+    assert "the title's keyphrase, repeated" in f.message
+    # the same repeats without wedging, or without the title, are not stuffing
+    natural = " ".join(f"The v{i}p oral hygiene products are v{i}r." for i in range(6))
+    assert keyword_stuffing(prose + " " + natural, density=0.03, min_repeats=4, title=title) == []
+    assert keyword_stuffing(prose + " " + wedged, density=0.03, min_repeats=4, title="Teeth") == []
