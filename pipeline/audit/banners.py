@@ -44,6 +44,7 @@ def repeated_lines(text: str, scorer: Scorer | None = None) -> list[Finding]:
     all_lines = lines(text)
     counts = Counter(_key(line) for line in all_lines)
     runs: list[list[Span]] = []
+    in_current: set[str] = set()  # keys of the current run's lines
     previous_repeated = False
     for line in all_lines:
         repeated = (
@@ -53,11 +54,13 @@ def repeated_lines(text: str, scorer: Scorer | None = None) -> list[Finding]:
             and not line.text.endswith(":")
         )
         # a run ends where it starts over (the same banner pasted twice in a row is two)
-        in_run = previous_repeated and _key(line) not in {_key(x) for x in runs[-1]}
+        in_run = previous_repeated and _key(line) not in in_current
         if repeated and in_run:
             runs[-1].append(line)
+            in_current.add(_key(line))
         elif repeated:
             runs.append([line])
+            in_current = {_key(line)}
         previous_repeated = repeated
     if scorer is not None and runs:
         runs = _selling(runs, scorer)

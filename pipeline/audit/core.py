@@ -143,8 +143,10 @@ def audit_post(
     config: DetectorsConfig,
     scorer: Scorer,
     filler_scorer: Scorer | None = None,
+    site_findings: Sequence[Finding] = (),
 ) -> PostAudit:
-    """Text findings plus block, site and structure findings for one POSTS row."""
+    """Text findings plus block, site and structure findings for one POSTS row;
+    ``site_findings`` are the post's findings that need the whole site (duplicate titles)."""
     text = str(post.get("main_text") or "")
     found = text_findings(
         text,
@@ -176,6 +178,7 @@ def audit_post(
             max_age_days=config.max_age_days,
             claims=sum(1 for f in found if f.detector in CLAIM_DETECTORS),
         ),
+        *site_findings,
     ]
     return PostAudit(sort_findings(_merge(found, extra)), share)
 

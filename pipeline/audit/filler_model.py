@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from sklearn.pipeline import Pipeline
@@ -24,10 +25,10 @@ from sklearn.pipeline import Pipeline
 from pipeline.audit.promo import Scorer
 from pipeline.audit.promo_model import (
     PACKAGE_DIR,
-    PromoModelError,
     build_model,
     load_labeled,
     load_model,
+    positive_probabilities,
 )
 
 DATA_PATH = PACKAGE_DIR / "data" / "filler_sentences.csv"
@@ -72,12 +73,7 @@ def fit(texts: Sequence[str], labels: Sequence[int]) -> Pipeline:
 
 
 def scorer_of(model: Pipeline) -> Scorer:
-    def score(texts: Sequence[str]) -> list[float]:
-        if not texts:
-            return []
-        return [float(p) for p in model.predict_proba(list(texts))[:, 1]]
-
-    return score
+    return partial(positive_probabilities, model)
 
 
 def cross_fitted_scorers(
@@ -103,12 +99,4 @@ def cross_fitted_scorers(
 
 def filler_probabilities(texts: Sequence[str]) -> list[float]:
     """P(filler) per sentence from the packaged model (loaded once per process)."""
-    if not texts:
-        return []
-    try:
-        model = load_model(MODEL_PATH)
-    except PromoModelError as exc:
-        raise PromoModelError(
-            f"filler model not found at {MODEL_PATH}; run 'python -m pipeline.audit.train_filler'"
-        ) from exc
-    return [float(p) for p in model.predict_proba(list(texts))[:, 1]]
+    return positive_probabilities(load_model(MODEL_PATH, "train-filler"), texts) if texts else []

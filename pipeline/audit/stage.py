@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from pipeline.audit.core import PostAudit, audit_post
-from pipeline.audit.findings import finding_id, sort_findings
+from pipeline.audit.core import audit_post
+from pipeline.audit.findings import finding_id
 from pipeline.audit.promo import Scorer
 from pipeline.audit.scoring import audit_score
 from pipeline.audit.structure import duplicate_title_and_description
@@ -78,10 +78,7 @@ def audit_rows(
             config=config,
             scorer=scorer,
             filler_scorer=filler_scorer,
-        )
-        result = PostAudit(
-            sort_findings([*result.findings, *site_dupes.get(str(post_id), [])]),
-            result.boilerplate_share,
+            site_findings=site_dupes.get(str(post_id), ()),
         )
         kinds.update(f.kind for f in result.findings)
         findings.extend(_finding_row(run_id, post, f) for f in result.findings)

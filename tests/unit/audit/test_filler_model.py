@@ -53,3 +53,10 @@ def test_cross_fitting_never_scores_a_document_with_its_own_model() -> None:
     (score_a,) = scorers["a"](sentences["a"])
     (score_b,) = scorers["b"](sentences["b"])
     assert score_a < score_b  # a is scored by the model trained on b's "not filler"
+
+
+def test_a_missing_model_names_the_command_that_retrains_it(tmp_path: Path) -> None:
+    from pipeline.audit.promo_model import PromoModelError
+
+    with pytest.raises(PromoModelError, match="run 'content-audit train-filler'"):
+        load_model(tmp_path / "missing.skops", "train-filler")
