@@ -135,6 +135,7 @@ def _stage_command(stage: str) -> None:
         verbose: bool,
         from_warc: Path | None = None,
         site: str | None = None,
+        assign_only: bool = False,
     ) -> None:
         _setup_logging(verbose)
         from pipeline.runner import extract_from_warc, resolve_config, run_stage
@@ -150,7 +151,11 @@ def _stage_command(stage: str) -> None:
                 raise click.UsageError("--site only applies with --from-warc")
             rid = run_id or (_new_run_id() if stage == "crawl" else _latest_run_id(data_dir))
             paths = RunPaths(data_dir, rid, reports_dir)
-            summary = run_stage(stage, paths, resolve_config(paths, config_path))
+            config = resolve_config(paths, config_path)
+            if assign_only:
+                topics = config.topics.model_copy(update={"assign_only": True})
+                config = config.model_copy(update={"topics": topics})
+            summary = run_stage(stage, paths, config)
             print_stage_summary(summary)
             return summary
 
@@ -169,6 +174,14 @@ def _stage_command(stage: str) -> None:
             default=None,
             help="Re-process a WARC file or a directory of them (ours or Common Crawl's) into "
             "a new run, with no network; later stages then run on it with --run-id.",
+        )(command)
+    if stage == "topics":
+        command = click.option(
+            "--assign-only",
+            is_flag=True,
+            default=False,
+            help="Assign the run's posts to the previous run's topics without refitting "
+            "(same as topics.assign_only: true in the config).",
         )(command)
     main.command(
         name=stage, help=f"Run only the {stage} stage for a run (reads earlier stages' files)."

@@ -105,6 +105,11 @@ class TopicsConfig(_Strict):
     )
     max_k: int = Field(12, ge=2, le=500, description="Largest k tried when choosing automatically.")
     random_state: int = 0
+    assign_only: bool = Field(
+        False,
+        description="Assign posts to the previous run's topics without refitting "
+        "(CLI: topics --assign-only).",
+    )
 
 
 class DetectorsConfig(_Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import time
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.paths import RunPaths
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -162,3 +165,24 @@ def read_manifest(paths: RunPaths, stage: str) -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = json.loads(p.read_text())
     return data
+
+
+def previous_finished_run(paths: RunPaths, stage: str) -> str | None:
+    """The most recently finished other run whose ``stage`` completed (its manifest exists).
+
+    "Most recent" is by the manifest's ``finished_at`` (then run id): the one place the wall
+    clock orders anything, because "the run before this one" is what a person means by it.
+    """
+    best: tuple[str, str] | None = None
+    for manifest in sorted((paths.data_dir / "runs").glob(f"*/{stage}/_manifest.json")):
+        run_id = manifest.parent.parent.name
+        if run_id == paths.run_id:
+            continue
+        try:
+            finished = str(json.loads(manifest.read_text()).get("finished_at") or "")
+        except (OSError, json.JSONDecodeError) as exc:
+            _log.warning("ignoring unreadable manifest %s: %s", manifest, exc)
+            continue
+        if best is None or (finished, run_id) > best:
+            best = (finished, run_id)
+    return best[1] if best else None

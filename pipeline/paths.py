@@ -122,6 +122,22 @@ class RunPaths:
     def topics_assignments(self) -> Path:
         return self.stage_dir("topics") / "post_topics.parquet"
 
+    @property
+    def topics_cannibalization(self) -> Path:
+        return self.stage_dir("topics") / "cannibalization.parquet"
+
+    @property
+    def topics_centroids(self) -> Path:
+        return self.stage_dir("topics") / "centroids.parquet"
+
+    @property
+    def topics_model(self) -> Path:
+        return self.stage_dir("topics") / "model.joblib"
+
+    @property
+    def topics_state(self) -> Path:
+        return self.stage_dir("topics") / "state.json"
+
     # -- audit -------------------------------------------------------------------------------
     @property
     def audit_findings(self) -> Path:

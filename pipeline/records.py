@@ -202,6 +202,32 @@ TOPICS = pa.schema(
         ("terms", pa.list_(pa.string())),
         ("size", pa.int32()),
         ("representative_post_ids", pa.list_(pa.string())),
+        # Cosine of the term centroid to the previous run's topic with this id; null: new topic
+        # (or no previous run).
+        ("previous_similarity", pa.float32()),
+    ]
+)
+
+TOPIC_CENTROIDS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("topic_id", pa.int32()),
+        ("term", pa.string()),
+        ("weight", pa.float32()),  # mean L2-normalized TF-IDF weight over the topic's posts
+    ]
+)
+
+CANNIBALIZATION = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("site", pa.string()),
+        ("topic_id", pa.int32()),
+        ("post_id_a", pa.string()),
+        ("post_id_b", pa.string()),
+        ("text_similarity", pa.float32()),
+        ("title_overlap", pa.float32()),
+        ("score", pa.float32()),
+        ("shared_terms", pa.list_(pa.string())),
     ]
 )
 

@@ -11,14 +11,13 @@ record that holds the body (in an earlier run's WARC), so the run can still be r
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.crawl.archive import ArchivedResponse, read_response_at
-from pipeline.io import read_rows
+from pipeline.io import previous_finished_run, read_rows
 from pipeline.paths import RunPaths
 
 log = logging.getLogger(__name__)
@@ -48,20 +47,7 @@ class Previous:
 
 def previous_run_id(paths: RunPaths) -> str | None:
     """The most recently finished other run with a complete crawl, or None."""
-    runs_dir = paths.data_dir / "runs"
-    best: tuple[str, str] | None = None
-    for manifest in sorted(runs_dir.glob("*/crawl/_manifest.json")):
-        run_id = manifest.parent.parent.name
-        if run_id == paths.run_id:
-            continue
-        try:
-            finished = str(json.loads(manifest.read_text()).get("finished_at") or "")
-        except (OSError, json.JSONDecodeError) as exc:
-            log.warning("ignoring unreadable manifest %s: %s", manifest, exc)
-            continue
-        if best is None or (finished, run_id) > best:
-            best = (finished, run_id)
-    return best[1] if best else None
+    return previous_finished_run(paths, "crawl")
 
 
 def previous_pages(paths: RunPaths) -> dict[tuple[str, str], Previous]:

@@ -1,42 +1,85 @@
-"""Topics stage: cluster posts into topics, label them, place every post on a 2-D map.
+"""Topics stage: cluster posts into topics, label them, place every post on a 2-D map, keep
+topic ids stable across runs and find posts of one site competing for one query.
 
 Reads
-    ``paths.extract_posts`` (POSTS): post_id, title, main_text. The clustered text is the
-    title followed by the main text.
-    ``paths.dedup_members`` (DUPLICATE_MEMBERS), if the dedup stage ran: non-canonical members
-    of duplicate groups are left out of the fit (ten copies of one post would otherwise pull a
-    topic towards themselves) and get their canonical post's topic.
+    ``paths.extract_posts`` (POSTS): post_id, site, title, main_text. The clustered text is the
+    title followed by the main text (boilerplate blocks are already out of ``main_text``).
+    ``paths.dedup_members`` (DUPLICATE_MEMBERS): non-canonical members of duplicate groups are
+    left out of the fit (ten copies of one post would otherwise pull a topic towards
+    themselves) and get their canonical post's topic.
+    The previous run's ``topics`` output (the most recently finished other run), if any: its
+    topics' term centroids, to keep their ids (``stable``); with ``topics.assign_only``, its
+    fitted model.
 
 Writes
-    ``paths.topics_topics`` (TOPICS): one row per topic with its c-TF-IDF terms, label, size
-    and the three posts closest to its centroid.
+    ``paths.topics_topics`` (TOPICS): one row per topic with its c-TF-IDF terms, label, size,
+    the three posts closest to its centroid and its similarity to the previous run's topic of
+    the same id.
     ``paths.topics_assignments`` (POST_TOPICS): one row per post: topic (-1 = outlier or no
     usable text), confidence (cosine to the topic centroid), map coordinates x, y (null for
     posts without usable text).
+    ``paths.topics_cannibalization`` (CANNIBALIZATION): competing pairs, best first.
+    ``paths.topics_centroids`` (TOPIC_CENTROIDS), ``paths.topics_model`` (the fitted
+    :class:`TopicModel`, joblib) and ``paths.topics_state`` (ids, next free id): what the next
+    run matches against or assigns with.
+
+Modes
+    Fit (default): fit a new model, then match its topics to the previous run's by term-centroid
+    similarity; matched topics keep their ids, new ones get ids never used before.
+    Assign only (``topics.assign_only``, CLI ``topics --assign-only``): no refit; every post goes
+    to the previous model's nearest topic, or -1 under that topic's outlier floor. Topic terms
+    stay the previous run's; sizes and representatives are this run's.
 
 Public entry points
     :func:`cluster_texts` (the evaluated core), :class:`TopicModel` (the estimator behind it),
     :func:`run` (the file edge). Modules: ``vectorize`` (TF-IDF, LSA, stop words), ``cluster``
-    (k selection, outliers), ``labels`` (c-TF-IDF, representatives, 2-D map), ``model``.
+    (k selection, outliers), ``labels`` (c-TF-IDF, representatives, 2-D map), ``model``,
+    ``stable`` (ids across runs), ``cannibalization``.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+from dataclasses import dataclass
 from typing import Any
 
+import joblib
 import numpy as np
 
 from pipeline.config import Config
-from pipeline.io import StageSummary, read_rows, write_table
+from pipeline.io import (
+    MissingInputError,
+    StageSummary,
+    atomic_write_bytes,
+    previous_finished_run,
+    read_rows,
+    write_table,
+)
 from pipeline.paths import RunPaths
-from pipeline.records import POST_TOPICS, TOPICS
+from pipeline.records import CANNIBALIZATION, POST_TOPICS, TOPIC_CENTROIDS, TOPICS
+from pipeline.topics.cannibalization import competing_pairs
+from pipeline.topics.labels import representatives
 from pipeline.topics.model import TopicModel, cluster_texts
+from pipeline.topics.stable import IdAssignment, TermCentroid, assign_ids
 
 __all__ = ["TopicModel", "cluster_texts", "run"]
 
+log = logging.getLogger(__name__)
+STATE_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    run_id: str
+    centroids: dict[int, TermCentroid]
+    topic_ids: list[int]  # stable id of each of the previous model's topic indices
+    next_id: int
+    terms: dict[int, list[str]]  # stable id -> terms (kept in assign-only mode)
+
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
-    """Fit topics on the extracted posts (canonical ones) and write topics and assignments."""
+    """Fit (or assign to) topics for the run's posts; write topics, assignments and pairs."""
     rows_in = read_rows(paths.extract_posts, "extract")
     # Ordered by content, not by post_id (a hash of the URL): KMeans depends on input order, and
     # the same posts served from another host or port must give the same topics.
@@ -48,38 +91,161 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     copy_of = _canonical_of(paths)
     fit_ids = [pid for pid in texts if pid not in copy_of]
     settings = config.topics
-    model = TopicModel(k=settings.k, max_k=settings.max_k, random_state=settings.random_state)
-    model.fit([texts[pid] for pid in fit_ids])
-    rows = {
-        pid: (int(model.labels_[i]), float(model.confidence_[i]), model.coords_[i])
-        for i, pid in enumerate(fit_ids)
-    }
-    copies = [pid for pid in texts if pid in copy_of]
-    labels, confidence, coords = model.predict([texts[pid] for pid in copies])
-    for i, pid in enumerate(copies):
-        # The canonical's topic, not the nearest one: a copy belongs where its original is.
-        topic = rows[copy_of[pid]][0] if copy_of[pid] in rows else int(labels[i])
-        rows[pid] = (topic, float(confidence[i]) if topic == labels[i] else 0.0, coords[i])
-    assignments = [_assignment(paths.run_id, pid, *rows[pid]) for pid in texts]
-    topics = _topic_rows(paths.run_id, model, fit_ids, assignments)
+    previous = _previous(paths)
+    if settings.assign_only:
+        model, ids = _assign_only_model(paths, previous)
+        index_rows = _predicted(model, texts, fit_ids)
+    else:
+        model = TopicModel(k=settings.k, max_k=settings.max_k, random_state=settings.random_state)
+        model.fit([texts[pid] for pid in fit_ids])
+        ids = assign_ids(
+            model.term_centroids_,
+            previous.centroids if previous else {},
+            previous.next_id if previous else 0,
+        )
+        index_rows = {
+            pid: (int(model.labels_[i]), float(model.confidence_[i]), model.coords_[i])
+            for i, pid in enumerate(fit_ids)
+        }
+    _add_copies(model, texts, copy_of, index_rows)
+    stable = {i: topic_id for i, topic_id in enumerate(ids.ids)}
+    assignments = [
+        _assignment(paths.run_id, pid, stable.get(t, -1), c, xy)
+        for pid, (t, c, xy) in ((pid, index_rows[pid]) for pid in texts)
+    ]
+    terms = (
+        {i: previous.terms.get(stable[i], []) for i in stable}
+        if settings.assign_only and previous
+        else model.terms_
+    )
+    topics = _topic_rows(paths.run_id, ids, terms, assignments)
+    pairs = _cannibalization(paths.run_id, model, posts, texts, assignments, copy_of)
     write_table(paths.topics_topics, topics, TOPICS)
     write_table(paths.topics_assignments, assignments, POST_TOPICS)
+    write_table(paths.topics_cannibalization, pairs, CANNIBALIZATION)
+    _save_state(paths, model, ids, previous)
     outliers = sum(a["topic_id"] == -1 for a in assignments)
     return StageSummary(
         stage="topics",
         run_id=paths.run_id,
         counts={
             "posts": len(assignments),
-            "fitted_posts": len(fit_ids),
-            "duplicate_posts": len(copies),
+            "fitted_posts": 0 if settings.assign_only else len(fit_ids),
+            "duplicate_posts": len(texts) - len(fit_ids),
             "k": model.k_,
             "min_topic_size": model.min_topic_size_,
             "topics": len(topics),
             "outliers": outliers,
+            "kept_ids": len(ids.matched),
+            "new_ids": len(ids.ids) - len(ids.matched),
+            "cannibalization_pairs": len(pairs),
         },
         dropped={"missing_post_id": len(rows_in) - len(posts)} if len(posts) < len(rows_in) else {},
-        outputs=[str(paths.topics_topics), str(paths.topics_assignments)],
+        outputs=[
+            str(p)
+            for p in (
+                paths.topics_topics,
+                paths.topics_assignments,
+                paths.topics_cannibalization,
+                paths.topics_centroids,
+                paths.topics_model,
+                paths.topics_state,
+            )
+        ],
     )
+
+
+Row = tuple[int, float, np.ndarray]  # model topic index, confidence, map (x, y)
+
+
+def _predicted(model: TopicModel, texts: dict[str, str], ids: list[str]) -> dict[str, Row]:
+    labels, confidence, coords = model.predict([texts[pid] for pid in ids])
+    return {pid: (int(labels[i]), float(confidence[i]), coords[i]) for i, pid in enumerate(ids)}
+
+
+def _add_copies(
+    model: TopicModel, texts: dict[str, str], copy_of: dict[str, str], rows: dict[str, Row]
+) -> None:
+    copies = [pid for pid in texts if pid in copy_of]
+    for pid, (label, confidence, xy) in _predicted(model, texts, copies).items():
+        # The canonical's topic, not the nearest one: a copy belongs where its original is.
+        topic = rows[copy_of[pid]][0] if copy_of[pid] in rows else label
+        rows[pid] = (topic, confidence if topic == label else 0.0, xy)
+
+
+def _previous(paths: RunPaths) -> _Previous | None:
+    """The previous run's topic centroids and ids, or None (first run, or nothing usable)."""
+    run_id = previous_finished_run(paths, "topics")
+    if run_id is None:
+        return None
+    prev = RunPaths(paths.data_dir, run_id)
+    try:
+        state = json.loads(prev.topics_state.read_text())
+        rows = read_rows(prev.topics_centroids)
+        topic_rows = read_rows(prev.topics_topics)
+    except (OSError, ValueError, MissingInputError) as exc:
+        # A run from before stable ids (or a damaged one): topics get fresh ids, said loudly.
+        log.warning("topics: previous run %s has no usable topic state (%s); new ids", run_id, exc)
+        return None
+    centroids: dict[int, TermCentroid] = {}
+    for r in rows:
+        centroids.setdefault(int(r["topic_id"]), {})[r["term"]] = float(r["weight"])
+    return _Previous(
+        run_id=run_id,
+        centroids=centroids,
+        topic_ids=[int(t) for t in state["topic_ids"]],
+        next_id=int(state["next_topic_id"]),
+        terms={int(r["topic_id"]): list(r["terms"]) for r in topic_rows},
+    )
+
+
+def _assign_only_model(
+    paths: RunPaths, previous: _Previous | None
+) -> tuple[TopicModel, IdAssignment]:
+    if previous is None:
+        raise MissingInputError(
+            "topics.assign_only needs a previous run with topics; run 'content-audit topics' "
+            "without --assign-only once first"
+        )
+    path = RunPaths(paths.data_dir, previous.run_id).topics_model
+    try:
+        model = joblib.load(path)
+    except Exception as exc:  # unpickling can fail in many ways; every one means "refit"
+        raise MissingInputError(
+            f"cannot load the topic model {path} ({type(exc).__name__}: {exc}); run "
+            "'content-audit topics' without --assign-only to fit a new one"
+        ) from exc
+    if not isinstance(model, TopicModel):
+        raise MissingInputError(f"{path} does not hold a TopicModel; refit without --assign-only")
+    ids = IdAssignment(
+        ids=previous.topic_ids,
+        similarity=[1.0] * len(previous.topic_ids),
+        next_id=previous.next_id,
+        matched=dict(enumerate(previous.topic_ids)),
+    )
+    log.info("topics: assigning to run %s's %d topics", previous.run_id, len(ids.ids))
+    return model, ids
+
+
+def _save_state(
+    paths: RunPaths, model: TopicModel, ids: IdAssignment, previous: _Previous | None
+) -> None:
+    centroids = [
+        {"run_id": paths.run_id, "topic_id": ids.ids[i], "term": term, "weight": weight}
+        for i, centroid in enumerate(model.term_centroids_)
+        for term, weight in centroid.items()
+    ]
+    write_table(paths.topics_centroids, centroids, TOPIC_CENTROIDS)
+    tmp = paths.topics_model.with_suffix(".joblib.tmp")
+    joblib.dump(model, tmp)
+    tmp.replace(paths.topics_model)
+    state = {
+        "format": STATE_FORMAT,
+        "topic_ids": ids.ids,
+        "next_topic_id": ids.next_id,
+        "previous_run_id": previous.run_id if previous else None,
+    }
+    atomic_write_bytes(paths.topics_state, json.dumps(state, indent=2).encode())
 
 
 def _canonical_of(paths: RunPaths) -> dict[str, str]:
@@ -112,19 +278,67 @@ def _assignment(
 
 
 def _topic_rows(
-    run_id: str, model: TopicModel, fit_ids: list[str], assignments: list[dict[str, Any]]
+    run_id: str,
+    ids: IdAssignment,
+    terms: dict[int, list[str]],
+    assignments: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    sizes: dict[int, int] = {}
-    for a in assignments:
-        sizes[a["topic_id"]] = sizes.get(a["topic_id"], 0) + 1
-    return [
-        {
-            "run_id": run_id,
-            "topic_id": topic,
-            "label": ", ".join(terms),
-            "terms": terms,
-            "size": sizes.get(topic, 0),
-            "representative_post_ids": [fit_ids[i] for i in model.representatives_[topic]],
-        }
-        for topic, terms in sorted(model.terms_.items())
-    ]
+    """One row per topic; representatives are this run's posts closest to the centroid."""
+    post_ids = [a["post_id"] for a in assignments]
+    labels = np.array([a["topic_id"] for a in assignments], dtype=np.int64)
+    confidence = np.array([a["confidence"] for a in assignments], dtype=np.float64)
+    rows = []
+    for index, topic_id in sorted(enumerate(ids.ids), key=lambda it: it[1]):
+        rows.append(
+            {
+                "run_id": run_id,
+                "topic_id": topic_id,
+                "label": ", ".join(terms.get(index, [])),
+                "terms": terms.get(index, []),
+                "size": int((labels == topic_id).sum()),
+                "representative_post_ids": [
+                    post_ids[i] for i in representatives(confidence, labels, topic_id)
+                ],
+                "previous_similarity": ids.similarity[index],
+            }
+        )
+    return rows
+
+
+def _cannibalization(
+    run_id: str,
+    model: TopicModel,
+    posts: list[dict[str, Any]],
+    texts: dict[str, str],
+    assignments: list[dict[str, Any]],
+    copy_of: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Competing pairs among canonical posts (copies are dedup's finding, not this one)."""
+    if model.vectorizer_ is None:
+        return []
+    topic_of = {a["post_id"]: a["topic_id"] for a in assignments}
+    candidates = [r for r in posts if r["post_id"] not in copy_of]
+    tfidf = model.vectorizer_.transform([texts[r["post_id"]] for r in candidates])
+    pairs = competing_pairs(
+        tfidf,
+        [r["title"] or "" for r in candidates],
+        [(r["site"] or "", topic_of[r["post_id"]]) for r in candidates],
+    )
+    out = []
+    for p in pairs:
+        a, b = candidates[p.a], candidates[p.b]
+        first, second = sorted((a["post_id"], b["post_id"]))
+        out.append(
+            {
+                "run_id": run_id,
+                "site": a["site"],
+                "topic_id": topic_of[a["post_id"]],
+                "post_id_a": first,
+                "post_id_b": second,
+                "text_similarity": round(p.text_similarity, 6),
+                "title_overlap": round(p.title_overlap, 6),
+                "score": round(p.score, 6),
+                "shared_terms": list(p.shared_terms),
+            }
+        )
+    return out

@@ -159,17 +159,22 @@ def similarity_to_centroid(x: Matrix, labels: Labels, centroids: Matrix) -> Matr
     return np.where(labels >= 0, np.clip(sims, 0.0, 1.0), 0.0)
 
 
+def outlier_floor(similarity: Matrix) -> float:
+    """Least similarity a member of a topic with these members' ``similarity`` may have."""
+    if similarity.size < ROBUST_MIN_SIZE:
+        return ABSOLUTE_MIN_SIMILARITY
+    median = float(np.median(similarity))
+    spread = max(1.4826 * float(np.median(np.abs(similarity - median))), MIN_SPREAD)
+    return max(ABSOLUTE_MIN_SIMILARITY, median - ROBUST_Z * spread)
+
+
 def mark_outliers(labels: Labels, similarity: Matrix, min_size: int = MIN_TOPIC_SIZE) -> Labels:
     """Labels with outliers and topics under ``min_size`` posts set to -1 (module docstring)."""
     out = labels.copy()
     out[similarity < ABSOLUTE_MIN_SIMILARITY] = -1
     for topic in np.unique(out[out >= 0]):
         members = out == topic
-        if members.sum() >= ROBUST_MIN_SIZE:
-            sims = similarity[members]
-            median = float(np.median(sims))
-            spread = max(1.4826 * float(np.median(np.abs(sims - median))), MIN_SPREAD)
-            out[members & (similarity < median - ROBUST_Z * spread)] = -1
+        out[members & (similarity < outlier_floor(similarity[members]))] = -1
     for topic in np.unique(out[out >= 0]):
         if (out == topic).sum() < min_size:
             out[out == topic] = -1

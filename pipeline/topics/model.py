@@ -21,6 +21,7 @@ from pipeline.topics.cluster import (
     kmeans,
     mark_outliers,
     min_topic_size,
+    outlier_floor,
     renumber,
     similarity_to_centroid,
 )
@@ -30,6 +31,7 @@ from pipeline.topics.labels import (
     representatives,
     top_terms,
 )
+from pipeline.topics.stable import TermCentroid, term_centroids
 from pipeline.topics.vectorize import LsaEmbedding, count_vectorizer, tfidf_vectorizer
 
 MIN_TEXTS_TO_CLUSTER = 3
@@ -43,7 +45,9 @@ class TopicModel:
     (clusters fitted), ``min_topic_size_`` (smaller clusters were dissolved into outliers),
     ``silhouette_`` ({k: size-penalized silhouette} when k was chosen), ``terms_`` and
     ``representatives_`` (per topic id), ``nearest_similarity_`` (cosine to the nearest topic
-    centroid, outliers included: how far off an outlier is).
+    centroid, outliers included: how far off an outlier is), ``term_centroids_`` (per topic: its
+    heaviest TF-IDF terms, comparable across fits; see ``stable``), ``outlier_floor_`` (per
+    topic: the least cosine a member has; ``predict`` marks texts under it as outliers).
     """
 
     labels_: Labels
@@ -56,6 +60,8 @@ class TopicModel:
     silhouette_: dict[int, float]
     terms_: dict[int, list[str]]
     representatives_: dict[int, list[int]]
+    term_centroids_: list[TermCentroid]
+    outlier_floor_: Matrix
     vectorizer_: TfidfVectorizer | None
     embedding_: LsaEmbedding
     map_: MapProjection
@@ -93,6 +99,13 @@ class TopicModel:
         self.map_ = MapProjection()
         self.coords_[valid] = self.map_.fit_transform(x)
         self._describe([texts[i] for i in valid], labels, valid)
+        vocabulary = list(vectorizer.get_feature_names_out())
+        n_topics = len(self.centroids_)
+        self.term_centroids_ = term_centroids(tfidf[valid], labels, n_topics, vocabulary)
+        confidence = self.confidence_[valid]
+        self.outlier_floor_ = np.array(
+            [outlier_floor(confidence[labels == t]) for t in range(n_topics)]
+        )
         return self
 
     def _reset(self, n: int) -> None:
@@ -105,6 +118,8 @@ class TopicModel:
         self.silhouette_ = {}
         self.terms_ = {}
         self.representatives_ = {}
+        self.term_centroids_ = []
+        self.outlier_floor_ = np.zeros(0)
         self.vectorizer_ = None
         self.centroids_ = np.zeros((0, 0))
 
@@ -135,7 +150,12 @@ class TopicModel:
             ]
 
     def predict(self, texts: list[str]) -> tuple[Labels, Matrix, Matrix]:
-        """Nearest topic, cosine to its centroid and map coordinates for unseen texts."""
+        """Topic, cosine to its centroid and map coordinates for unseen texts, without refitting.
+
+        The topic is the nearest centroid, or -1 when the text is less similar to it than the
+        fitted topic's least similar member allowed (``outlier_floor_``): a new post on a
+        subject the fit never saw is an outlier, not forced into the nearest topic. The
+        confidence is the cosine to the nearest centroid either way."""
         n = len(texts)
         labels, confidence = np.full(n, -1, np.int64), np.zeros(n)
         coords = np.full((n, 2), np.nan)
@@ -149,8 +169,10 @@ class TopicModel:
         coords[valid] = self.map_.transform(x)
         if len(self.centroids_):
             sims = x @ self.centroids_.T
-            labels[valid] = np.argmax(sims, axis=1)
-            confidence[valid] = np.clip(sims.max(axis=1), 0.0, 1.0)
+            nearest = np.argmax(sims, axis=1)
+            best = np.clip(sims.max(axis=1), 0.0, 1.0)
+            labels[valid] = np.where(best >= self.outlier_floor_[nearest], nearest, -1)
+            confidence[valid] = best
         return labels, confidence, coords
 
 

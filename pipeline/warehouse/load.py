@@ -48,6 +48,7 @@ OPTIONAL_INPUTS: Mapping[str, str] = {
     "dedup_signatures": "dedup",
     "topics_topics": "topics",
     "topics_assignments": "topics",
+    "topics_cannibalization": "topics",
     "audit_findings": "audit",
     "audit_scores": "audit",
 }

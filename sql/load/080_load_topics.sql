@@ -7,5 +7,6 @@ select
     label,
     terms,
     size,
-    representative_post_ids
+    representative_post_ids,
+    previous_similarity
 from read_parquet($topics_topics);

@@ -18,6 +18,7 @@ TABLES = (
     "shared_paragraphs",
     "topics",
     "post_topics",
+    "topic_cannibalization",
     "findings",
     "post_scores",
     "dedup_signatures",

@@ -18,6 +18,7 @@ from pipeline.io import atomic_write_bytes, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import (
     BLOCKS,
+    CANNIBALIZATION,
     DEDUP_SIGNATURES,
     DOCUMENTS,
     DUPLICATE_MEMBERS,
@@ -329,6 +330,24 @@ def _write_topics(paths: RunPaths, ids: list[str]) -> None:
             for i, pid in enumerate(ids)
         ],
         POST_TOPICS,
+    )
+    # Both posts are on wellness-hub; p_gut exists in both sample runs, p_copy too.
+    write_table(
+        paths.topics_cannibalization,
+        [
+            {
+                "run_id": rid,
+                "site": "wellness-hub",
+                "topic_id": 0,
+                "post_id_a": "p_copy",
+                "post_id_b": "p_gut",
+                "text_similarity": 0.42,
+                "title_overlap": 0.5,
+                "score": 0.46,
+                "shared_terms": ["intimacy"],
+            }
+        ],
+        CANNIBALIZATION,
     )
 
 

@@ -30,7 +30,8 @@ def test_load_counts_every_table(run_a: RunPaths) -> None:
     expected = {
         "runs": 1, "sites": 2, "pages": 7, "posts": 4, "post_blocks": 12, "duplicate_pairs": 1,
         "duplicate_groups": 1, "duplicate_members": 2, "shared_paragraphs": 1, "topics": 2,
-        "post_topics": 4, "findings": 4, "post_scores": 4, "dedup_signatures": 4,
+        "post_topics": 4, "topic_cannibalization": 1, "findings": 4, "post_scores": 4,
+        "dedup_signatures": 4,
     }  # fmt: skip
     assert {t: summary.counts[t] for t in TABLES} == expected
     assert counts_for_run(run_a.warehouse, "run-a") == expected
@@ -114,7 +115,7 @@ def test_crawl_and_extract_only_loads(data_dir: Path) -> None:
 
     summary = run(paths, CONFIG)
 
-    assert summary.counts["missing_inputs"] == 8
+    assert summary.counts["missing_inputs"] == 9
     assert summary.counts["posts"] == 4
     assert summary.counts["duplicate_groups"] == 0
 

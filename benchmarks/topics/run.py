@@ -1,0 +1,279 @@
+"""Topics benchmark: quality on the labeled corpus beside a baseline given the true k, topic-id
+stability across runs, cannibalization pairs, and fit time / memory on 10,000 posts.
+
+    .venv/bin/python benchmarks/topics/run.py [--seeds 0 1 2 3 4] [--sizes 10000]
+        [--out benchmarks/topics/results.json]
+
+Every number is a median over ``--seeds`` (random_state of both methods). NMI and ARI count
+outliers (-1) as one more class: an outlier is a post the method refused to place, and it costs.
+Timings run in a fresh process per (method, size) so peak RSS is that fit's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1]))
+
+import corpus as corpus_mod  # noqa: E402
+
+from pipeline.topics import TopicModel  # noqa: E402
+from pipeline.topics.cannibalization import competing_pairs  # noqa: E402
+from pipeline.topics.stable import assign_ids  # noqa: E402
+
+
+def baseline(texts: list[str], k: int, random_state: int) -> list[int]:
+    """TF-IDF (sublinear, English stop words, min_df 2, max_df 0.5) + LSA(100) + KMeans(k)."""
+    tfidf = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5
+    ).fit_transform(texts)
+    n_components = min(100, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
+    x = normalize(TruncatedSVD(n_components, random_state=random_state).fit_transform(tfidf))
+    with threadpool_limits(limits=1, user_api="openmp"):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(x)
+    return [int(v) for v in labels]
+
+
+def ours(texts: list[str], k: int | None, random_state: int) -> list[int]:
+    return [int(v) for v in TopicModel(k=k, random_state=random_state).fit(texts).labels_]
+
+
+def scores(truth: list[str], labels: list[int]) -> dict[str, float]:
+    found = len({v for v in labels if v >= 0})
+    return {
+        "nmi": normalized_mutual_info_score(truth, labels),
+        "ari": adjusted_rand_score(truth, labels),
+        "k": found,
+        "outliers": sum(v < 0 for v in labels) / len(labels),
+    }
+
+
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def quality(posts: list[corpus_mod.Post], seeds: list[int]) -> dict[str, object]:
+    texts = [p.document for p in posts]
+    truth = [p.topic for p in posts]
+    k_true = len(set(truth))
+    out: dict[str, object] = {"posts": len(posts), "true_k": k_true}
+    for name, fn in (
+        ("baseline_true_k", lambda rs: baseline(texts, k_true, rs)),
+        ("ours_auto_k", lambda rs: ours(texts, None, rs)),
+        ("ours_true_k", lambda rs: ours(texts, k_true, rs)),
+    ):
+        runs, times = [], []
+        for rs in seeds:
+            t0 = time.perf_counter()
+            labels = fn(rs)
+            times.append(time.perf_counter() - t0)
+            runs.append(scores(truth, labels))
+        out[name] = {**median_of(runs), "fit_s": statistics.median(times), "per_seed": runs}
+        print(
+            f"{name:16s} {out[name]['nmi']:.3f} NMI  {out[name]['ari']:.3f} ARI  "
+            f"k={out[name]['k']}  outliers={out[name]['outliers']:.3f}  "
+            f"{out[name]['fit_s']:.1f}s",
+            flush=True,
+        )
+    return out
+
+
+def stability(posts: list[corpus_mod.Post], seeds: list[int]) -> dict[str, float]:
+    """Two runs on two different 80 % samples (seeded): of the posts in both, the share whose
+    topic id is the same in both runs; and assign-only: the share of posts run 1 never saw
+    that its model puts in the topic whose majority label is theirs."""
+    kept, assigned = [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        n = len(posts)
+        a = sorted(rng.choice(n, int(0.8 * n), replace=False).tolist())
+        b = sorted(rng.choice(n, int(0.8 * n), replace=False).tolist())
+        m1 = TopicModel(random_state=seed).fit([posts[i].document for i in a])
+        ids1 = assign_ids(m1.term_centroids_, {}, 0)
+        m2 = TopicModel(random_state=seed).fit([posts[i].document for i in b])
+        previous = dict(zip(ids1.ids, m1.term_centroids_, strict=True))
+        ids2 = assign_ids(m2.term_centroids_, previous, ids1.next_id)
+        id1 = {i: (ids1.ids[t] if t >= 0 else -1) for i, t in zip(a, m1.labels_, strict=True)}
+        id2 = {i: (ids2.ids[t] if t >= 0 else -1) for i, t in zip(b, m2.labels_, strict=True)}
+        both = [i for i in a if i in id2 and id1[i] >= 0 and id2[i] >= 0]
+        kept.append(sum(id1[i] == id2[i] for i in both) / max(len(both), 1))
+        majority = {
+            t: Counter(posts[i].topic for i in a if id1[i] == t).most_common(1)[0][0]
+            for t in set(id1.values())
+            if t >= 0
+        }
+        unseen = [i for i in range(n) if i not in id1]
+        labels, _, _ = m1.predict([posts[i].document for i in unseen])
+        hits = [
+            labels[j] >= 0 and majority.get(ids1.ids[labels[j]]) == posts[i].topic
+            for j, i in enumerate(unseen)
+        ]
+        assigned.append(sum(hits) / max(len(hits), 1))
+    result = {
+        "same_id_share": statistics.median(kept),
+        "assign_only_accuracy": statistics.median(assigned),
+    }
+    print(
+        f"stability: same id for {result['same_id_share']:.3f} of shared posts; assign-only "
+        f"accuracy {result['assign_only_accuracy']:.3f}",
+        flush=True,
+    )
+    return result
+
+
+def _truth_pairs(posts: list[corpus_mod.Post]) -> set[tuple[int, int]]:
+    by_intent: dict[str, list[int]] = {}
+    for i, p in enumerate(posts):
+        if p.intent:
+            by_intent.setdefault(p.intent, []).append(i)
+    return {(a, b) for members in by_intent.values() for a in members for b in members if a < b}
+
+
+def cannibalization(posts: list[corpus_mod.Post], random_state: int = 0) -> dict[str, object]:
+    """P/R of competing pairs against the written intent pairs, with the shipped thresholds,
+    by half of the topics: ``tune`` (topics 0, 2, 4, 6: thresholds were chosen there) and
+    ``held_out`` (1, 3, 5, 7). A grid over both halves is printed for the record."""
+    model = TopicModel(random_state=random_state).fit([p.document for p in posts])
+    assert model.vectorizer_ is not None
+    tfidf = model.vectorizer_.transform([p.document for p in posts])
+    groups = [(p.site, int(t)) for p, t in zip(posts, model.labels_, strict=True)]
+    titles = [p.title for p in posts]
+    truth = _truth_pairs(posts)
+    halves = {"tune": set(corpus_mod.TOPICS[0::2]), "held_out": set(corpus_mod.TOPICS[1::2])}
+
+    def prf(found: set[tuple[int, int]], half: set[str]) -> dict[str, float]:
+        f = {pr for pr in found if posts[pr[0]].topic in half}
+        t = {pr for pr in truth if posts[pr[0]].topic in half}
+        tp = len(f & t)
+        p = tp / len(f) if f else 0.0
+        r = tp / len(t) if t else 0.0
+        return {
+            "tp": tp,
+            "fp": len(f - t),
+            "fn": len(t - f),
+            "precision": p,
+            "recall": r,
+            "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        }
+
+    shipped = {(pr.a, pr.b) for pr in competing_pairs(tfidf, titles, groups)}
+    result: dict[str, object] = {h: prf(shipped, s) for h, s in halves.items()}
+    grid = []
+    for min_text in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+        for min_title in (0.3, 0.4, 0.5, 0.6, 0.75):
+            found = {
+                (pr.a, pr.b) for pr in competing_pairs(tfidf, titles, groups, min_text, min_title)
+            }
+            grid.append(
+                {
+                    "min_text": min_text,
+                    "min_title": min_title,
+                    **{h: prf(found, s)["f1"] for h, s in halves.items()},
+                }
+            )
+    result["grid"] = grid
+    for h in halves:
+        r = result[h]
+        print(
+            f"cannibalization {h:8s} P {r['precision']:.3f} R {r['recall']:.3f} "  # type: ignore[index]
+            f"F1 {r['f1']:.3f} (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})",
+            flush=True,
+        )  # type: ignore[index]
+    return result
+
+
+def worker(method: str, n: int, seed: int) -> None:
+    posts = corpus_mod.synthetic(corpus_mod.load(), n, seed)
+    texts = [p.document for p in posts]
+    truth = [p.topic for p in posts]
+    t0 = time.perf_counter()
+    if method == "baseline":
+        labels = baseline(texts, len(set(truth)), seed)
+    else:
+        labels = ours(texts, None, seed)
+    elapsed = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"fit_s": elapsed, "peak_rss_mb": peak_mb, **scores(truth, labels)}))
+
+
+def scale(sizes: list[int], seeds: list[int]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for n in sizes:
+        for method in ("ours", "baseline"):
+            runs = []
+            for seed in seeds:
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--worker",
+                        method,
+                        "--n",
+                        str(n),
+                        "--seed",
+                        str(seed),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            out[f"{method}_{n}"] = {**median_of(runs), "per_seed": runs}
+            r = out[f"{method}_{n}"]
+            print(
+                f"{method:8s} n={n}: fit {r['fit_s']:.1f}s, peak RSS {r['peak_rss_mb']:.0f} MB, "  # type: ignore[index]
+                f"k={r['k']}, NMI {r['nmi']:.3f}",
+                flush=True,
+            )  # type: ignore[index]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10000])
+    ap.add_argument("--scale-seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--worker", choices=["ours", "baseline"], help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, default=10000, help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker, args.n, args.seed)
+        return
+    posts = corpus_mod.load()
+    print(
+        f"corpus: {len(posts)} posts, {len({p.topic for p in posts})} topics, "
+        f"{dict(Counter(p.source for p in posts))}",
+        flush=True,
+    )
+    results = {
+        "quality": quality(posts, args.seeds),
+        "stability": stability(posts, args.seeds),
+        "cannibalization": cannibalization(posts),
+        "scale": scale(args.sizes, args.scale_seeds),
+    }
+    args.out.write_text(json.dumps(results, indent=2, default=float) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
