@@ -6,18 +6,19 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl bench-dedup bench-detectors clean
+.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl bench-dedup bench-detectors bench-topics clean
 
 help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
 	@echo "make test       install, lint, type-check and run the whole test suite"
 	@echo "make test-fast  the suite without tests marked slow"
 	@echo "make train      retrain the shipped models (needs ../shared/data/extraction-dev)"
-	@echo "make eval       quality: extraction (cross-validated), dedup, detectors (labeled set)"
+	@echo "make eval       quality: extraction (cross-validated), dedup, detectors (labeled set), topics"
 	@echo "make bench-extraction  content-audit beside trafilatura, resiliparse, readability, jusText"
 	@echo "make bench-crawl       content-audit's crawler beside Scrapy on 20 loopback blogs"
 	@echo "make bench-dedup       near-duplicate pairs beside datasketch, 10k and 100k documents"
 	@echo "make bench-detectors   detectors on the labeled sentence set and the injection set"
+	@echo "make bench-topics      topics beside TF-IDF+LSA+KMeans (true k): quality, stability, 10k posts"
 	@echo "make clean      remove data/, reports/ and the environments"
 
 $(UV):
@@ -56,11 +57,14 @@ train: install
 	$(BIN)/content-audit train-filler
 
 DEDUP_EVAL_CORPUS := benchmarks/dedup/.cache/corpus-v2-10000.jsonl
+TOPICS_EVAL_CORPUS := benchmarks/topics/.cache/corpus.jsonl
 
 eval: install $(DEDUP_EVAL_CORPUS)
 	$(BIN)/content-audit eval-extractor --cache-dir benchmarks/extraction/.cache
 	$(BIN)/content-audit eval-dedup $(DEDUP_EVAL_CORPUS)
 	$(BIN)/content-audit eval-detectors
+	$(BIN)/python benchmarks/topics/corpus.py $(TOPICS_EVAL_CORPUS)
+	$(BIN)/content-audit eval-topics $(TOPICS_EVAL_CORPUS)
 
 $(DEDUP_EVAL_CORPUS): benchmarks/dedup/corpus.py
 	$(BIN)/python benchmarks/dedup/corpus.py 10000 $@
@@ -76,6 +80,9 @@ bench-crawl: $(UV)
 bench-dedup: $(UV)
 	$(UV) sync --locked --group benchmarks --python $(PYTHON)
 	$(BIN)/python benchmarks/dedup/run.py
+
+bench-topics: install
+	$(BIN)/python benchmarks/topics/run.py
 
 bench-detectors: install
 	$(BIN)/python benchmarks/detectors/labeled.py

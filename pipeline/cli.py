@@ -297,6 +297,35 @@ def eval_dedup(corpus: Path, thresholds: tuple[float, ...]) -> None:
     click.echo(json.dumps(report, indent=2))
 
 
+@main.command(name="eval-topics")
+@click.argument("corpus", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--random-state",
+    "random_states",
+    type=int,
+    multiple=True,
+    default=(0, 1, 2),
+    show_default=True,
+    help="Random states to run (repeatable); medians are printed.",
+)
+def eval_topics(corpus: Path, random_states: tuple[int, ...]) -> None:
+    """NMI/ARI/topics found on a labeled corpus, beside TF-IDF+LSA+KMeans given the true k.
+
+    CORPUS is JSON lines with "text" and "label" (``make eval`` writes the labeled wellness
+    corpus of benchmarks/topics with benchmarks/topics/corpus.py).
+    """
+    from pipeline.topics.evaluate import evaluate, format_table, read_corpus
+
+    try:
+        texts, labels = read_corpus(corpus)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if len(set(labels)) < 2:
+        raise click.ClickException(f"{corpus}: needs at least 2 distinct labels")
+    click.echo(f"{corpus}: {len(texts)} texts, {len(set(labels))} labels")
+    click.echo(format_table(len(set(labels)), evaluate(texts, labels, random_states)))
+
+
 @main.command(name="train-promo")
 @click.option("--check", is_flag=True, help="Evaluate on the held-out split only; write nothing.")
 def train_promo(check: bool) -> None:

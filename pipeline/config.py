@@ -103,7 +103,7 @@ class TopicsConfig(_Strict):
     k: int | None = Field(
         None, ge=2, le=500, description="Fix the number of topics (default: auto)."
     )
-    max_k: int = Field(12, ge=2, le=500, description="Largest k tried when choosing automatically.")
+    max_k: int = Field(20, ge=2, le=500, description="Largest k tried when choosing automatically.")
     random_state: int = 0
     assign_only: bool = Field(
         False,

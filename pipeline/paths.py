@@ -132,7 +132,7 @@ class RunPaths:
 
     @property
     def topics_model(self) -> Path:
-        return self.stage_dir("topics") / "model.joblib"
+        return self.stage_dir("topics") / "model.npz"
 
     @property
     def topics_state(self) -> Path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,3 +162,17 @@ def synthetic(posts: list[Post], n: int, seed: int = 0) -> list[Post]:
             Post(f"syn/{i}", topic, f"site-{i % 20}", title, "\n\n".join(paras), None, "syn")
         )
     return out
+
+
+def export(path: Path) -> None:
+    """The corpus as JSON lines (``id``, ``label``, ``site``, ``title``, ``text`` = the document
+    the topics stage clusters) for ``content-audit eval-topics``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for p in load():
+            row = {"id": p.id, "label": p.topic, "site": p.site, "title": p.title}
+            out.write(json.dumps({**row, "text": p.document}) + "\n")
+
+
+if __name__ == "__main__":
+    export(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / ".cache" / "corpus.jsonl")

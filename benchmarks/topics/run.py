@@ -19,14 +19,11 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 HERE = Path(__file__).resolve().parent
@@ -37,62 +34,63 @@ import corpus as corpus_mod  # noqa: E402
 
 from pipeline.topics import TopicModel  # noqa: E402
 from pipeline.topics.cannibalization import competing_pairs  # noqa: E402
+from pipeline.topics.evaluate import (  # noqa: E402
+    baseline,
+    evaluate,
+    format_table,
+    score,
+)
 from pipeline.topics.stable import assign_ids  # noqa: E402
-
-
-def baseline(texts: list[str], k: int, random_state: int) -> list[int]:
-    """TF-IDF (sublinear, English stop words, min_df 2, max_df 0.5) + LSA(100) + KMeans(k)."""
-    tfidf = TfidfVectorizer(
-        sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5
-    ).fit_transform(texts)
-    n_components = min(100, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
-    x = normalize(TruncatedSVD(n_components, random_state=random_state).fit_transform(tfidf))
-    with threadpool_limits(limits=1, user_api="openmp"):
-        labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(x)
-    return [int(v) for v in labels]
 
 
 def ours(texts: list[str], k: int | None, random_state: int) -> list[int]:
     return [int(v) for v in TopicModel(k=k, random_state=random_state).fit(texts).labels_]
 
 
-def scores(truth: list[str], labels: list[int]) -> dict[str, float]:
-    found = len({v for v in labels if v >= 0})
+def quality(posts: list[corpus_mod.Post], seeds: list[int]) -> dict[str, object]:
+    """``content-audit eval-topics`` on the corpus: the three methods, medians over seeds."""
+    texts = [p.document for p in posts]
+    truth = [p.topic for p in posts]
+    results = evaluate(texts, truth, seeds)
+    print(format_table(len(set(truth)), results), flush=True)
     return {
-        "nmi": normalized_mutual_info_score(truth, labels),
-        "ari": adjusted_rand_score(truth, labels),
-        "k": found,
-        "outliers": sum(v < 0 for v in labels) / len(labels),
+        "posts": len(posts),
+        "true_k": len(set(truth)),
+        **{
+            name: {**asdict(median), "per_seed": [asdict(r) for r in runs]}
+            for name, (median, runs) in results.items()
+        },
     }
 
 
-def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+def k_selection(
+    posts: list[corpus_mod.Post], seeds: list[int], max_k: int = 12
+) -> dict[str, object]:
+    """The k each criterion picks over 2..max_k: the plain mean silhouette on raw TF-IDF (cosine)
+    and on the LSA vectors, and ours (size-penalized silhouette on LSA, ``cluster.choose_k``)."""
+    from sklearn.metrics import silhouette_score
 
+    from pipeline.topics.cluster import choose_k, kmeans
+    from pipeline.topics.vectorize import LsaEmbedding, tfidf_vectorizer
 
-def quality(posts: list[corpus_mod.Post], seeds: list[int]) -> dict[str, object]:
     texts = [p.document for p in posts]
-    truth = [p.topic for p in posts]
-    k_true = len(set(truth))
-    out: dict[str, object] = {"posts": len(posts), "true_k": k_true}
-    for name, fn in (
-        ("baseline_true_k", lambda rs: baseline(texts, k_true, rs)),
-        ("ours_auto_k", lambda rs: ours(texts, None, rs)),
-        ("ours_true_k", lambda rs: ours(texts, k_true, rs)),
-    ):
-        runs, times = [], []
-        for rs in seeds:
-            t0 = time.perf_counter()
-            labels = fn(rs)
-            times.append(time.perf_counter() - t0)
-            runs.append(scores(truth, labels))
-        out[name] = {**median_of(runs), "fit_s": statistics.median(times), "per_seed": runs}
-        print(
-            f"{name:16s} {out[name]['nmi']:.3f} NMI  {out[name]['ari']:.3f} ARI  "
-            f"k={out[name]['k']}  outliers={out[name]['outliers']:.3f}  "
-            f"{out[name]['fit_s']:.1f}s",
-            flush=True,
-        )
+    tfidf = tfidf_vectorizer(len(texts)).fit_transform(texts)
+    out: dict[str, list[int]] = {"silhouette_raw_tfidf": [], "silhouette_lsa": [], "ours": []}
+    for rs in seeds:
+        x = LsaEmbedding(rs).fit_transform(tfidf)
+        raw, lsa = {}, {}
+        for k in range(2, max_k + 1):
+            labels = kmeans(x, k, rs)[0]
+            lsa[k] = silhouette_score(x, labels)
+            with threadpool_limits(limits=1, user_api="openmp"):
+                raw_labels = KMeans(n_clusters=k, n_init=10, random_state=rs).fit_predict(tfidf)
+            raw[k] = silhouette_score(tfidf, raw_labels, metric="cosine")
+        out["silhouette_raw_tfidf"].append(max(raw, key=raw.__getitem__))
+        out["silhouette_lsa"].append(max(lsa, key=lsa.__getitem__))
+        out["ours"].append(choose_k(x, max_k, rs)[0])
+    print(
+        "k chosen (true 8) per seed: " + ", ".join(f"{m} {v}" for m, v in out.items()), flush=True
+    )
     return out
 
 
@@ -211,7 +209,8 @@ def worker(method: str, n: int, seed: int) -> None:
         labels = ours(texts, None, seed)
     elapsed = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"fit_s": elapsed, "peak_rss_mb": peak_mb, **scores(truth, labels)}))
+    result = asdict(score(truth, labels, elapsed))
+    print(json.dumps({**result, "peak_rss_mb": peak_mb}))
 
 
 def scale(sizes: list[int], seeds: list[int]) -> dict[str, object]:
@@ -236,11 +235,12 @@ def scale(sizes: list[int], seeds: list[int]) -> dict[str, object]:
                     text=True,
                 )
                 runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-            out[f"{method}_{n}"] = {**median_of(runs), "per_seed": runs}
+            median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            out[f"{method}_{n}"] = {**median, "per_seed": runs}
             r = out[f"{method}_{n}"]
             print(
                 f"{method:8s} n={n}: fit {r['fit_s']:.1f}s, peak RSS {r['peak_rss_mb']:.0f} MB, "  # type: ignore[index]
-                f"k={r['k']}, NMI {r['nmi']:.3f}",
+                f"k={r['topics']}, NMI {r['nmi']:.3f}",
                 flush=True,
             )  # type: ignore[index]
     return out
@@ -267,6 +267,7 @@ def main() -> None:
     )
     results = {
         "quality": quality(posts, args.seeds),
+        "k_selection": k_selection(posts, args.seeds),
         "stability": stability(posts, args.seeds),
         "cannibalization": cannibalization(posts),
         "scale": scale(args.sizes, args.scale_seeds),

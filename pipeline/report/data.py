@@ -20,6 +20,7 @@ DUPLICATE_GROUPS = 50
 SHARED_PARAGRAPHS = 30
 CRAWL_ERRORS = 200
 CHANGES = 100
+CANNIBALIZATION = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class ReportData:
     duplicate_groups: list[Row]
     topics: list[Row]
     topic_map: list[Row]
+    cannibalization: list[Row]
     findings_by_kind: list[Row]
     shared_paragraphs: list[Row]
     crawl_errors: list[Row]
@@ -55,6 +57,7 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         duplicate_groups=query("duplicate_groups", limit=DUPLICATE_GROUPS),
         topics=query("topics"),
         topic_map=query("topic_map"),
+        cannibalization=query("cannibalization", limit=CANNIBALIZATION),
         findings_by_kind=query("findings_by_kind"),
         shared_paragraphs=query("shared_paragraphs", limit=SHARED_PARAGRAPHS),
         crawl_errors=query("crawl_errors", limit=CRAWL_ERRORS),

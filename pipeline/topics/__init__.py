@@ -20,8 +20,8 @@ Writes
     posts without usable text).
     ``paths.topics_cannibalization`` (CANNIBALIZATION): competing pairs, best first.
     ``paths.topics_centroids`` (TOPIC_CENTROIDS), ``paths.topics_model`` (the fitted
-    :class:`TopicModel`, joblib) and ``paths.topics_state`` (ids, next free id): what the next
-    run matches against or assigns with.
+    :class:`TopicModel` as plain arrays, no pickle) and ``paths.topics_state`` (ids, next free
+    id): what the next run matches against or assigns with.
 
 Modes
     Fit (default): fit a new model, then match its topics to the previous run's by term-centroid
@@ -44,7 +44,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import joblib
 import numpy as np
 
 from pipeline.config import Config
@@ -60,7 +59,7 @@ from pipeline.paths import RunPaths
 from pipeline.records import CANNIBALIZATION, POST_TOPICS, TOPIC_CENTROIDS, TOPICS
 from pipeline.topics.cannibalization import competing_pairs
 from pipeline.topics.labels import representatives
-from pipeline.topics.model import TopicModel, cluster_texts
+from pipeline.topics.model import TopicModel, cluster_texts, load_model, save_model
 from pipeline.topics.stable import IdAssignment, TermCentroid, assign_ids
 
 __all__ = ["TopicModel", "cluster_texts", "run"]
@@ -209,14 +208,12 @@ def _assign_only_model(
         )
     path = RunPaths(paths.data_dir, previous.run_id).topics_model
     try:
-        model = joblib.load(path)
-    except Exception as exc:  # unpickling can fail in many ways; every one means "refit"
+        model = load_model(path)
+    except (OSError, ValueError, KeyError) as exc:  # missing, not an npz, another format
         raise MissingInputError(
             f"cannot load the topic model {path} ({type(exc).__name__}: {exc}); run "
             "'content-audit topics' without --assign-only to fit a new one"
         ) from exc
-    if not isinstance(model, TopicModel):
-        raise MissingInputError(f"{path} does not hold a TopicModel; refit without --assign-only")
     ids = IdAssignment(
         ids=previous.topic_ids,
         similarity=[1.0] * len(previous.topic_ids),
@@ -236,9 +233,7 @@ def _save_state(
         for term, weight in centroid.items()
     ]
     write_table(paths.topics_centroids, centroids, TOPIC_CENTROIDS)
-    tmp = paths.topics_model.with_suffix(".joblib.tmp")
-    joblib.dump(model, tmp)
-    tmp.replace(paths.topics_model)
+    save_model(model, paths.topics_model)
     state = {
         "format": STATE_FORMAT,
         "topic_ids": ids.ids,

@@ -25,8 +25,8 @@ from scipy.sparse import csr_matrix
 
 from pipeline.topics.vectorize import STOP_WORDS
 
-MIN_TEXT_SIMILARITY = 0.35
-MIN_TITLE_OVERLAP = 0.5
+MIN_TEXT_SIMILARITY = 0.3
+MIN_TITLE_OVERLAP = 0.3
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Title words that say nothing about the query: numbers of a listicle, its genre words.
 _NOISE_WORDS = """

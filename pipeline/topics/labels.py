@@ -52,19 +52,26 @@ def representatives(
 
 
 class MapProjection:
-    """2-D coordinates for the report: PCA of the LSA vectors (full SVD, sign-fixed: stable)."""
+    """2-D coordinates for the report: PCA of the LSA vectors (full SVD, sign-fixed: stable).
+
+    ``transform`` is PCA's projection without whitening, ``(x - mean_) @ components_.T``,
+    computed here so a saved model holds two arrays, not a pickled estimator."""
+
+    mean_: npt.NDArray[np.float64] | None
+    components_: npt.NDArray[np.float64] | None
 
     def fit_transform(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        self.pca_: PCA | None = None
+        self.mean_ = self.components_ = None
         # PCA of identical points divides by a zero variance; they all sit at the origin.
         if x.shape[0] >= 2 and x.shape[1] >= 2 and not np.allclose(x, x[0]):
-            self.pca_ = PCA(n_components=2, svd_solver="full")
-            return np.asarray(self.pca_.fit_transform(x))
+            pca = PCA(n_components=2, svd_solver="full").fit(x)
+            self.mean_ = np.asarray(pca.mean_, dtype=np.float64)
+            self.components_ = np.asarray(pca.components_, dtype=np.float64)
         return self.transform(x)
 
     def transform(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        if self.pca_ is not None:
-            return np.asarray(self.pca_.transform(x))
+        if self.mean_ is not None and self.components_ is not None:
+            return np.asarray((x - self.mean_) @ self.components_.T)
         padded = np.zeros((x.shape[0], 2))
         padded[:, : min(2, x.shape[1])] = x[:, :2] - x[:, :2].mean(axis=0)
         return padded

@@ -9,6 +9,10 @@ lowered to that number.
 
 from __future__ import annotations
 
+import io
+import json
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -32,9 +36,15 @@ from pipeline.topics.labels import (
     top_terms,
 )
 from pipeline.topics.stable import TermCentroid, term_centroids
-from pipeline.topics.vectorize import LsaEmbedding, count_vectorizer, tfidf_vectorizer
+from pipeline.topics.vectorize import (
+    LsaEmbedding,
+    count_vectorizer,
+    loaded_vectorizer,
+    tfidf_vectorizer,
+)
 
 MIN_TEXTS_TO_CLUSTER = 3
+SAVE_FORMAT = 1
 
 
 class TopicModel:
@@ -66,7 +76,7 @@ class TopicModel:
     embedding_: LsaEmbedding
     map_: MapProjection
 
-    def __init__(self, k: int | None = None, max_k: int = 12, random_state: int = 0) -> None:
+    def __init__(self, k: int | None = None, max_k: int = 20, random_state: int = 0) -> None:
         self.k = k
         self.max_k = max_k
         self.random_state = random_state
@@ -176,8 +186,66 @@ class TopicModel:
         return labels, confidence, coords
 
 
+def save_model(model: TopicModel, path: Path) -> None:
+    """What ``predict`` needs, as plain arrays and JSON in one ``.npz`` (no pickle): the TF-IDF
+    vocabulary and idf, the SVD and map projections, centroids, outlier floors, terms."""
+    vectorizer = model.vectorizer_
+    meta = {
+        "format": SAVE_FORMAT,
+        "k": model.k,
+        "max_k": model.max_k,
+        "random_state": model.random_state,
+        "k_": model.k_,
+        "min_topic_size_": model.min_topic_size_,
+        "terms_": {str(t): v for t, v in model.terms_.items()},
+        "term_centroids_": model.term_centroids_,
+        "vocabulary": [] if vectorizer is None else list(vectorizer.get_feature_names_out()),
+    }
+    arrays: dict[str, np.ndarray] = {
+        "meta": np.array(json.dumps(meta)),
+        "centroids": model.centroids_,
+        "outlier_floor": model.outlier_floor_,
+    }
+    if vectorizer is not None:
+        arrays["idf"] = np.asarray(vectorizer.idf_)
+        if model.embedding_.components_ is not None:
+            arrays["svd_components"] = model.embedding_.components_
+        if model.map_.mean_ is not None and model.map_.components_ is not None:
+            arrays["map_mean"] = model.map_.mean_
+            arrays["map_components"] = model.map_.components_
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(path)
+
+
+def load_model(path: Path) -> TopicModel:
+    """A model saved by :func:`save_model`, ready to ``predict`` (``ValueError`` if unreadable)."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    meta = json.loads(str(arrays["meta"]))
+    if meta.get("format") != SAVE_FORMAT:
+        raise ValueError(f"topic model format {meta.get('format')!r}, expected {SAVE_FORMAT}")
+    model = TopicModel(k=meta["k"], max_k=meta["max_k"], random_state=meta["random_state"])
+    model._reset(0)
+    model.k_, model.min_topic_size_ = meta["k_"], meta["min_topic_size_"]
+    model.terms_ = {int(t): v for t, v in meta["terms_"].items()}
+    model.term_centroids_ = meta["term_centroids_"]
+    model.centroids_ = arrays["centroids"]
+    model.outlier_floor_ = arrays["outlier_floor"]
+    model.embedding_ = LsaEmbedding(model.random_state)
+    model.embedding_.components_ = arrays.get("svd_components")
+    model.map_ = MapProjection()
+    model.map_.mean_ = arrays.get("map_mean")
+    model.map_.components_ = arrays.get("map_components")
+    if meta["vocabulary"]:
+        model.vectorizer_ = loaded_vectorizer(meta["vocabulary"], arrays["idf"])
+    return model
+
+
 def cluster_texts(texts: list[str], k: int | None = None, random_state: int = 0) -> list[int]:
-    """One topic id per text, -1 for outliers; ``k=None`` chooses k (2..12) automatically.
+    """One topic id per text, -1 for outliers; ``k=None`` chooses k (2..20) automatically.
 
     Deterministic for a given ``random_state``. See :class:`TopicModel` for small inputs and
     :mod:`pipeline.topics.cluster` for how k and outliers are decided.

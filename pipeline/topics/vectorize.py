@@ -54,6 +54,21 @@ def tfidf_vectorizer(n_docs: int) -> TfidfVectorizer:
     )
 
 
+def loaded_vectorizer(vocabulary: list[str], idf: Matrix) -> TfidfVectorizer:
+    """A fitted :func:`tfidf_vectorizer` rebuilt from its vocabulary (in column order) and idf.
+
+    The df limits only shape the vocabulary during fitting, so they are not needed here."""
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True,
+        stop_words=sorted(STOP_WORDS),
+        token_pattern=TOKEN_PATTERN,
+        vocabulary=vocabulary,
+        dtype=np.float64,
+    )
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
 def count_vectorizer(vocabulary: list[str]) -> CountVectorizer:
     """Raw term counts over a fitted vocabulary (for class-based TF-IDF labels)."""
     return CountVectorizer(token_pattern=TOKEN_PATTERN, vocabulary=vocabulary)
@@ -63,8 +78,12 @@ class LsaEmbedding:
     """TruncatedSVD to ``min(100, n_docs - 1, n_features - 1)`` components, then L2-normalize.
 
     With fewer than 2 possible components (2 documents, or a 2-word vocabulary) the SVD would
-    keep nothing useful, so the normalized TF-IDF rows are used as they are.
+    keep nothing useful, so the normalized TF-IDF rows are used as they are (``components_`` is
+    None). ``transform`` is the SVD's projection, ``tfidf @ components_.T``, computed here so a
+    saved model needs only that array (``TopicModel.save``), not a pickled estimator.
     """
+
+    components_: Matrix | None
 
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state
@@ -72,15 +91,18 @@ class LsaEmbedding:
     def fit_transform(self, tfidf: csr_matrix) -> Matrix:
         n_docs, n_features = tfidf.shape
         n_components = min(MAX_COMPONENTS, n_docs - 1, n_features - 1)
-        self.svd_: TruncatedSVD | None = None
+        self.components_ = None
         if n_components >= 2:
-            self.svd_ = TruncatedSVD(n_components=n_components, random_state=self.random_state)
-            return self._normalize(self.svd_.fit_transform(tfidf))
+            svd = TruncatedSVD(n_components=n_components, random_state=self.random_state)
+            reduced = svd.fit_transform(tfidf)
+            self.components_ = np.asarray(svd.components_, dtype=np.float64)
+            return self._normalize(reduced)
         return self._normalize(tfidf.toarray())
 
     def transform(self, tfidf: csr_matrix) -> Matrix:
-        reduced = self.svd_.transform(tfidf) if self.svd_ is not None else tfidf.toarray()
-        return self._normalize(reduced)
+        if self.components_ is None:
+            return self._normalize(tfidf.toarray())
+        return self._normalize(np.asarray(tfidf @ self.components_.T))
 
     @staticmethod
     def _normalize(x: Matrix) -> Matrix:

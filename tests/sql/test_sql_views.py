@@ -134,3 +134,40 @@ def test_run_changes_compare_with_the_previous_run_of_the_site(warehouse: Path) 
         ("run-a", "http://127.0.0.1:8002/posts/breathing", "new", None),
     ]
     assert _query(warehouse, "select count(*) from v_run_changes where run_id = 'run-a'") == [(0,)]
+
+
+def test_site_topic_coverage_shares_add_up_per_site(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select site, topic_id, label, posts, share from v_site_topic_coverage "
+        "where run_id = 'run-a' order by site, topic_id",
+    )
+    assert rows == [
+        ("calm-mind", -1, "(outliers)", 1, 0.5),
+        ("calm-mind", 0, "intimacy / relationship", 1, 0.5),
+        ("wellness-hub", 0, "intimacy / relationship", 1, 0.5),
+        ("wellness-hub", 1, "gut / brain", 1, 0.5),
+    ]
+
+
+def test_cannibalization_pairs_carry_both_titles(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select site, topic_label, title_a, title_b, shared_terms from v_cannibalization "
+        "where run_id = 'run-a'",
+    )
+    assert rows == [
+        ("wellness-hub", "intimacy / relationship", "Intimacy matters (repost)",
+         "The gut-brain axis", ["intimacy"]),
+    ]  # fmt: skip
+
+
+def test_topic_history_follows_a_topic_id_across_runs(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select topic_id, run_id, size, size_change from v_topic_history order by topic_id, "
+        "started_at",
+    )
+    # Run B is loaded first but crawled later: history follows crawl time.
+    assert rows == [(0, "run-a", 2, None), (0, "run-b", 2, 0), (1, "run-a", 1, None),
+                    (1, "run-b", 1, 0)]  # fmt: skip

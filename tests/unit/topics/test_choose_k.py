@@ -58,16 +58,19 @@ def test_choose_k_does_not_split_topics_into_pairs() -> None:
     plain = {k: silhouette_score(x, kmeans(x, k, 0)[0]) for k in range(2, 12)}
     assert max(plain, key=plain.__getitem__) == 6  # the old rule: one topic per pair
     k, scores, (labels, _) = choose_k(x, 12, 0)
-    assert k == 3 and scores[6] == 0.0
+    # 12 posts // minimum topic size 3: k = 6 (clusters of 2 on average) is not even tried.
+    assert k == 3 and set(scores) == {2, 3, 4}
     assert normalized_mutual_info_score(np.repeat(np.arange(3), 4), labels) == 1.0
 
 
 def test_choose_k_is_one_when_no_split_beats_none() -> None:
-    # 4 mutually orthogonal posts: every split scores 0 (each post is as far from its cluster
+    # 9 mutually orthogonal posts: every split scores 0 (each post is as far from its cluster
     # as from the others), the silhouette of no split at all.
-    k, scores, (labels, centroids) = choose_k(np.eye(4), 12, 0)
-    assert k == 1 and max(scores.values()) == 0.0
-    assert labels.tolist() == [0, 0, 0, 0] and centroids.shape == (1, 4)
+    k, scores, (labels, centroids) = choose_k(np.eye(9), 12, 0)
+    assert k == 1 and set(scores) == {2, 3} and max(scores.values()) == 0.0
+    assert labels.tolist() == [0] * 9 and centroids.shape == (1, 9)
+    # 4 posts cannot hold two topics of 3: no k is tried.
+    assert choose_k(np.eye(4), 12, 0)[:2] == (1, {})
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 
-from pipeline.config import Config, SiteConfig, TopicsConfig
-from pipeline.io import MissingInputError, write_table
+from pipeline.cli import main
+from pipeline.config import Config, SiteConfig, TopicsConfig, snapshot
+from pipeline.io import MissingInputError, atomic_write_bytes, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import DUPLICATE_MEMBERS, POSTS
 from pipeline.runner import run_stage
+from pipeline.topics.model import TopicModel, load_model, save_model
 from pipeline.topics.stable import MATCH_MIN_SIMILARITY, assign_ids, cosine
 
 
@@ -142,3 +146,38 @@ def test_a_previous_run_without_topic_state_means_fresh_ids(
     second = write_run(tmp_path, "r2", texts)
     summary = run_stage("topics", second, make_config())
     assert summary.counts["kept_ids"] == 0 and summary.counts["new_ids"] == summary.counts["topics"]
+
+
+def test_a_saved_model_predicts_what_the_fitted_one_does(
+    tmp_path: Path, corpus: tuple[list[str], list[int]], off_topic: str
+) -> None:
+    texts, _ = corpus
+    model = TopicModel(random_state=0).fit(texts)
+    save_model(model, tmp_path / "model.npz")
+    # Plain arrays: loading needs no pickle (np.load refuses object arrays here).
+    loaded = load_model(tmp_path / "model.npz")
+    unseen = [texts[0] + " extra words", off_topic, ""]
+    for got, want in zip(loaded.predict(unseen), model.predict(unseen), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    assert loaded.terms_ == model.terms_ and loaded.k_ == model.k_
+    assert loaded.term_centroids_ == model.term_centroids_
+    (tmp_path / "bad.npz").write_bytes(b"garbage")
+    with pytest.raises(ValueError):
+        load_model(tmp_path / "bad.npz")
+
+
+def test_the_cli_flag_assigns_without_refitting(
+    tmp_path: Path, corpus: tuple[list[str], list[int]]
+) -> None:
+    texts = {f"p{i}": t for i, t in enumerate(corpus[0])}
+    for run_id in ("r1", "r2"):
+        paths = write_run(tmp_path, run_id, texts)
+        atomic_write_bytes(paths.config_snapshot, snapshot(make_config()).encode())
+    runner = CliRunner()
+    first = runner.invoke(main, ["topics", "--data-dir", str(tmp_path), "--run-id", "r1"])
+    assert first.exit_code == 0, first.output
+    args = ["topics", "--data-dir", str(tmp_path), "--run-id", "r2", "--assign-only"]
+    second = runner.invoke(main, args)
+    assert second.exit_code == 0, second.output
+    assert "fitted_posts=0" in second.output
+    assert topics_of(RunPaths(tmp_path, "r2")) == topics_of(RunPaths(tmp_path, "r1"))
