@@ -80,14 +80,14 @@ def k_selection(
         x = LsaEmbedding(rs).fit_transform(tfidf)
         raw, lsa = {}, {}
         for k in range(2, max_k + 1):
-            labels = kmeans(x, k, rs)[0]
+            labels = kmeans(x, k, rs, tfidf)[0]
             lsa[k] = silhouette_score(x, labels)
             with threadpool_limits(limits=1, user_api="openmp"):
                 raw_labels = KMeans(n_clusters=k, n_init=10, random_state=rs).fit_predict(tfidf)
             raw[k] = silhouette_score(tfidf, raw_labels, metric="cosine")
         out["silhouette_raw_tfidf"].append(max(raw, key=raw.__getitem__))
         out["silhouette_lsa"].append(max(lsa, key=lsa.__getitem__))
-        out["ours"].append(choose_k(x, max_k, rs)[0])
+        out["ours"].append(choose_k(x, max_k, rs, tfidf)[0])
     print(
         "k chosen (true 8) per seed: " + ", ".join(f"{m} {v}" for m, v in out.items()), flush=True
     )

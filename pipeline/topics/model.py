@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.topics.cluster import (
@@ -96,7 +97,7 @@ class TopicModel:
         valid = np.flatnonzero(tfidf.getnnz(axis=1) > 0)
         self.embedding_ = LsaEmbedding(self.random_state)
         x = self.embedding_.fit_transform(tfidf[valid])
-        labels, centroids = self._cluster(x)
+        labels, centroids = self._cluster(x, tfidf[valid])
         self.min_topic_size_ = min_topic_size(x.shape[0])
         if x.shape[0] >= MIN_TEXTS_TO_CLUSTER:
             sims = similarity_to_centroid(x, labels, centroids)
@@ -133,17 +134,17 @@ class TopicModel:
         self.vectorizer_ = None
         self.centroids_ = np.zeros((0, 0))
 
-    def _cluster(self, x: Matrix) -> tuple[Labels, Matrix]:
+    def _cluster(self, x: Matrix, tfidf: csr_matrix) -> tuple[Labels, Matrix]:
         if x.shape[0] < MIN_TEXTS_TO_CLUSTER:
             self.k_ = 1
             return choose_k(x, 1, self.random_state)[2]
         if self.k is None:
-            self.k_, self.silhouette_, fit = choose_k(x, self.max_k, self.random_state)
+            self.k_, self.silhouette_, fit = choose_k(x, self.max_k, self.random_state, tfidf)
             return fit
         self.k_ = min(self.k, distinct_points(x))
         if self.k_ == 1:
             return choose_k(x, 1, self.random_state)[2]
-        return kmeans(x, self.k_, self.random_state)
+        return kmeans(x, self.k_, self.random_state, tfidf)
 
     def _describe(self, texts: list[str], labels: Labels, index: npt.NDArray[np.intp]) -> None:
         n_topics = len(self.centroids_)

@@ -7,14 +7,15 @@ id is not handed to a different subject).
 Centroids are compared in *term space*, not in the LSA space the clustering ran in: each run fits
 its own TF-IDF vocabulary and SVD, so LSA axes of two runs are unrelated, while words are the
 same words. A topic's term centroid is the mean of its members' L2-normalized TF-IDF rows; the
-``CENTROID_TERMS`` heaviest terms are kept (the tail carries almost none of the cosine) and
-compared by cosine over the union of terms.
+``CENTROID_TERMS`` heaviest terms are kept (a stored centroid stays small whatever the
+vocabulary size) and compared by cosine over the union of terms.
 
 Matching is one-to-one, maximizing total similarity (Hungarian algorithm,
 ``scipy.optimize.linear_sum_assignment``), and a pair counts only at ``MATCH_MIN_SIMILARITY`` or
-more. Measured on the labeled corpus (``benchmarks/topics``): the same posts refitted match at
-~1.0, a run with a fifth of its posts replaced at 0.9 or more, while two different wellness
-topics (sleep and stress, the closest pair) stay under 0.5.
+more. Measured on the labeled corpus of ``benchmarks/topics`` (423 posts, 8 topics): the same
+posts refitted with another random state match at 0.98-1.00 (all 8 topics), a run on a random
+80 % of them at 0.93-0.97 (all 8), while the term centroids of two different true
+topics have a cosine of at most 0.41 (sleep and stress, the closest pair; most pairs 0.10-0.30).
 """
 
 from __future__ import annotations
