@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 import corpus as corpus_mod  # noqa: E402
 
-from pipeline.topics import TopicModel  # noqa: E402
+from pipeline.topics import TopicModel, cluster_texts  # noqa: E402
 from pipeline.topics.cannibalization import competing_pairs  # noqa: E402
 from pipeline.topics.evaluate import (  # noqa: E402
     baseline,
@@ -41,10 +41,6 @@ from pipeline.topics.evaluate import (  # noqa: E402
     score,
 )
 from pipeline.topics.stable import assign_ids  # noqa: E402
-
-
-def ours(texts: list[str], k: int | None, random_state: int) -> list[int]:
-    return [int(v) for v in TopicModel(k=k, random_state=random_state).fit(texts).labels_]
 
 
 def quality(posts: list[corpus_mod.Post], seeds: list[int]) -> dict[str, object]:
@@ -173,7 +169,13 @@ def cannibalization(posts: list[corpus_mod.Post], random_state: int = 0) -> dict
         }
 
     shipped = {(pr.a, pr.b) for pr in competing_pairs(tfidf, titles, groups)}
-    result: dict[str, object] = {h: prf(shipped, s) for h, s in halves.items()}
+    by_half = {h: prf(shipped, s) for h, s in halves.items()}
+    for h, r in by_half.items():
+        print(
+            f"cannibalization {h:8s} P {r['precision']:.3f} R {r['recall']:.3f} "
+            f"F1 {r['f1']:.3f} (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})",
+            flush=True,
+        )
     grid = []
     for min_text in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
         for min_title in (0.3, 0.4, 0.5, 0.6, 0.75):
@@ -187,15 +189,7 @@ def cannibalization(posts: list[corpus_mod.Post], random_state: int = 0) -> dict
                     **{h: prf(found, s)["f1"] for h, s in halves.items()},
                 }
             )
-    result["grid"] = grid
-    for h in halves:
-        r = result[h]
-        print(
-            f"cannibalization {h:8s} P {r['precision']:.3f} R {r['recall']:.3f} "  # type: ignore[index]
-            f"F1 {r['f1']:.3f} (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})",
-            flush=True,
-        )  # type: ignore[index]
-    return result
+    return {**by_half, "grid": grid}
 
 
 def worker(method: str, n: int, seed: int) -> None:
@@ -206,7 +200,7 @@ def worker(method: str, n: int, seed: int) -> None:
     if method == "baseline":
         labels = baseline(texts, len(set(truth)), seed)
     else:
-        labels = ours(texts, None, seed)
+        labels = cluster_texts(texts, None, seed)
     elapsed = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = asdict(score(truth, labels, elapsed))
@@ -235,14 +229,13 @@ def scale(sizes: list[int], seeds: list[int]) -> dict[str, object]:
                     text=True,
                 )
                 runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-            median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-            out[f"{method}_{n}"] = {**median, "per_seed": runs}
-            r = out[f"{method}_{n}"]
+            m = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            out[f"{method}_{n}"] = {**m, "per_seed": runs}
             print(
-                f"{method:8s} n={n}: fit {r['fit_s']:.1f}s, peak RSS {r['peak_rss_mb']:.0f} MB, "  # type: ignore[index]
-                f"k={r['topics']}, NMI {r['nmi']:.3f}",
+                f"{method:8s} n={n}: fit {m['fit_s']:.1f}s, peak RSS {m['peak_rss_mb']:.0f} MB, "
+                f"k={m['topics']}, NMI {m['nmi']:.3f}",
                 flush=True,
-            )  # type: ignore[index]
+            )
     return out
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +75,6 @@ class _Previous:
     centroids: dict[int, TermCentroid]
     topic_ids: list[int]  # stable id of each of the previous model's topic indices
     next_id: int
-    terms: dict[int, list[str]]  # stable id -> terms (kept in assign-only mode)
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
@@ -107,17 +107,13 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             for i, pid in enumerate(fit_ids)
         }
     _add_copies(model, texts, copy_of, index_rows)
-    stable = {i: topic_id for i, topic_id in enumerate(ids.ids)}
+    stable = dict(enumerate(ids.ids))
     assignments = [
         _assignment(paths.run_id, pid, stable.get(t, -1), c, xy)
         for pid, (t, c, xy) in ((pid, index_rows[pid]) for pid in texts)
     ]
-    terms = (
-        {i: previous.terms.get(stable[i], []) for i in stable}
-        if settings.assign_only and previous
-        else model.terms_
-    )
-    topics = _topic_rows(paths.run_id, ids, terms, assignments)
+    # In assign-only mode the model is the previous run's, so its terms are that run's terms.
+    topics = _topic_rows(paths.run_id, ids, model.terms_, assignments, set(copy_of))
     pairs = _cannibalization(paths.run_id, model, posts, texts, assignments, copy_of)
     write_table(paths.topics_topics, topics, TOPICS)
     write_table(paths.topics_assignments, assignments, POST_TOPICS)
@@ -181,7 +177,6 @@ def _previous(paths: RunPaths) -> _Previous | None:
     try:
         state = json.loads(prev.topics_state.read_text())
         rows = read_rows(prev.topics_centroids)
-        topic_rows = read_rows(prev.topics_topics)
     except (OSError, ValueError, MissingInputError) as exc:
         # A run from before stable ids (or a damaged one): topics get fresh ids, said loudly.
         log.warning("topics: previous run %s has no usable topic state (%s); new ids", run_id, exc)
@@ -194,7 +189,6 @@ def _previous(paths: RunPaths) -> _Previous | None:
         centroids=centroids,
         topic_ids=[int(t) for t in state["topic_ids"]],
         next_id=int(state["next_topic_id"]),
-        terms={int(r["topic_id"]): list(r["terms"]) for r in topic_rows},
     )
 
 
@@ -277,10 +271,15 @@ def _topic_rows(
     ids: IdAssignment,
     terms: dict[int, list[str]],
     assignments: list[dict[str, Any]],
+    copies: set[str],
 ) -> list[dict[str, Any]]:
-    """One row per topic; representatives are this run's posts closest to the centroid."""
+    """One row per topic; representatives are this run's canonical posts closest to the
+    centroid (a duplicate copy ties with its original and must not stand in for it)."""
     post_ids = [a["post_id"] for a in assignments]
-    labels = np.array([a["topic_id"] for a in assignments], dtype=np.int64)
+    labels = np.array(
+        [-1 if a["post_id"] in copies else a["topic_id"] for a in assignments], dtype=np.int64
+    )
+    sizes = Counter(a["topic_id"] for a in assignments)
     confidence = np.array([a["confidence"] for a in assignments], dtype=np.float64)
     rows = []
     for index, topic_id in sorted(enumerate(ids.ids), key=lambda it: it[1]):
@@ -290,7 +289,7 @@ def _topic_rows(
                 "topic_id": topic_id,
                 "label": ", ".join(terms.get(index, [])),
                 "terms": terms.get(index, []),
-                "size": int((labels == topic_id).sum()),
+                "size": sizes[topic_id],
                 "representative_post_ids": [
                     post_ids[i] for i in representatives(confidence, labels, topic_id)
                 ],

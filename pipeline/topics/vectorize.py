@@ -44,29 +44,26 @@ _DF_LIMITS_FROM = 20
 def tfidf_vectorizer(n_docs: int) -> TfidfVectorizer:
     """Sublinear TF-IDF with the English + wellness stop words; df limits only for n >= 20."""
     large = n_docs >= _DF_LIMITS_FROM
-    return TfidfVectorizer(
-        sublinear_tf=True,
-        stop_words=sorted(STOP_WORDS),
-        token_pattern=TOKEN_PATTERN,
-        min_df=2 if large else 1,
-        max_df=0.9 if large else 1.0,
-        dtype=np.float64,
-    )
+    return _tfidf(min_df=2 if large else 1, max_df=0.9 if large else 1.0)
 
 
 def loaded_vectorizer(vocabulary: list[str], idf: Matrix) -> TfidfVectorizer:
     """A fitted :func:`tfidf_vectorizer` rebuilt from its vocabulary (in column order) and idf.
 
     The df limits only shape the vocabulary during fitting, so they are not needed here."""
-    vectorizer = TfidfVectorizer(
+    vectorizer = _tfidf(vocabulary=vocabulary)
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
+def _tfidf(**settings: object) -> TfidfVectorizer:
+    return TfidfVectorizer(
         sublinear_tf=True,
         stop_words=sorted(STOP_WORDS),
         token_pattern=TOKEN_PATTERN,
-        vocabulary=vocabulary,
         dtype=np.float64,
+        **settings,
     )
-    vectorizer.idf_ = idf
-    return vectorizer
 
 
 def count_vectorizer(vocabulary: list[str]) -> CountVectorizer:

@@ -125,3 +125,26 @@ def test_dedup_output_is_required(tmp_path: Path, corpus: tuple[list[str], list[
     write_table(paths.extract_posts, [{"run_id": "r1", "post_id": "p1", "main_text": "x"}], POSTS)
     with pytest.raises(MissingInputError, match="run the 'dedup' stage"):
         run(paths, make_config())
+
+
+def test_a_copy_never_stands_in_for_its_original_as_representative(
+    tmp_path: Path, corpus: tuple[list[str], list[int]]
+) -> None:
+    # Regression: representatives were picked among all posts; a copy has its original's
+    # text, so it tied with it and could take its place in the topic's top three.
+    texts, _ = corpus
+    paths = RunPaths(tmp_path, "r1")
+    ids = write_posts(paths, [*texts, *texts[:8]])
+    members = [
+        row
+        for i in range(8)
+        for row in (
+            {"run_id": "r1", "group_id": f"g{i}", "post_id": ids[i], "is_canonical": True},
+            {"run_id": "r1", "group_id": f"g{i}", "post_id": ids[32 + i], "is_canonical": False},
+        )
+    ]
+    write_table(paths.dedup_members, members, DUPLICATE_MEMBERS)
+    run(paths, make_config(k=4))
+    reps = [pid for r in pq.read_table(paths.topics_topics).to_pylist()
+            for pid in r["representative_post_ids"]]  # fmt: skip
+    assert len(reps) == 12 and not set(reps) & set(ids[32:])
