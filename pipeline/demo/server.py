@@ -98,8 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
+        status = HTTPStatus.OK
         if target.is_dir():
-            target = target / "index.html"
+            target, status = _directory_page(target)
         if not target.is_file():
             return self._not_found(body)
         data = target.read_bytes()
@@ -107,7 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
             for placeholder, origin in self.server.rewrites:
                 data = data.replace(placeholder, origin)
         ctype = _FEEDS.get(target.name) or _TYPES.get(target.suffix, "application/octet-stream")
-        return self._send(HTTPStatus.OK, data, ctype, body)
+        return self._send(status, data, ctype, body)
 
     def _not_found(self, body: bool) -> None:
         self._send(HTTPStatus.NOT_FOUND, _NOT_FOUND, _TYPES[".html"], body)
@@ -119,6 +120,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(data)
+
+
+def _directory_page(directory: Path) -> tuple[Path, HTTPStatus]:
+    """The page a directory serves: ``index.html``, or ``index.<status>.html`` with that status
+    (how the real-web corpus stores its server-error page as a plain file)."""
+    index = directory / "index.html"
+    coded = [] if index.is_file() else sorted(directory.glob("index.[2-5][0-9][0-9].html"))
+    if coded:
+        return coded[0], HTTPStatus(int(coded[0].name.split(".")[1]))
+    return index, HTTPStatus.OK
 
 
 def _origin(host: str, port: int) -> str:
