@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl bench-dedup bench-detectors bench-topics clean
+.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl bench-dedup bench-detectors bench-topics bench-realweb clean
 
 help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-dedup       near-duplicate pairs beside datasketch, 10k and 100k documents"
 	@echo "make bench-detectors   detectors on the labeled sentence set and the injection set"
 	@echo "make bench-topics      topics beside TF-IDF+LSA+KMeans (true k): quality, stability, 10k posts"
+	@echo "make bench-realweb     every stage on blogs of real pages (needs ../shared/data)"
 	@echo "make clean      remove data/, reports/ and the environments"
 
 $(UV):
@@ -87,6 +88,9 @@ bench-topics: install
 bench-detectors: install
 	$(BIN)/python benchmarks/detectors/labeled.py
 	$(BIN)/python benchmarks/detectors/injection.py
+
+bench-realweb: install
+	$(BIN)/python benchmarks/realweb/run.py
 
 clean:
 	rm -rf data reports .venv .tools .pytest_cache .mypy_cache .ruff_cache
