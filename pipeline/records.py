@@ -14,6 +14,20 @@ import pyarrow as pa
 
 TS = pa.timestamp("us", tz="UTC")
 
+PRIMARY_KEY = b"primary_key"
+
+
+def primary_key(*columns: str) -> dict[bytes, bytes]:
+    """Schema metadata naming the warehouse table's key, so the stage that writes the rows
+    checks it (``pipeline.io.write_table``) and a duplicate fails there, not at the load."""
+    return {PRIMARY_KEY: ",".join(columns).encode()}
+
+
+def key_columns(schema: pa.Schema) -> tuple[str, ...]:
+    raw = (schema.metadata or {}).get(PRIMARY_KEY, b"")
+    return tuple(c for c in raw.decode().split(",") if c)
+
+
 Severity = Literal["info", "warning", "critical"]
 
 # Block categories: "content" plus the boilerplate kinds the audit reports shares of.
@@ -77,7 +91,8 @@ PAGES = pa.schema(
         ("previous_run_id", pa.string()),
         ("unchanged", pa.bool_()),
         ("canonical_url", pa.string()),  # <link rel="canonical"> of an HTML page, resolved
-    ]
+    ],
+    metadata=primary_key("run_id", "url"),
 )
 
 # -- extract ---------------------------------------------------------------------------------
@@ -89,7 +104,8 @@ DOCUMENTS = pa.schema(  # one row per fetched HTML page: what extract made of it
         ("post_id", pa.string()),  # null unless page_type = 'post'
         ("page_type", pa.string()),  # post | listing | other
         ("reason", pa.string()),  # why it is not a post (snake_case), null for posts
-    ]
+    ],
+    metadata=primary_key("run_id", "url"),
 )
 
 HEADING = pa.struct([("level", pa.int8()), ("text", pa.string())])
@@ -119,7 +135,8 @@ POSTS = pa.schema(
         ("main_text", pa.string()),
         ("text_hash", pa.string()),  # sha1 of the normalized main text
         ("fetched_at", TS),
-    ]
+    ],
+    metadata=primary_key("run_id", "post_id"),
 )
 
 BLOCKS = pa.schema(
@@ -140,7 +157,8 @@ BLOCKS = pa.schema(
         ("is_main", pa.bool_()),
         ("category", pa.string()),  # one of BLOCK_CATEGORIES
         ("text_hash", pa.string()),
-    ]
+    ],
+    metadata=primary_key("run_id", "post_id", "block_index"),
 )
 
 # -- dedup -----------------------------------------------------------------------------------
@@ -151,7 +169,8 @@ DUPLICATE_PAIRS = pa.schema(
         ("post_id_b", pa.string()),
         ("similarity", pa.float32()),  # verified Jaccard of word shingles
         ("match_kind", pa.string()),  # exact | near
-    ]
+    ],
+    metadata=primary_key("run_id", "post_id_a", "post_id_b"),
 )
 
 DUPLICATE_MEMBERS = pa.schema(
@@ -164,7 +183,8 @@ DUPLICATE_MEMBERS = pa.schema(
         ("relation", pa.string()),  # canonical | same_site | syndicated
         ("similarity", pa.float32()),  # to the canonical post
         ("canonical_rule", pa.string()),  # rel_canonical | earliest_published | first_seen
-    ]
+    ],
+    metadata=primary_key("run_id", "group_id", "post_id"),
 )
 
 SHARED_PARAGRAPHS = pa.schema(
@@ -190,7 +210,8 @@ DEDUP_SIGNATURES = pa.schema(
         ("n_shingles", pa.int32()),
         ("set_digest", pa.int64()),  # 64-bit digest of the shingle set (identical sets)
         ("signature", pa.binary()),  # num_perm little-endian uint64 slots
-    ]
+    ],
+    metadata=primary_key("run_id", "post_id", "scheme"),
 )
 
 # -- topics ----------------------------------------------------------------------------------
@@ -205,7 +226,8 @@ TOPICS = pa.schema(
         # Cosine of the term centroid to the previous run's topic with this id; null: new topic
         # (or no previous run).
         ("previous_similarity", pa.float32()),
-    ]
+    ],
+    metadata=primary_key("run_id", "topic_id"),
 )
 
 TOPIC_CENTROIDS = pa.schema(
@@ -228,7 +250,8 @@ CANNIBALIZATION = pa.schema(
         ("title_overlap", pa.float32()),
         ("score", pa.float32()),
         ("shared_terms", pa.list_(pa.string())),
-    ]
+    ],
+    metadata=primary_key("run_id", "post_id_a", "post_id_b"),
 )
 
 POST_TOPICS = pa.schema(
@@ -239,7 +262,8 @@ POST_TOPICS = pa.schema(
         ("confidence", pa.float32()),
         ("x", pa.float32()),  # 2-D map coordinates for the report
         ("y", pa.float32()),
-    ]
+    ],
+    metadata=primary_key("run_id", "post_id"),
 )
 
 # -- audit -----------------------------------------------------------------------------------
@@ -258,7 +282,8 @@ FINDINGS = pa.schema(
         ("end", pa.int32()),
         ("fix_hint", pa.string()),
         ("detector", pa.string()),
-    ]
+    ],
+    metadata=primary_key("run_id", "finding_id"),
 )
 
 POST_SCORES = pa.schema(
@@ -268,5 +293,6 @@ POST_SCORES = pa.schema(
         ("audit_score", pa.float32()),  # 0-100, 100 = no findings
         ("n_findings", pa.int32()),
         ("boilerplate_share", pa.float32()),
-    ]
+    ],
+    metadata=primary_key("run_id", "post_id"),
 )

@@ -69,10 +69,51 @@ def quote(text: str, limit: int = 80) -> str:
     return f"'{flat}'"
 
 
+# ``extra`` keys that name *what* a finding is about (the phrase, the claim, the rule, the
+# occurrence): two findings quoting one sentence differ by them. Measured values (count,
+# density, probability, age) are left out on purpose, so a rerun on the same text keeps the id.
+IDENTITY_KEYS: tuple[str, ...] = (
+    "phrase",
+    "claim",
+    "person",
+    "rule",
+    "rules",
+    "block_index",
+    "occurrence",
+    "lang",
+)
+
+
+def finding_key(post_id: str, finding: Finding) -> str:
+    """What makes a finding itself: post, kind, detector, span, evidence and its subject."""
+    subject = [f"{k}={finding.extra[k]}" for k in IDENTITY_KEYS if k in finding.extra]
+    parts = (post_id, finding.kind, finding.detector, str(finding.start), str(finding.end))
+    return "\x1f".join((*parts, finding.evidence, *subject))
+
+
 def finding_id(post_id: str, finding: Finding) -> str:
-    key = "\x1f".join(
-        (post_id, finding.kind, str(finding.start), str(finding.end), finding.evidence)
-    )
+    return _digest(finding_key(post_id, finding))
+
+
+def finding_ids(post_id: str, findings: Iterable[Finding]) -> list[str]:
+    """One id per finding of a post, unique by construction and stable across runs.
+
+    Two findings with the same key (a detector reporting one thing twice) get the key's id and
+    then ``#2``, ``#3``, … in the findings' order, which ``sort_findings`` makes deterministic.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for finding in findings:
+        key = finding_key(post_id, finding)
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        out.append(_digest(key if n == 1 else f"{key}\x1f#{n}"))
+    return out
+
+
+def _digest(key: str) -> str:
+    # 16 hex digits (64 bits): a collision among a site's findings is ~n²/2⁶⁵; the stage's key
+    # check (``pipeline.io.write_table``) still refuses one, naming the rows, before the load.
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

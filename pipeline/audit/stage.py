@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from pipeline.audit.core import audit_post
-from pipeline.audit.findings import finding_id
+from pipeline.audit.findings import finding_ids
 from pipeline.audit.promo import Scorer
 from pipeline.audit.scoring import audit_score
 from pipeline.audit.structure import duplicate_title_and_description
@@ -81,7 +81,10 @@ def audit_rows(
             site_findings=site_dupes.get(str(post_id), ()),
         )
         kinds.update(f.kind for f in result.findings)
-        findings.extend(_finding_row(run_id, post, f) for f in result.findings)
+        ids = finding_ids(str(post_id), result.findings)
+        findings.extend(
+            _finding_row(run_id, post, f, fid) for f, fid in zip(result.findings, ids, strict=True)
+        )
         scores.append(
             {
                 "run_id": run_id,
@@ -100,10 +103,10 @@ def audit_rows(
     return findings, scores, summary
 
 
-def _finding_row(run_id: str, post: Row, f: Any) -> Row:
+def _finding_row(run_id: str, post: Row, f: Any, fid: str) -> Row:
     return {
         "run_id": run_id,
-        "finding_id": finding_id(str(post["post_id"]), f),
+        "finding_id": fid,
         "post_id": post["post_id"],
         "site": post.get("site"),
         "kind": f.kind,
