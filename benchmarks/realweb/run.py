@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "extraction-dev" / "ground-truth.json").exists():
         ap.error(f"{args.data}: no extraction-dev/ here (see benchmarks/realweb/README.md)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request drowns the stages
     shutil.rmtree(args.work, ignore_errors=True)  # a clean run: no earlier run to compare with
     corpus = args.work / "sites"
     started = time.perf_counter()

@@ -38,7 +38,9 @@ from pipeline.io import atomic_write_bytes
 SETS = ("extraction-dev", "extraction-more")
 BLOGS = ("health-a", "health-b", "mixed-news", "misc")
 PER_LISTING = 20
-COPIES = 3  # exact copies on health-b, and as many edited ones, of health-a articles
+# Exact copies on health-b of health-a articles, and as many edited ones: one article in 6, at
+# least 3 (the test's small corpus), 7 each on the full sets.
+COPIES_MIN, COPIES_SHARE = 3, 6
 NON_POSTS = ("product", "service", "forum", "listing")  # one of each in every blog but misc
 HEALTH = re.compile(
     r"health|wellness|fitness|nutrition|mental|diet|sleep|yoga|medic|therap|anxiety|stress|"
@@ -204,10 +206,14 @@ def _write(root: Path, path: str, data: str | bytes, name: str = "index.html") -
 
 
 def _blog_pages(
-    blog: str, sources: list[SourcePage], root: Path, copies: list[tuple[CorpusPage, SourcePage]]
+    blog: str,
+    sources: list[SourcePage],
+    root: Path,
+    copies: list[tuple[CorpusPage, SourcePage]],
+    per_kind: int,
 ) -> list[CorpusPage]:
     """Write a blog's real pages and its copies of other blogs' pages; return what was written.
-    ``COPIES`` edited copies first, then exact ones; a copy links to itself where the original
+    ``per_kind`` edited copies first, then exact ones; a copy links to itself where the original
     did."""
     local = {_key(p.url): local_path(p) for p in sources}
     pages = []
@@ -219,9 +225,9 @@ def _blog_pages(
     rng, made = random.Random(blog), {"exact_copy": 0, "edited_copy": 0}
     for orig, src in copies:
         kind, path, text = "exact_copy", orig.path.replace("/posts/", "/syndicated/", 1), _html(src)
-        if made["edited_copy"] < COPIES and (edited := edit_copy(text, src.article_body, rng)):
+        if made["edited_copy"] < per_kind and (edited := edit_copy(text, src.article_body, rng)):
             kind, path, text = "edited_copy", orig.path.rstrip("/") + "-revised/", edited
-        if made[kind] == COPIES:
+        if made[kind] == per_kind:
             continue
         made[kind] += 1
         _write(root, path, rewrite_links(text, src.url, blog, local | {_key(src.url): path}))
@@ -317,7 +323,8 @@ def build_realweb(
         if blog == "health-b":
             originals = [p for p in corpus if p.site == "health-a" and p.page_type == "article"]
             copies = [(p, by_id[p.original_id or ""]) for p in originals]
-        pages = _blog_pages(blog, plan[blog], root, copies)
+        per_kind = max(COPIES_MIN, len(copies) // COPIES_SHARE)
+        pages = _blog_pages(blog, plan[blog], root, copies, per_kind)
         if blog == blogs[0]:
             pages += _broken_pages(blog, root, spare[0])
         titles = {p.original_id: by_id[p.original_id].title for p in pages if p.original_id}
