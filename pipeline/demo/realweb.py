@@ -275,24 +275,16 @@ def _chrome(blog: str, root: Path, entries: list[tuple[str, str]]) -> None:
     for n, chunk in enumerate(chunks, 1):
         _write(root, "/" if n == 1 else f"/page/{n}/", _listing(blog, chunk, n, len(chunks)))
     locs = "".join(f"<url><loc>{escape(origin + p)}</loc></url>\n" for p, _ in entries)
-    _write(
-        root,
-        "/",
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns='
-        f'"http://www.sitemaps.org/schemas/sitemap/0.9">\n{locs}</urlset>\n',
-        "sitemap.xml",
-    )
     items = "".join(
         f"<item><title>{escape(t)}</title><link>{escape(origin + p)}</link></item>\n"
         for p, t in entries[:PER_LISTING]
     )
-    _write(
-        root,
-        "/",
-        f'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>{blog}'
-        f"</title><link>{origin}/</link>\n{items}</channel></rss>\n",
-        "feed.xml",
-    )
+    xmlns = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    sitemap = f'<?xml version="1.0"?>\n<urlset xmlns="{xmlns}">\n{locs}</urlset>\n'
+    channel = f"<title>{blog}</title><link>{origin}/</link>\n{items}"
+    feed = f'<?xml version="1.0"?>\n<rss version="2.0"><channel>{channel}</channel></rss>\n'
+    _write(root, "/", sitemap, "sitemap.xml")
+    _write(root, "/", feed, "feed.xml")
     robots = f"User-agent: *\nDisallow: /private/\n\nSitemap: {origin}/sitemap.xml\n"
     _write(root, "/", robots, "robots.txt")
     _write(root, "/private/", "<!doctype html><title>Members</title><p>Members only.</p>\n")
