@@ -26,7 +26,7 @@ from typing import Any
 from pipeline.config import ConfigError
 from pipeline.io import MissingInputError
 from pipeline.paths import STAGES, RunPaths, check_run_id
-from pipeline.runner import resolve_config, run_stage
+from pipeline.runner import execute_stage, resolve_config
 
 ENV_CONFIG = "CONTENT_AUDIT_CONFIG"
 ENV_DATA_DIR = "CONTENT_AUDIT_DATA_DIR"
@@ -115,7 +115,7 @@ def run_stage_from_context(
     paths = run_paths_from_params(params, airflow_run_id, env)
     config_path = config_path_from_params(params, env) if stage == STAGES[0] else None
     config = resolve_config(paths, config_path)
-    summary = run_stage(stage, paths, config)
+    summary = execute_stage(stage, paths, config)
     return {
         "stage": summary.stage,
         "run_id": summary.run_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ _reports_dir = click.option(
     help="Where the HTML report is written (latest.html and <run_id>.html).",
 )
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+_debug = click.option(
+    "--debug", is_flag=True, help="On an error, show the full traceback, not only its one line."
+)
 _dev_dir = click.option(
     "--dev-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -61,7 +65,10 @@ def _new_run_id() -> str:
 def _latest_run_id(data_dir: Path) -> str:
     runs = data_dir / "runs"
     candidates = (
-        sorted((p for p in runs.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+        sorted(
+            (p for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+        )
         if runs.exists()
         else []
     )
@@ -70,13 +77,65 @@ def _latest_run_id(data_dir: Path) -> str:
     return candidates[-1].name
 
 
-def _guard(fn: Callable[[], Any]) -> Any:
-    """Turn user-fixable errors into one clear line and exit code 2 (no traceback)."""
+# Exit codes (README "Exit codes"): what a scheduler or a shell script can act on.
+EXIT_OK = 0
+EXIT_INTERNAL = 1  # a bug: please report it with the --debug traceback
+EXIT_USAGE = 2  # bad command line, configuration, run id or missing input: fix and rerun
+EXIT_EMPTY = 3  # the crawl fetched no page (dead site, robots.txt 5xx): nothing was audited
+EXIT_FAILED = 4  # a stage failed (warehouse load, check, migration, lock; a stage's own rows)
+EXIT_INTERRUPTED = 130
+
+
+def _exit_code(exc: BaseException) -> int:
+    from pipeline.io import DuplicateKeyError
+    from pipeline.runstate import EmptyRunError
+    from pipeline.warehouse.errors import WarehouseError
+
+    if isinstance(exc, (ConfigError, MissingInputError)):
+        return EXIT_USAGE
+    if isinstance(exc, EmptyRunError):
+        return EXIT_EMPTY
+    if isinstance(exc, (WarehouseError, DuplicateKeyError, OSError)):
+        return EXIT_FAILED
+    return EXIT_INTERNAL
+
+
+def _guard(fn: Callable[[], Any], debug: bool = False) -> Any:
+    """Every project error becomes one readable line and a documented exit code; ``--debug``
+    shows the traceback as well. Nothing else in the package catches broadly."""
     try:
         return fn()
-    except (ConfigError, MissingInputError) as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
-        sys.exit(2)
+    except click.UsageError:
+        raise  # click prints usage and exits 2
+    except KeyboardInterrupt:
+        click.secho("interrupted: the run's previous good state is kept", fg="red", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:
+        code = _exit_code(exc)
+        if debug:
+            traceback.print_exc()
+        what = "error" if code != EXIT_INTERNAL else f"internal error ({type(exc).__name__})"
+        line = " ".join(str(exc).split()) or type(exc).__name__
+        hint = "" if debug or code != EXIT_INTERNAL else " (rerun with --debug for the traceback)"
+        click.secho(f"{what}: {line}{hint}", fg="red", err=True)
+        sys.exit(code)
+
+
+def _run_paths(data_dir: Path, run_id: str, reports_dir: Path) -> RunPaths:
+    try:
+        return RunPaths(data_dir, run_id, reports_dir)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--run-id") from None
+
+
+def _existing_run(data_dir: Path, run_id: str | None, stage: str) -> str:
+    """A stage other than crawl works on a run that exists; it never creates one."""
+    rid = run_id or _latest_run_id(data_dir)
+    if stage != "report" and not (data_dir / "runs" / rid).is_dir():
+        raise click.UsageError(
+            f"no run {rid!r} under {data_dir / 'runs'}; start one with 'run' or 'crawl'"
+        )
+    return rid
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,20 +158,30 @@ def main() -> None:
 )
 @_reports_dir
 @_verbose
+@_debug
 def run(
-    config_path: Path, data_dir: Path, run_id: str | None, reports_dir: Path, verbose: bool
+    config_path: Path,
+    data_dir: Path,
+    run_id: str | None,
+    reports_dir: Path,
+    verbose: bool,
+    debug: bool,
 ) -> None:
-    """Run every stage: crawl, extract, dedup, topics, audit, load, report."""
+    """Run every stage: crawl, extract, dedup, topics, audit, load, report.
+
+    A rerun of a run id replaces its files only when it succeeds. Exit codes: README.
+    """
     _setup_logging(verbose)
-    from pipeline.runner import resolve_config, run_all
+    from pipeline.config import load_config
+    from pipeline.runner import run_all
 
     def go() -> None:
-        paths = RunPaths(data_dir, run_id or _new_run_id(), reports_dir)
-        config = resolve_config(paths, config_path)
+        config = load_config(config_path)  # a bad config fails before anything is touched
+        paths = _run_paths(data_dir, run_id or _new_run_id(), reports_dir)
         summaries = run_all(paths, config, on_done=print_stage_summary)
         print_run_summary(paths, summaries)
 
-    _guard(go)
+    _guard(go, debug)
 
 
 def _stage_command(stage: str) -> None:
@@ -127,39 +196,50 @@ def _stage_command(stage: str) -> None:
     @click.option("--run-id", default=None, help="Run id (default: the most recent run).")
     @_reports_dir
     @_verbose
+    @_debug
     def command(
         config_path: Path | None,
         data_dir: Path,
         run_id: str | None,
         reports_dir: Path,
         verbose: bool,
+        debug: bool,
         from_warc: Path | None = None,
         site: str | None = None,
         assign_only: bool = False,
     ) -> None:
         _setup_logging(verbose)
-        from pipeline.runner import extract_from_warc, resolve_config, run_stage
+        from pipeline.config import load_config
+        from pipeline.runner import execute_stage, extract_from_warc, resolve_config
 
         def go() -> StageSummary:
             if from_warc is not None:
-                paths = RunPaths(data_dir, run_id or _new_run_id(), reports_dir)
+                paths = _run_paths(data_dir, run_id or _new_run_id(), reports_dir)
                 summaries = extract_from_warc(paths, from_warc, site, config_path)
                 for summary in summaries.values():
                     print_stage_summary(summary)
                 return summaries["extract"]
             if site is not None:
                 raise click.UsageError("--site only applies with --from-warc")
-            rid = run_id or (_new_run_id() if stage == "crawl" else _latest_run_id(data_dir))
-            paths = RunPaths(data_dir, rid, reports_dir)
-            config = resolve_config(paths, config_path)
-            if assign_only:
+            if stage == "crawl":
+                rid = run_id or _new_run_id()
+            else:
+                rid = _existing_run(data_dir, run_id, stage)
+            paths = _run_paths(data_dir, rid, reports_dir)
+            # The report reads everything, its title included, from the warehouse; a config
+            # given to it is used for the title and never stored with the run.
+            if stage == "report":
+                config = load_config(config_path) if config_path is not None else None
+            else:
+                config = resolve_config(paths, config_path)
+            if assign_only and config is not None:
                 topics = config.topics.model_copy(update={"assign_only": True})
                 config = config.model_copy(update={"topics": topics})
-            summary = run_stage(stage, paths, config)
+            summary = execute_stage(stage, paths, config)
             print_stage_summary(summary)
             return summary
 
-        _guard(go)
+        _guard(go, debug)
 
     if stage == "extract":
         command = click.option(
@@ -197,11 +277,13 @@ for _stage in STAGES:
 @_reports_dir
 @click.option("--run-id", default="demo", show_default=True)
 @_verbose
-def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool) -> None:
+@_debug
+def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool, debug: bool) -> None:
     """Serve the bundled demo blogs on 127.0.0.1 and run the whole pipeline on them."""
     _setup_logging(verbose)
+    from pipeline.config import load_config
     from pipeline.demo import build_sites, serve_sites, write_demo_config
-    from pipeline.runner import resolve_config, run_all
+    from pipeline.runner import run_all
 
     site_root = data_dir / "demo-sites"
     build_sites(site_root)
@@ -212,12 +294,10 @@ def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool) -> None:
         paths = RunPaths(data_dir, run_id, reports_dir)
 
         def go() -> None:
-            summaries = run_all(
-                paths, resolve_config(paths, config_path), on_done=print_stage_summary
-            )
+            summaries = run_all(paths, load_config(config_path), on_done=print_stage_summary)
             print_run_summary(paths, summaries)
 
-        _guard(go)
+        _guard(go, debug)
 
 
 @main.command(name="train-extractor")

@@ -219,7 +219,7 @@ def previous_finished_run(paths: RunPaths, stage: str) -> str | None:
     best: tuple[str, str] | None = None
     for manifest in sorted((paths.data_dir / "runs").glob(f"*/{stage}/_manifest.json")):
         run_id = manifest.parent.parent.name
-        if run_id == paths.run_id:
+        if run_id == paths.run_id or run_id.startswith("."):  # .staging is no run
             continue
         try:
             finished = str(json.loads(manifest.read_text()).get("finished_at") or "")

@@ -6,6 +6,9 @@ Layout under the data directory::
     runs/<run_id>/config.json            the validated config the run was started with
     runs/<run_id>/<stage>/*.parquet      stage outputs
     runs/<run_id>/<stage>/_manifest.json counts, config hash; written last (completion marker)
+    runs/<run_id>/run.json               the run's status and each stage's (``pipeline.runstate``)
+    runs/.staging/<run_id>/...           a run or stage being (re)computed, moved into place on
+    raw/.staging/<run_id>/...            success only (``RunPaths.staging``, ``runstate.publish``)
     warehouse.duckdb                     the DuckDB warehouse (only the load stage writes it)
 
 Reports go to a separate directory (default ``reports/``): ``latest.html`` and ``<run_id>.html``.
@@ -14,10 +17,13 @@ Reports go to a separate directory (default ``reports/``): ``latest.html`` and `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 STAGES: tuple[str, ...] = ("crawl", "extract", "dedup", "topics", "audit", "load", "report")
+# What can be staged besides the stages' directories: the run's config snapshot.
+CONFIG = "config"
+STAGING = ".staging"  # a dot name: never a valid run id, so never taken for a run
 
 # Run ids become directory names and SQL values; keep them boring so they can never escape the
 # data directory ("../x") or need quoting anywhere.
@@ -43,21 +49,46 @@ def check_site_name(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RunPaths:
+    """Paths of one run. ``staged`` names the stages (and ``config``) whose outputs go to the
+    run's staging directory instead: a rerun writes there and replaces the good output only
+    when it succeeds (``pipeline.runstate``); everything else is read from the published run.
+    """
+
     data_dir: Path
     run_id: str
     reports_dir: Path = Path("reports")
+    staged: frozenset[str] = field(default=frozenset())
 
     def __post_init__(self) -> None:
         check_run_id(self.run_id)
+        unknown = set(self.staged) - {*STAGES, CONFIG}
+        if unknown:
+            raise ValueError(f"cannot stage {sorted(unknown)}: not a stage or {CONFIG!r}")
+
+    def staging(self, items: frozenset[str] | set[str] | tuple[str, ...]) -> RunPaths:
+        """These paths with ``items`` written to the staging directory."""
+        return replace(self, staged=frozenset(items))
+
+    def published(self) -> RunPaths:
+        return replace(self, staged=frozenset())
 
     # -- whole run ---------------------------------------------------------------------------
     @property
     def run_dir(self) -> Path:
+        """The published run directory (what readers see)."""
         return self.data_dir / "runs" / self.run_id
 
     @property
+    def staging_dir(self) -> Path:
+        return self.data_dir / "runs" / STAGING / self.run_id
+
+    @property
+    def status_file(self) -> Path:
+        return self.run_dir / "run.json"
+
+    @property
     def config_snapshot(self) -> Path:
-        return self.run_dir / "config.json"
+        return (self.staging_dir if CONFIG in self.staged else self.run_dir) / "config.json"
 
     @property
     def warehouse(self) -> Path:
@@ -66,7 +97,7 @@ class RunPaths:
     def stage_dir(self, stage: str) -> Path:
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
-        return self.run_dir / stage
+        return (self.staging_dir if stage in self.staged else self.run_dir) / stage
 
     def manifest(self, stage: str) -> Path:
         return self.stage_dir(stage) / "_manifest.json"
@@ -74,10 +105,22 @@ class RunPaths:
     # -- crawl -------------------------------------------------------------------------------
     @property
     def raw_dir(self) -> Path:
+        if "crawl" in self.staged:
+            return self.data_dir / "raw" / STAGING / self.run_id
+        return self.published_raw_dir
+
+    @property
+    def published_raw_dir(self) -> Path:
         return self.data_dir / "raw" / self.run_id
 
     def warc(self, site: str) -> Path:
         return self.raw_dir / f"{check_site_name(site)}.warc.gz"
+
+    def warc_file(self, site: str) -> str:
+        """The WARC's path relative to the data directory once published: what ``pages``
+        rows record, so they stay true after a staged crawl is moved into place."""
+        published = self.published_raw_dir / f"{check_site_name(site)}.warc.gz"
+        return published.relative_to(self.data_dir).as_posix()
 
     @property
     def crawl_pages(self) -> Path:

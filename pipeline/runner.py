@@ -7,9 +7,11 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from pipeline import runstate
 from pipeline.config import Config, ConfigError, from_snapshot, load_config, snapshot
 from pipeline.io import StageSummary, Timer, atomic_write_bytes, write_manifest
-from pipeline.paths import STAGES, RunPaths
+from pipeline.paths import CONFIG, STAGES, RunPaths
+from pipeline.runstate import EMPTY, FAILED, SUCCEEDED, EmptyRunError, RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +58,67 @@ STAGE_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The stages whose success makes a run's data good; the report renders it afterwards.
+DATA_STAGES = STAGES[: STAGES.index("load") + 1]
+
+
 def stage_inputs(stage: str, paths: RunPaths) -> list[Path]:
     return [getattr(paths, name) for name in STAGE_INPUTS.get(stage, ())]
 
 
-def run_stage(stage: str, paths: RunPaths, config: Config) -> StageSummary:
+def run_stage(stage: str, paths: RunPaths, config: Config | None) -> StageSummary:
+    """Run one stage on ``paths`` as they are (no staging) and write its manifest.
+
+    Raises ``EmptyRunError`` after a crawl that fetched no page: its rows are written (they
+    say why), but nothing downstream has anything to work on.
+    """
     with Timer() as t:
-        summary = stage_function(stage)(paths, config)
+        summary = stage_function(stage)(paths, config)  # type: ignore[arg-type]
     summary.elapsed_s = round(t.elapsed, 3)
-    write_manifest(
-        paths, summary, config_hash=config.config_hash(), inputs=stage_inputs(stage, paths)
-    )
+    config_hash = config.config_hash() if config is not None else ""
+    write_manifest(paths, summary, config_hash=config_hash, inputs=stage_inputs(stage, paths))
     log.info("stage %s done in %.1fs: %s", stage, t.elapsed, summary.counts)
+    if stage == "crawl" and summary.counts.get("pages_ok", 0) == 0:
+        raise EmptyRunError(_empty_reason(summary))
+    return summary
+
+
+def _empty_reason(summary: StageSummary) -> str:
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(summary.dropped.items(), key=_by_count))
+    attempted = summary.counts.get("urls_attempted", 0)
+    return f"the crawl fetched no page ({attempted} URLs attempted: {reasons or 'none'})"
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
+
+
+def execute_stage(stage: str, paths: RunPaths, config: Config | None) -> StageSummary:
+    """One stage of an existing run, as the CLI's stage commands and Airflow tasks run it.
+
+    The stage writes to staging and replaces its published output only when it succeeds, so a
+    failed or killed rerun leaves the good output (and what the warehouse says of it) as it was.
+    """
+    staged = runstate.begin(paths, {stage})
+    try:
+        summary = run_stage(stage, staged, config)
+    except BaseException as exc:
+        if stage == "report" or not (stage == "crawl" or paths.run_dir.is_dir()):
+            # Nothing to record: the report only renders a run, and a run that does not exist
+            # is not created by a stage that failed on it.
+            runstate.discard(staged)
+            raise
+        state = EMPTY if isinstance(exc, EmptyRunError) else FAILED
+        status = RunStatus(paths.run_id, state, {stage: state}, _one_line(stage, exc))
+        good = paths.published().manifest(stage).exists()  # this stage succeeded before
+        _settle_failure(staged, status, {stage} if state == EMPTY else set(), keep=good)
+        raise
+    runstate.publish(staged)
+    status = runstate.read_status(paths) or RunStatus(paths.run_id)
+    status.stages[stage] = SUCCEEDED
+    if all(status.stages.get(s) == SUCCEEDED for s in DATA_STAGES):
+        status.status, status.error = SUCCEEDED, None
+    runstate.write_status(paths, status)
     return summary
 
 
@@ -77,12 +128,81 @@ def run_all(
     stages: Iterable[str] = STAGES,
     on_done: Callable[[StageSummary], None] | None = None,
 ) -> dict[str, StageSummary]:
+    """Every stage of a run, staged as a whole: the run's published files are replaced only
+    once the load has committed, so a failed rerun leaves the previous good run untouched.
+
+    A first run that fails publishes what it finished (to inspect, or to resume stage by stage)
+    with ``run.json`` saying which stage failed and why; the warehouse's ``runs`` row records
+    the status too. The exception is re-raised: the caller's exit code tells the truth.
+    """
+    order = list(stages)
+    staged = runstate.begin(paths, {*order, CONFIG} - {"report"})
+    atomic_write_bytes(staged.config_snapshot, snapshot(config).encode())
+    status = RunStatus(paths.run_id, runstate.RUNNING, {s: runstate.NOT_RUN for s in order})
     out: dict[str, StageSummary] = {}
-    for stage in stages:
-        out[stage] = run_stage(stage, paths, config)
-        if on_done is not None:
-            on_done(out[stage])
+    current = ""
+    try:
+        for current in order:
+            if current == "report":
+                staged = _publish_run(staged, status)
+            out[current] = run_stage(current, staged, config)
+            status.stages[current] = SUCCEEDED
+            if on_done is not None:
+                on_done(out[current])
+    except BaseException as exc:
+        empty = isinstance(exc, EmptyRunError)
+        status.stages[current] = EMPTY if empty else FAILED
+        status.status, status.error = (EMPTY if empty else FAILED), _one_line(current, exc)
+        if staged.staged:
+            done = {s for s, v in status.stages.items() if v in (SUCCEEDED, EMPTY)}
+            keep = runstate.has_good_output(staged)
+            _settle_failure(staged, status, done | {CONFIG}, keep=keep)
+        else:  # already published: only the report failed; the data stays good and loaded
+            runstate.write_status(paths, status)
+        raise
+    if staged.staged:
+        _publish_run(staged, status)
+    status.status = SUCCEEDED
+    runstate.write_status(paths, status)
     return out
+
+
+def _publish_run(staged: RunPaths, status: RunStatus) -> RunPaths:
+    published = runstate.publish(staged)
+    runstate.write_status(staged.published(), status)
+    return published
+
+
+def _one_line(stage: str, exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{stage}: {text}"[:500]
+
+
+def _settle_failure(staged: RunPaths, status: RunStatus, finished: set[str], *, keep: bool) -> None:
+    """With ``keep`` (there is a good output), drop the failed attempt and change nothing;
+    else publish what the attempt finished and record the failure (``run.json``, ``runs``)."""
+    if keep:
+        runstate.discard(staged)
+        return
+    runstate.publish(staged, finished)
+    runstate.discard(staged)
+    previous = runstate.read_status(staged.published())
+    if previous is not None:
+        status.stages = {**previous.stages, **status.stages}
+    runstate.write_status(staged.published(), status)
+    _record_in_warehouse(staged.published(), status)
+
+
+def _record_in_warehouse(paths: RunPaths, status: RunStatus) -> None:
+    """The ``runs`` row of a failed or empty run; best effort (the failure may be the
+    warehouse itself, e.g. a lock held by another writer)."""
+    from pipeline.warehouse import WarehouseError, record_run_status
+
+    try:
+        record_run_status(paths, status)
+    except (WarehouseError, OSError) as exc:
+        log.warning("could not record run %s as %s in the warehouse: %s", paths.run_id,
+                    status.status, exc)  # fmt: skip
 
 
 def extract_from_warc(

@@ -124,7 +124,7 @@ async def _crawl_site(
             fetcher,
             archive,
             gate,
-            warc_file=warc.relative_to(paths.data_dir).as_posix(),
+            warc_file=paths.warc_file(site.name),
             base_row={"run_id": paths.run_id, "site": site.name},
             on_row=on_row,
             previous=previous,

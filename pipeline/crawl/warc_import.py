@@ -201,6 +201,6 @@ def _row(
         depth=0,
         via="archive",
         result=result,
-        warc_file=paths.warc(name).relative_to(paths.data_dir).as_posix(),
+        warc_file=paths.warc_file(name),
         warc_offset=offset,
     )

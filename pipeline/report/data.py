@@ -46,6 +46,11 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         raise MissingInputError(
             f"run {run_id!r} is not in the warehouse (run the 'load' stage for it first)"
         )
+    if run[0]["status"] != "succeeded":
+        raise MissingInputError(
+            f"run {run_id!r} did not succeed (status {run[0]['status']}: {run[0]['error']}); "
+            "there is no report for it and latest.html is left as it was"
+        )
 
     def query(name: str, **limits: int) -> list[Row]:
         return fetch_dicts(con, f"queries/report_{name}.sql", {"run_id": run_id, **limits})

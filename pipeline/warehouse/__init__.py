@@ -21,6 +21,7 @@ Public entry points:
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,10 +31,12 @@ import duckdb
 from pipeline import __version__
 from pipeline.config import Config, from_snapshot, snapshot
 from pipeline.io import MissingInputError, StageSummary
-from pipeline.paths import RunPaths
+from pipeline.paths import STAGES, RunPaths
+from pipeline.runstate import RunStatus
 from pipeline.warehouse.errors import CheckFailedError, LoadError, MigrationError, WarehouseError
 from pipeline.warehouse.load import LoadResult, RunRecord, load_run
 from pipeline.warehouse.migrate import migrate
+from pipeline.warehouse.sqlfiles import execute_sql, read_sql, transaction
 
 __all__ = [
     "CheckFailedError",
@@ -45,6 +48,7 @@ __all__ = [
     "connect_readonly",
     "load_run",
     "migrate",
+    "record_run_status",
     "run",
 ]
 
@@ -54,8 +58,7 @@ log = logging.getLogger(__name__)
 def run(paths: RunPaths, config: Config) -> StageSummary:
     """Load the run into ``paths.warehouse``; counts are rows loaded per table."""
     record = _run_record(paths, config)
-    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(paths.warehouse))
+    con = connect_writable(paths.warehouse)
     try:
         applied = migrate(con)
         result = load_run(con, paths, record)
@@ -78,12 +81,51 @@ def _run_record(paths: RunPaths, config: Config) -> RunRecord:
     # stored JSON and hash always describe the same settings.
     if paths.config_snapshot.exists():
         config = from_snapshot(paths.config_snapshot.read_text(encoding="utf-8"))
+    # The stages that produced the files being loaded (their manifests exist), and the load.
+    stages = {s: "succeeded" for s in STAGES[: STAGES.index("load")] if paths.manifest(s).exists()}
     return RunRecord(
         config_json=snapshot(config),
         config_hash=config.config_hash(),
         code_version=__version__,
         loaded_at=datetime.now(UTC),
+        stage_status_json=json.dumps({**stages, "load": "succeeded"}),
     )
+
+
+def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
+    """The one read-write connection; a file another process holds becomes a WarehouseError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot open {path} for writing: {exc}") from exc
+
+
+def record_run_status(paths: RunPaths, status: RunStatus) -> None:
+    """Record a failed or empty run in ``runs`` (no data rows); a succeeded row is kept."""
+    config = None
+    if paths.config_snapshot.exists():
+        config = from_snapshot(paths.config_snapshot.read_text(encoding="utf-8"))
+    params = {
+        "run_id": paths.run_id,
+        "loaded_at": datetime.now(UTC),
+        "config_hash": config.config_hash() if config else "",
+        "config": snapshot(config) if config else None,
+        "code_version": __version__,
+        "n_sites": len(config.sites) if config else 0,
+        "status": status.status,
+        "stage_status": json.dumps(status.stages, sort_keys=True),
+        "error": status.error,
+    }
+    con = connect_writable(paths.warehouse)
+    try:
+        migrate(con)
+        with transaction(con):
+            execute_sql(con, read_sql("meta/record_run_status.sql"), params)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"recording run {paths.run_id} as {status.status}: {exc}") from exc
+    finally:
+        con.close()
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:

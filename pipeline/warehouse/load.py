@@ -66,6 +66,7 @@ class RunRecord:
     config_hash: str
     code_version: str
     loaded_at: datetime  # wall clock, recorded only
+    stage_status_json: str = "{}"  # {"crawl": "succeeded", ...}: the stages that led here
 
 
 @dataclass(slots=True)
@@ -84,6 +85,7 @@ def load_run(con: duckdb.DuckDBPyConnection, paths: RunPaths, record: RunRecord)
         "config_hash": record.config_hash,
         "code_version": record.code_version,
         "loaded_at": record.loaded_at,
+        "stage_status": record.stage_status_json,
         **{name: str(getattr(paths, name)) for name in INPUTS},
     }
     result = LoadResult(missing_inputs=sorted(missing))

@@ -21,6 +21,11 @@ page_errors as (
 
 select
     runs.run_id,
+    runs.status,
+    runs.error,
+    runs.config ->> '$.report.title' as report_title,
+    -- latest.html shows the latest succeeded run only; re-rendering an older run leaves it
+    (select latest.run_id from v_latest_run as latest) as latest_run_id,
     timezone('UTC', runs.started_at) as started_at_utc,
     runs.config_hash,
     runs.code_version,

@@ -1,10 +1,12 @@
 -- For each run and site, compare posts (by URL) with the previous run that crawled the same site:
 -- new, removed, score changed or unchanged. A site's first run has no rows here.
 create or replace view v_run_changes as
+-- Succeeded runs only: a failed or empty run is never "the previous run".
 with site_runs as (
     select sites.run_id, sites.site, runs.started_at
     from sites
     join runs using (run_id)
+    where runs.status = 'succeeded'
 ),
 
 -- Previous run = the latest earlier crawl of the same site; run_id breaks started_at ties.

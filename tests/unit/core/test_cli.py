@@ -67,9 +67,30 @@ def test_bad_config_fails_before_any_fetch(
 
 
 def test_stage_without_config_or_snapshot_explains(tmp_path: Path) -> None:
+    (tmp_path / "runs" / "r9").mkdir(parents=True)
     result = CliRunner().invoke(main, ["dedup", "--data-dir", str(tmp_path), "--run-id", "r9"])
     assert result.exit_code == 2
     assert "no config for run 'r9': pass --config FILE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [("dedup", "no run 'nonexistent'"), ("load", "no run 'nonexistent'"),
+     ("report", "no warehouse at")],
+)  # fmt: skip
+def test_a_stage_of_an_unknown_run_creates_nothing(
+    tmp_path: Path, stage: str, expected: str
+) -> None:
+    # Regression: 'report --run-id nonexistent --config Y' left runs/nonexistent/config.json,
+    # which then counted as the most recent run.
+    cfg = tmp_path / "sites.yaml"
+    cfg.write_text("sites:\n  - name: a\n    url: http://127.0.0.1:9/\n")
+    data = tmp_path / "data"
+    args = [stage, "--data-dir", str(data), "--run-id", "nonexistent", "--config", str(cfg)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert not (data / "runs" / "nonexistent").exists()
 
 
 def test_help_lists_every_stage() -> None:

@@ -129,15 +129,35 @@ def test_only_http_urls_become_links(loaded_runs: tuple[RunPaths, RunPaths]) -> 
 def test_both_files_are_written_and_rendering_is_deterministic(
     loaded_runs: tuple[RunPaths, RunPaths],
 ) -> None:
-    first, _ = loaded_runs
+    first, second = loaded_runs
     summary = run(first, CONFIG)
     once = first.report_for_run.read_bytes()
     run(first, CONFIG)
 
-    assert first.report_latest.read_bytes() == once
     assert first.report_for_run.read_bytes() == once
     assert summary.counts["posts_ranked"] == 3
     assert summary.counts["html_bytes"] == len(once)
+    # latest.html is the latest succeeded run's: re-rendering an older run leaves it alone.
+    assert not first.report_latest.exists()
+    run(second, CONFIG)
+    assert second.report_latest.read_bytes() == second.report_for_run.read_bytes()
+    run(first, CONFIG)
+    assert second.report_latest.read_bytes() == second.report_for_run.read_bytes()
+
+
+def test_the_report_needs_no_config(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
+    from pipeline.config import ReportConfig, snapshot
+    from pipeline.warehouse import run as load
+    from tests.sql.sample_run import write_sample_run
+
+    _, second = loaded_runs
+    third = RunPaths(second.data_dir, "run-c", second.reports_dir)
+    write_sample_run(third, second=True)
+    custom = CONFIG.model_copy(update={"report": ReportConfig(title="Weekly wellness audit")})
+    third.config_snapshot.write_text(snapshot(custom))
+    load(third, custom)
+    run(third)  # the title comes from the config stored with the run in the warehouse
+    assert "<title>Weekly wellness audit – run run-c" in third.report_for_run.read_text()
 
 
 def test_a_run_missing_from_the_warehouse_is_reported(
