@@ -235,6 +235,24 @@ def _decoded(warc: Path, base: str) -> dict[str, bool]:
     return found
 
 
+def _downstream(paths: RunPaths, config: Config) -> dict[str, object]:
+    """Every stage after the crawl, through the load: each faulty page must reach the
+    warehouse as a ``pages`` row (issue 16: a findings-key crash once lost all of them)."""
+    import duckdb
+
+    from pipeline.runner import run_stage
+
+    for stage in ("extract", "dedup", "topics", "audit", "load"):
+        run_stage(stage, paths, config)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        pages = con.execute(
+            "select site, url, error_class, page_type, reason from pages where run_id = ?",
+            [paths.run_id],
+        ).fetchall()
+        status = con.execute("select status from runs where run_id = ?", [paths.run_id]).fetchone()
+    return {"pages": [list(p) for p in pages], "status": status[0] if status else None}
+
+
 def main(out: Path) -> None:
     strict_socket_guard()
     servers = {
@@ -274,11 +292,13 @@ def main(out: Path) -> None:
                 incremental=False,
             ),
         )
-        with tempfile.TemporaryDirectory() as tmp, RssSampler() as rss:
+        with tempfile.TemporaryDirectory() as tmp:
             paths = RunPaths(Path(tmp), "faults")
-            summary = run(paths, config)
+            with RssSampler() as rss:
+                summary = run(paths, config)
             rows = read_rows(paths.crawl_pages)
             decoded = _decoded(paths.warc("faulty"), servers["faulty"].base)
+            loaded = _downstream(paths, config)
     finally:
         for srv in servers.values():
             srv.__exit__()
@@ -301,6 +321,7 @@ def main(out: Path) -> None:
         "violations": [[event, repr(target)] for event, target in VIOLATIONS],
         "counts": summary.counts,
         "decoded": decoded,
+        "loaded": loaded,
         "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "crawl_rss_before_mb": rss.before_mb,
         "crawl_rss_peak_mb": rss.peak_mb,

@@ -121,6 +121,20 @@ def test_robots_availability(faults: dict[str, Any]) -> None:
     assert {"/posts/1", "/posts/2"} <= {p for p, _ in hits["robots404"]}  # 404: allow all
 
 
+def test_every_faulty_page_reaches_the_warehouse(faults: dict[str, Any]) -> None:
+    # The whole run is loaded: every attempted URL of every site is a pages row, with its error
+    # class, and every fetched HTML page of the faulty site a post or a reason.
+    loaded = faults["loaded"]
+    assert loaded["status"] == "succeeded"
+    in_warehouse = {(site, url): rest for site, url, *rest in loaded["pages"]}
+    assert set(in_warehouse) == {(r["site"], r["url"]) for r in faults["rows"]}
+    for row in faults["rows"]:
+        error_class, page_type, reason = in_warehouse[(row["site"], row["url"])]
+        assert error_class == row["error_class"]
+        if row["site"] == "faulty" and row["ok"] and page_type is not None:
+            assert page_type == "post" or reason, row["url"]
+
+
 def test_memory_stays_bounded(faults: dict[str, Any]) -> None:
     growth = faults["crawl_rss_peak_mb"] - faults["crawl_rss_before_mb"]
     assert growth < MAX_CRAWL_GROWTH_MB, (
