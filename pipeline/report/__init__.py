@@ -53,6 +53,7 @@ def run(paths: RunPaths, config: Config | None = None) -> StageSummary:
         "finding_kinds": len(data.findings_by_kind),
         "shared_paragraphs": len(data.shared_paragraphs),
         "crawl_errors": len(data.crawl_errors),
+        "left_out_reasons": len(data.left_out),
         "changes": len(data.changes),
         "html_bytes": len(html),
     }

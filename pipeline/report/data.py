@@ -19,6 +19,7 @@ FINDINGS_PER_POST = 3
 DUPLICATE_GROUPS = 50
 SHARED_PARAGRAPHS = 30
 CRAWL_ERRORS = 200
+LEFT_OUT_EXAMPLES = 3  # example URLs per site and reason
 CHANGES = 100
 CANNIBALIZATION = 50
 
@@ -35,6 +36,7 @@ class ReportData:
     findings_by_kind: list[Row]
     shared_paragraphs: list[Row]
     crawl_errors: list[Row]
+    left_out: list[Row]  # fetched pages that are not posts, per site and reason
     changes: list[Row]
     change_counts: list[Row]
 
@@ -66,6 +68,7 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         findings_by_kind=query("findings_by_kind"),
         shared_paragraphs=query("shared_paragraphs", limit=SHARED_PARAGRAPHS),
         crawl_errors=query("crawl_errors", limit=CRAWL_ERRORS),
+        left_out=query("left_out", examples=LEFT_OUT_EXAMPLES),
         changes=query("run_changes", limit=CHANGES),
         change_counts=query("run_change_counts"),
     )

@@ -44,4 +44,6 @@ select
     extracted.page_type,
     extracted.reason
 from crawled
-left join extracted on extracted.url = crawled.url;
+-- Extract names a page by the URL its body came from: a redirected URL's row matches through
+-- its final_url, or the page it landed on would look unclassified.
+left join extracted on extracted.url = coalesce(crawled.final_url, crawled.url);

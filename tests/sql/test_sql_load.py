@@ -12,7 +12,15 @@ import pytest
 
 from pipeline.io import MissingInputError, write_table
 from pipeline.paths import RunPaths
-from pipeline.records import DUPLICATE_MEMBERS, FINDINGS, PAGES, POST_SCORES, POST_TOPICS, POSTS
+from pipeline.records import (
+    DOCUMENTS,
+    DUPLICATE_MEMBERS,
+    FINDINGS,
+    PAGES,
+    POST_SCORES,
+    POST_TOPICS,
+    POSTS,
+)
 from pipeline.warehouse import CheckFailedError, LoadError, run
 from tests.sql.helpers import TABLES, counts_for_run
 from tests.sql.sample_run import CONFIG, write_sample_run
@@ -222,3 +230,32 @@ def test_the_cli_run_summary_query(run_a: RunPaths) -> None:
         "posts_with_findings": 3,
         "findings": 4,
     }
+
+
+def test_a_redirected_page_gets_the_page_type_of_where_it_landed(run_a: RunPaths) -> None:
+    # Regression: the join on url alone left a redirected post's row unclassified.
+    rows = pq.read_table(run_a.crawl_pages).to_pylist()
+    post_url = next(r["url"] for r in pq.read_table(run_a.extract_posts).to_pylist())
+    moved = next(r for r in rows if r["url"] == post_url)
+    moved["final_url"], moved["url"] = post_url, post_url + "old/"
+    moved["redirect_chain"] = [moved["url"], post_url]
+    write_table(run_a.crawl_pages, rows, PAGES)
+
+    run(run_a, CONFIG)
+
+    with duckdb.connect(str(run_a.warehouse), read_only=True) as con:
+        got = con.execute(
+            "select page_type, post_id is not null from pages where run_id = ? and url = ?",
+            [run_a.run_id, post_url + "old/"],
+        ).fetchone()
+    assert got == ("post", True)
+
+
+def test_an_unclassified_html_page_fails_the_load_naming_it(run_a: RunPaths) -> None:
+    docs = pq.read_table(run_a.extract_documents).to_pylist()
+    dropped = docs.pop()  # extract "lost" a page it fetched
+    write_table(run_a.extract_documents, docs, DOCUMENTS)
+
+    with pytest.raises(CheckFailedError, match="chk_pages_html_without_page_type") as err:
+        run(run_a, CONFIG)
+    assert dropped["url"] in str(err.value)

@@ -169,3 +169,18 @@ def test_a_run_missing_from_the_warehouse_is_reported(
     with pytest.raises(MissingInputError, match="run 'never-loaded' is not in the warehouse"):
         run(other, CONFIG)
     assert not other.report_for_run.exists()
+
+
+def test_pages_left_out_are_listed_per_site_with_reason_and_examples(
+    loaded_runs: tuple[RunPaths, RunPaths],
+) -> None:
+    from tests.sql.sample_run import CALM
+
+    _, second = loaded_runs
+    run(second, CONFIG)
+    html = second.report_for_run.read_text()
+    section = html[html.index('<section id="left-out">') :]
+    section = section[: section.index("</section>")]
+    # The calm-mind home page was fetched, is a listing, and is shown with its reason.
+    assert "<td>calm-mind</td><td>listing page</td><td class=\"n\">1</td>" in section
+    assert f"{CALM}/" in section
