@@ -13,15 +13,9 @@ from pipeline.extract.inference import BlockScorer, shipped_model
 from pipeline.extract.layout import PageContext
 from pipeline.extract.markup import document_title, parse_html
 from pipeline.extract.metadata import PageMetadata, extract_metadata
+from pipeline.extract.pagetype import decide, page_facts
+from pipeline.extract.pagetype import shipped_model as shipped_pagetype_model
 from pipeline.extract.text import assemble_text, decide_main, score_blocks
-
-# A post needs at least this much main text; shorter pages are stubs, galleries or errors.
-MIN_POST_WORDS = 50
-# Listing evidence: this many <article> elements (teasers) on one page ...
-LISTING_MIN_ARTICLES = 3
-# ... or this share of the page's visible characters inside links.
-LISTING_LINK_SHARE = 0.5
-LISTING_JSONLD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,27 +81,18 @@ def _links(blocks: list[Block], url: str | None) -> tuple[int, int, tuple[str, .
 
 
 def page_type(
-    meta: PageMetadata, n_articles: int, main_words: int, page: list[Block]
+    meta: PageMetadata, n_articles: int, scored: list[ScoredBlock], url: str | None
 ) -> tuple[str, str | None]:
-    """(page_type, reason): post, listing (listing_page) or other (no_main_text, not_article)."""
-    chars = sum(len(b.text) for b in page)
-    link_share = sum(b.link_chars for b in page) / chars if chars else 0.0
-    listing = (
-        n_articles >= LISTING_MIN_ARTICLES
-        or link_share >= LISTING_LINK_SHARE
-        or bool(LISTING_JSONLD_TYPES & set(meta.jsonld_types))
+    """(page_type, reason): post, listing (``listing_page``) or other with a reason.
+
+    The decision and its features live in ``pagetype``; reasons: ``no_main_text``,
+    ``listing_page``, ``product_page``, ``forum_thread``, ``documentation_page``,
+    ``service_page``, ``not_article``.
+    """
+    facts = page_facts(
+        meta, n_articles, [s.block for s in scored], [s.is_main for s in scored], url
     )
-    if main_words < MIN_POST_WORDS:
-        return ("listing", "listing_page") if listing else ("other", "no_main_text")
-    if meta.is_article_markup:
-        return "post", None
-    # A lone <article> is a post unless the page says otherwise: an explicit non-article
-    # og:type ("website", "profile") marks About/landing pages that CMS themes also wrap in
-    # <article>.
-    declared_other = meta.og_type is not None and meta.og_type != "article"
-    if n_articles == 1 and not listing and not declared_other:
-        return "post", None
-    return ("listing", "listing_page") if listing else ("other", "not_article")
+    return decide(facts, shipped_pagetype_model())
 
 
 def page_context(root: etree._Element, url: str | None, metadata: PageMetadata) -> PageContext:
@@ -160,7 +145,7 @@ def with_blocks(page: ExtractedPage, scored: list[ScoredBlock]) -> ExtractedPage
     text = assemble_text(main)
     all_blocks = [s.block for s in scored]
     word_count = len(text.split())
-    kind, reason = page_type(page.metadata, page.article_elements, word_count, all_blocks)
+    kind, reason = page_type(page.metadata, page.article_elements, scored, page.url)
     internal, external, outbound = _links(main, page.url)
     return replace(
         page,
