@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing import Pool
 from pathlib import Path
@@ -100,9 +100,20 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def load_set(data_dir: Path, cache_dir: Path | None = None, workers: int = 2) -> list[LabeledPage]:
-    """Every page of one set, extracted (or read from ``cache_dir``) with its facts."""
+def load_set(
+    data_dir: Path,
+    cache_dir: Path | None = None,
+    workers: int = 2,
+    where: Callable[[str], bool] | None = None,
+) -> list[LabeledPage]:
+    """Pages of one set whose URL passes ``where`` (all by default), with their facts.
+
+    Extracted on ``workers`` processes, or read from ``cache_dir`` (only for a whole set).
+    """
     truth = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    if where is not None:
+        truth = {k: v for k, v in truth.items() if where(str(v.get("url") or ""))}
+        cache_dir = None
     name = data_dir.name
     cache = cache_dir / f"{name}-{_code_version()}.json" if cache_dir else None
     if cache and cache.exists():
