@@ -117,20 +117,21 @@ def _prune(paths: RunPaths) -> None:
 
 
 def _staged_targets(paths: RunPaths) -> list[Path]:
-    out = [paths.stage_dir(s) for s in STAGES if s in paths.staged]
-    if CONFIG in paths.staged:
-        out.append(paths.config_snapshot)
-    if "crawl" in paths.staged:
-        out.append(paths.raw_dir)
-    return out
+    return _targets(paths, paths.staged)
 
 
 def _published_targets(staged: RunPaths, pub: RunPaths) -> list[Path]:
-    out = [pub.stage_dir(s) for s in STAGES if s in staged.staged]
-    if CONFIG in staged.staged:
-        out.append(pub.config_snapshot)
-    if "crawl" in staged.staged:
-        out.append(pub.raw_dir)
+    return _targets(pub, staged.staged)
+
+
+def _targets(where: RunPaths, items: frozenset[str]) -> list[Path]:
+    """The directories and files ``items`` occupy in ``where`` (staged or published paths),
+    in one order, so staged and published targets pair up."""
+    out = [where.stage_dir(s) for s in STAGES if s in items]
+    if CONFIG in items:
+        out.append(where.config_snapshot)
+    if "crawl" in items:
+        out.append(where.raw_dir)
     return out
 
 
