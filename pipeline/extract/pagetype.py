@@ -1,13 +1,15 @@
 """Page type: is this page a post (an article, a blog post), a listing, or something else?
 
 Pure core, no I/O except reading the shipped coefficients. ``page_facts`` turns what extraction
-knows about a page (metadata, ``<article>`` count, blocks and which are main, URL) into
-numeric features; ``PageTypeModel`` is a logistic regression over them, trained by
-``pagetype_train`` on the shared extraction sets (tuning part only) and shipped as JSON. The
-decision (``decide``) keeps two rules that no model overrides: a page with too little main text
-is never a post, and a page that is not a post gets the most specific reason its features
-support (``listing_page``, ``product_page``, ``forum_thread``, ``documentation_page``,
-``service_page``), or ``not_article``.
+knows about a page (metadata, ``<article>`` count, blocks and which are main, URL, title) into
+named features; ``PageTypeModel`` holds two logistic regressions over them (post or not; if
+not, which kind), trained by ``pagetype_train`` on the tuning part of the shared extraction
+sets and shipped as JSON. ``decide``: a page with fewer than ``MIN_POST_WORDS`` main words is
+never a post; a page is a post when the model says so or when it is a lone ``<article>`` that
+declares itself one (``declared_post``); any other page gets the most specific reason that both
+the model and a visible sign support (``has_evidence``: ``listing_page``, ``product_page``,
+``forum_thread``, ``documentation_page``, ``service_page``), else ``not_article``. Figures and
+method: ``benchmarks/pagetype/README.md``.
 """
 
 from __future__ import annotations
