@@ -7,6 +7,9 @@ pages that are not posts get a DOCUMENTS row with their reason. Pages the input 
 (``empty_document``, ``not_html``, ``extract_error``: see ``pipeline.extract.guard``) get such a
 row too and stay out of the site evidence; truncated pages are extracted and counted. Each
 page's extraction time is recorded (``slow_pages``, ``max_page_ms``), never used to decide.
+Once every site is extracted, copies of one page (same visible text, any site or URL) are
+decided alike (``copies.align_copies``; counted as ``copies_aligned``); sites whose previous
+output is reused take no part in that.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pipeline.crawl.encoding import decode_html
 from pipeline.crawl.fetch import media_type
 from pipeline.crawl.site import HTML_TYPES
 from pipeline.extract import reuse
+from pipeline.extract.copies import align_copies
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
 from pipeline.extract.inference import BlockScorer, shipped_model
@@ -119,7 +123,10 @@ class _Output:
         self.posts: list[dict[str, Any]] = []
         self.blocks: list[dict[str, Any]] = []
         self.reasons: Counter[str] = Counter()
-        self.counts: Counter[str] = Counter()  # truncated, slow_pages
+        self.counts: Counter[str] = Counter()  # truncated, slow_pages, copies_aligned
+        # Extracted pages wait here until every site is done: copies across sites are
+        # decided alike (``copies.align_copies``) before any row is written.
+        self.pending: list[tuple[str, ExtractedPage, datetime, list[int]]] = []
         self.max_page_s = 0.0
 
     def _extract(self, html: str, url: str, model: BlockScorer) -> ExtractedPage:
@@ -143,11 +150,19 @@ class _Output:
         final, repeats = apply_site_evidence(pages)
         for page in refused:
             self._add_document(site, page)
-        for page, at, rep in zip(final, fetched, repeats, strict=True):
+        self.pending.extend(
+            (site, page, at, rep) for page, at, rep in zip(final, fetched, repeats, strict=True)
+        )
+
+    def flush(self) -> None:
+        """Rows of the pages extracted this run, copies across sites decided alike first."""
+        pages, self.counts["copies_aligned"] = align_copies([p[1] for p in self.pending])
+        for (site, _, at, rep), page in zip(self.pending, pages, strict=True):
             self._add_document(site, page)
             if page.page_type == "post":
                 self.posts.append(_post_row(self.run_id, site, page, at))
                 self.blocks.extend(_block_rows(self.run_id, site, page, rep))
+        self.pending = []
 
     def copy_site(self, site: str, prev: RunPaths) -> None:
         """The site's output of an earlier run with the same pages and extractor."""
@@ -192,6 +207,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             iter_responses(warc), reuse.revisited_responses(paths.data_dir, site_rows)
         )
         out.add_site(site, model, _html_responses(responses, dropped))
+    out.flush()
     reuse.write_fingerprint(paths)
     write_table(paths.extract_documents, out.documents, DOCUMENTS)
     write_table(paths.extract_posts, out.posts, POSTS)
@@ -210,6 +226,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             "max_page_ms": round(out.max_page_s * 1000),
             "sites_reused": out.counts["sites_reused"],
             "documents_reused": out.counts["documents_reused"],
+            "copies_aligned": out.counts["copies_aligned"],
         },
         dropped=dict(sorted((dropped + out.reasons).items())),
         outputs=[
