@@ -30,21 +30,25 @@ from benchmarks.realweb.figures import format_report, load_manifest, score, stag
 from pipeline.config import load_config  # noqa: E402
 from pipeline.demo import serve_sites  # noqa: E402
 from pipeline.demo.realweb import BLOGS, build_realweb, write_realweb_config  # noqa: E402
-from pipeline.paths import STAGES, RunPaths  # noqa: E402
-from pipeline.runner import run_stage  # noqa: E402
+from pipeline.paths import RunPaths  # noqa: E402
+from pipeline.runner import run_all  # noqa: E402
+from pipeline.runstate import read_status  # noqa: E402
 
 RUN_ID = "realweb"
 
 
 def run_corpus(paths: RunPaths, config_path: Path) -> dict[str, str] | None:
-    """Run every stage in order; on the first that raises, stop and return what it raised."""
-    config = load_config(config_path)
-    for stage in STAGES:
-        try:
-            run_stage(stage, paths, config)
-        except Exception as exc:  # the benchmark's top level: a crash is a result to report
-            traceback.print_exc()
-            return {"stage": stage, "error": f"{type(exc).__name__}: {exc}"}
+    """Run every stage as ``content-audit run`` does (``run_all``: staged, with a status); on
+    a failure return which stage failed and why (a first run keeps the stages it finished)."""
+    try:
+        run_all(paths, load_config(config_path))
+    except Exception as exc:  # the benchmark's top level: a crash is a result to report
+        traceback.print_exc()
+        status = read_status(paths)
+        failed = [
+            s for s, v in (status.stages if status else {}).items() if v in ("failed", "empty")
+        ]
+        return {"stage": failed[0] if failed else "?", "error": f"{type(exc).__name__}: {exc}"}
     return None
 
 
