@@ -56,12 +56,14 @@ train: install
 	$(BIN)/content-audit train-extractor
 	$(BIN)/content-audit train-promo
 	$(BIN)/content-audit train-filler
+	$(BIN)/content-audit train-pagetype --cache-dir benchmarks/pagetype/.cache
 
 DEDUP_EVAL_CORPUS := benchmarks/dedup/.cache/corpus-v2-10000.jsonl
 TOPICS_EVAL_CORPUS := benchmarks/topics/.cache/corpus.jsonl
 
 eval: install $(DEDUP_EVAL_CORPUS)
 	$(BIN)/content-audit eval-extractor --cache-dir benchmarks/extraction/.cache
+	$(BIN)/content-audit eval-pagetype --cache-dir benchmarks/pagetype/.cache
 	$(BIN)/content-audit eval-dedup $(DEDUP_EVAL_CORPUS)
 	$(BIN)/content-audit eval-detectors
 	$(BIN)/python benchmarks/topics/corpus.py $(TOPICS_EVAL_CORPUS)

@@ -334,6 +334,48 @@ def eval_extractor(dev_dir: Path, folds: int, cache_dir: Path | None) -> None:
     click.echo(json.dumps(crossval_report(dev_dir, folds, cache_dir=cache_dir), indent=2))
 
 
+def _pagetype_argv(data_dirs: tuple[Path, ...], cache_dir: Path | None) -> list[str]:
+    argv = [arg for d in data_dirs for arg in ("--data-dir", str(d))]
+    return argv + (["--cache-dir", str(cache_dir)] if cache_dir else [])
+
+
+_pagetype_data = click.option(
+    "--data-dir",
+    "data_dirs",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    multiple=True,
+    help="Labeled page sets (repeatable; default: ../shared/data/extraction-dev and -more).",
+)
+_pagetype_cache = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Reuse page facts extracted by the same code (e.g. benchmarks/pagetype/.cache).",
+)
+
+
+@main.command(name="eval-pagetype")
+@_pagetype_data
+@_pagetype_cache
+@click.option("--json", "as_json", is_flag=True, help="The whole report, dropped URLs included.")
+def eval_pagetype(data_dirs: tuple[Path, ...], cache_dir: Path | None, as_json: bool) -> None:
+    """Precision/recall of "this page is a post" (article pages), baseline and model, on the
+    tuning part (host-grouped CV) and the held-out part (benchmarks/pagetype/README.md)."""
+    from pipeline.extract.pagetype_eval import main as eval_main
+
+    sys.exit(eval_main(_pagetype_argv(data_dirs, cache_dir) + (["--json"] if as_json else [])))
+
+
+@main.command(name="train-pagetype")
+@_pagetype_data
+@_pagetype_cache
+def train_pagetype(data_dirs: tuple[Path, ...], cache_dir: Path | None) -> None:
+    """Retrain the page-type model on the tuning part of the labeled page sets."""
+    from pipeline.extract.pagetype_train import main as train_main
+
+    sys.exit(train_main(_pagetype_argv(data_dirs, cache_dir)))
+
+
 @main.command(name="eval-dedup")
 @click.argument("corpus", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option(
