@@ -127,3 +127,34 @@ def test_eval_dedup_prints_precision_and_recall(tmp_path: Path) -> None:
     corpus.write_text('{"id": "a"}\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["eval-dedup", str(corpus)])
     assert result.exit_code != 0 and "corpus.jsonl:1" in result.output
+
+
+def test_exit_codes_by_kind_of_error(tmp_path: Path) -> None:
+    from pipeline.cli import _exit_code
+    from pipeline.config import ConfigError
+    from pipeline.io import DuplicateKeyError, MissingInputError
+    from pipeline.runstate import EmptyRunError
+    from pipeline.warehouse import CheckFailedError, LoadError
+
+    assert _exit_code(ConfigError("x")) == 2
+    assert _exit_code(MissingInputError("x")) == 2
+    assert _exit_code(EmptyRunError("x")) == 3
+    assert _exit_code(LoadError("load/x.sql", "boom")) == 4
+    assert _exit_code(CheckFailedError("chk_x", 1, [])) == 4
+    assert _exit_code(DuplicateKeyError(tmp_path / "f.parquet", ("k",), [("v",)])) == 4
+    assert _exit_code(KeyError("a bug")) == 1
+
+
+def test_an_internal_error_is_one_line_unless_debug(tmp_path: Path) -> None:
+    # A stage file that is not Parquet: the reader's own exception, not a project error.
+    run = tmp_path / "runs" / "r1"
+    (run / "extract").mkdir(parents=True)
+    (run / "config.json").write_text('{"sites": [{"name": "a", "url": "http://127.0.0.1:9/"}]}')
+    (run / "extract" / "posts.parquet").write_bytes(b"not parquet")
+    args = ["dedup", "--data-dir", str(tmp_path), "--run-id", "r1"]
+    plain = CliRunner().invoke(main, args)
+    assert plain.exit_code == 1
+    assert plain.output.startswith("internal error (") and "--debug" in plain.output
+    assert "Traceback" not in plain.output
+    debug = CliRunner().invoke(main, [*args, "--debug"])
+    assert debug.exit_code == 1 and "Traceback" in debug.output
