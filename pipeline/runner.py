@@ -168,7 +168,10 @@ def run_all(
 
 
 def _publish_run(staged: RunPaths, status: RunStatus) -> RunPaths:
+    """Publish the run once its load has committed: its data is good from here on (as the
+    warehouse's ``runs.status`` says), even if the report then fails or the process dies."""
     published = runstate.publish(staged)
+    status.status = SUCCEEDED
     runstate.write_status(staged.published(), status)
     return published
 
