@@ -182,5 +182,5 @@ def test_pages_left_out_are_listed_per_site_with_reason_and_examples(
     section = html[html.index('<section id="left-out">') :]
     section = section[: section.index("</section>")]
     # The calm-mind home page was fetched, is a listing, and is shown with its reason.
-    assert "<td>calm-mind</td><td>listing page</td><td class=\"n\">1</td>" in section
+    assert '<td>calm-mind</td><td>listing page</td><td class="n">1</td>' in section
     assert f"{CALM}/" in section
