@@ -92,7 +92,7 @@ PAGES = pa.schema(
         ("unchanged", pa.bool_()),
         ("canonical_url", pa.string()),  # <link rel="canonical"> of an HTML page, resolved
     ],
-    metadata=primary_key("run_id", "url"),
+    metadata=primary_key("run_id", "site", "url"),
 )
 
 # -- extract ---------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ DOCUMENTS = pa.schema(  # one row per fetched HTML page: what extract made of it
         ("page_type", pa.string()),  # post | listing | other
         ("reason", pa.string()),  # why it is not a post (snake_case), null for posts
     ],
-    metadata=primary_key("run_id", "url"),
+    metadata=primary_key("run_id", "site", "url"),
 )
 
 HEADING = pa.struct([("level", pa.int8()), ("text", pa.string())])

@@ -11,7 +11,7 @@ with crawled as (
 
 -- Documents cover fetched HTML pages only; failed fetches keep null page_type and reason.
 extracted as (
-    select url, post_id, page_type, reason from read_parquet($extract_documents)
+    select site, url, post_id, page_type, reason from read_parquet($extract_documents)
 )
 
 select
@@ -46,4 +46,6 @@ select
 from crawled
 -- Extract names a page by the URL its body came from: a redirected URL's row matches through
 -- its final_url, or the page it landed on would look unclassified.
-left join extracted on extracted.url = coalesce(crawled.final_url, crawled.url);
+left join extracted
+    on extracted.site = crawled.site
+    and extracted.url = coalesce(crawled.final_url, crawled.url);

@@ -259,3 +259,17 @@ def test_an_unclassified_html_page_fails_the_load_naming_it(run_a: RunPaths) -> 
     with pytest.raises(CheckFailedError, match="chk_pages_html_without_page_type") as err:
         run(run_a, CONFIG)
     assert dropped["url"] in str(err.value)
+
+
+def test_two_sites_on_one_origin_may_fetch_the_same_url(run_a: RunPaths) -> None:
+    # Regression: sites /a/ and /b/ of one host both fetch its robots.txt; the pages key was
+    # (run_id, url) and such a run could not be loaded.
+    rows = pq.read_table(run_a.crawl_pages).to_pylist()
+    robots = rows[0]["url"].rstrip("/") + "/robots.txt"
+    fetched = {"url": robots, "final_url": robots, "content_type": "text/plain"}
+    both = [dict(rows[0], **fetched, site=site) for site in ("calm-mind", "wellness-hub")]
+    write_table(run_a.crawl_pages, [*rows, *both], PAGES)
+
+    summary = run(run_a, CONFIG)
+
+    assert summary.counts["pages"] == len(rows) + 2
