@@ -127,10 +127,34 @@ def plan_blogs(
     return plan
 
 
-def local_path(page: SourcePage) -> str:
-    tail = urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1]
-    slug = re.sub(r"[^a-z0-9]+", "-", tail.lower()).strip("-")[:60] or "page"
-    return f"/posts/{page.original_id.replace('/', '-')}-{slug}/"
+# Paths the blog's own chrome uses; a real page whose path is one of them moves aside.
+_RESERVED = (
+    "/", "/private/", "/robots.txt/", "/sitemap.xml/", "/feed.xml/",
+    "/posts/empty-page/", "/posts/server-error/", "/posts/deleted-post/",
+)  # fmt: skip
+
+
+def local_paths(sources: list[SourcePage]) -> dict[str, str]:
+    """original id -> the page's path on the local blog: its real path (as the page was served:
+    ``/products/x``, ``/2024/05/slug``, ``/forum/thread/12``), segments made file-safe, with a
+    suffix where two pages of one blog share a path. Keeping the real path keeps the URL
+    evidence extraction reads (``/blog/``, ``/product/``, dates) true to the page."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for page in sources:
+        segments = [
+            re.sub(r"[^a-z0-9._-]+", "-", seg.lower()).strip("-.")[:60] or "x"
+            for seg in urlsplit(page.url).path.split("/")
+            if seg
+        ]
+        base = "/" + "/".join(segments) + "/" if segments else "/home/"
+        path, n = base, 1
+        while path in taken or path in _RESERVED or path.startswith("/page/"):
+            n += 1
+            path = f"{base.rstrip('/')}-{n}/"
+        taken.add(path)
+        out[page.original_id] = path
+    return out
 
 
 def _key(url: str) -> str:
@@ -215,16 +239,16 @@ def _blog_pages(
     """Write a blog's real pages and its copies of other blogs' pages; return what was written.
     ``per_kind`` edited copies first, then exact ones; a copy links to itself where the original
     did."""
-    local = {_key(p.url): local_path(p) for p in sources}
+    paths = local_paths(sources)
+    local = {_key(p.url): paths[p.original_id] for p in sources}
     pages = []
     for src in sources:
-        _write(root, local_path(src), rewrite_links(_html(src), src.url, blog, local))
-        pages.append(
-            CorpusPage(blog, local_path(src), "original", 200, src.original_id, src.page_type)
-        )
+        path = paths[src.original_id]
+        _write(root, path, rewrite_links(_html(src), src.url, blog, local))
+        pages.append(CorpusPage(blog, path, "original", 200, src.original_id, src.page_type))
     rng, made = random.Random(blog), {"exact_copy": 0, "edited_copy": 0}
     for orig, src in copies:
-        kind, path, text = "exact_copy", orig.path.replace("/posts/", "/syndicated/", 1), _html(src)
+        kind, path, text = "exact_copy", "/syndicated" + orig.path, _html(src)
         if made["edited_copy"] < per_kind and (edited := edit_copy(text, src.article_body, rng)):
             kind, path, text = "edited_copy", orig.path.rstrip("/") + "-revised/", edited
         if made[kind] == per_kind:
@@ -240,7 +264,7 @@ def _blog_pages(
 def _broken_pages(blog: str, root: Path, truncate: SourcePage) -> list[CorpusPage]:
     """A page cut at a third of its bytes, an empty 200, a 500 and a post that is gone (404)."""
     text = _html(truncate)
-    path = local_path(truncate).rstrip("/") + "-truncated/"
+    path = "/truncated" + local_paths([truncate])[truncate.original_id]
     _write(root, path, rewrite_links(text, truncate.url, blog, {})[: len(text) // 3])
     _write(root, "/posts/empty-page/", b"")
     _write(root, "/posts/server-error/", _SERVER_ERROR, "index.500.html")
