@@ -148,8 +148,10 @@ def local_paths(sources: list[SourcePage]) -> dict[str, str]:
             if seg
         ]
         base = "/" + "/".join(segments) + "/" if segments else "/home/"
+        if base in _RESERVED or base.startswith("/page/"):  # the blog's own listings live there
+            base = "/site" + base
         path, n = base, 1
-        while path in taken or path in _RESERVED or path.startswith("/page/"):
+        while path in taken:
             n += 1
             path = f"{base.rstrip('/')}-{n}/"
         taken.add(path)

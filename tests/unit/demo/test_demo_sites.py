@@ -206,3 +206,24 @@ def test_seed_text_is_kept_line_for_line(demo: Demo, shared_dir, seed: str) -> N
         if line and line != ".png)":
             assert line in text, f"seed {seed} line missing from the page: {line[:60]!r}"
     assert ".png)" not in text
+
+
+def test_realweb_paths_keep_the_real_path_and_never_collide() -> None:
+    # Regression: a real page under /page/... looped forever looking for a free path.
+    from pathlib import Path
+
+    from pipeline.demo.realweb import SourcePage, local_paths
+
+    def page(n: int, url: str) -> SourcePage:
+        return SourcePage(f"set/{n}", url, "article", "", "", Path("x.html.gz"), True)
+
+    urls = ["https://a.example/page/2/", "https://b.example/page/2/", "https://c.example/",
+            "https://d.example/Products/Blue Shoe", "https://e.example/private/"]  # fmt: skip
+    paths = local_paths([page(i, u) for i, u in enumerate(urls)])
+    assert list(paths.values()) == [
+        "/site/page/2/",
+        "/site/page/2-2/",
+        "/home/",
+        "/products/blue-shoe/",
+        "/site/private/",
+    ]
