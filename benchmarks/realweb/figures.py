@@ -50,19 +50,23 @@ def _share(hits: int, total: int) -> str:
 def score(paths: RunPaths, manifest: list[dict[str, Any]]) -> dict[str, Any]:
     """The issue's figures: rows for every URL, a post or a reason for every HTML page, article
     recall as posts, non-articles kept as posts, copies grouped with their originals."""
-    crawled = {r["url"]: r for r in _rows(paths.crawl_pages)}
-    crawled |= {r["final_url"]: r for r in crawled.values() if r.get("final_url")}
+    rows = _rows(paths.crawl_pages)
+    # A URL redirected to another (e.g. /docs -> /docs/) is found under either; extract names
+    # its document by where it landed, as the load does.
+    crawled = {r["url"]: r for r in rows}
+    crawled |= {r["final_url"]: r for r in rows if r.get("final_url")}
     docs = {r["url"]: r for r in _rows(paths.extract_documents)}
     posts = {r["url"]: r["post_id"] for r in _rows(paths.extract_posts)}
     group = {r["post_id"]: r["group_id"] for r in _rows(paths.dedup_members)}
-    html = [r for r in crawled.values() if r["ok"] and "html" in (r["content_type"] or "")]
-    unexplained = [
-        r["url"]
-        for r in html
-        if not (docs.get(r["url"], {}).get("post_id") or docs.get(r["url"], {}).get("reason"))
-    ]
+    html = [r for r in rows if r["ok"] and "html" in (r["content_type"] or "")]
+
+    def explained(r: dict[str, Any]) -> bool:
+        doc = docs.get(r.get("final_url") or r["url"], {})
+        return bool(doc.get("post_id") or doc.get("reason"))
+
+    unexplained = [r["url"] for r in html if not explained(r)]
     out: dict[str, Any] = {
-        "pages_rows": len({r["url"] for r in crawled.values()}),
+        "pages_rows": len(rows),
         "manifest_urls_with_row": _share(sum(p["url"] in crawled for p in manifest), len(manifest)),
         "urls_without_row": [p["url"] for p in manifest if p["url"] not in crawled],
         "broken_links_404": sum(
