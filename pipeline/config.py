@@ -14,6 +14,7 @@ import re
 import typing
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
@@ -159,6 +160,26 @@ class Config(_Strict):
             raise ValueError(f"site names must be unique; repeated: {', '.join(dupes)}")
         return v
 
+    @field_validator("sites")
+    @classmethod
+    def _disjoint_scopes(cls, v: list[SiteConfig]) -> list[SiteConfig]:
+        # A site whose start URL lies in another's crawl scope would have its pages crawled
+        # twice, once per site, and each post would belong to both (one post id, two rows).
+        for i, outer in enumerate(v):
+            for j, inner in enumerate(v):
+                if (
+                    i != j
+                    and _inside(str(inner.url), str(outer.url))
+                    and outer.url_wanted(str(inner.url))
+                ):
+                    raise ValueError(
+                        f"sites[{j}] ({inner.name}, {inner.url}) lies inside the crawl scope of "
+                        f"sites[{i}] ({outer.name}, {outer.url}), so its pages would belong to "
+                        f"both; add an exclude to sites[{i}] (e.g. exclude: "
+                        f"['^{re.escape(str(inner.url))}']) or remove one of them"
+                    )
+        return v
+
     def site(self, name: str) -> SiteConfig:
         for s in self.sites:
             if s.name == name:
@@ -168,6 +189,16 @@ class Config(_Strict):
     def config_hash(self) -> str:
         blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _inside(url: str, site_url: str) -> bool:
+    """``url`` is under ``site_url``'s scope: same scheme, host and port, and a path under the
+    site's path up to its last '/' (the rule of ``pipeline.crawl.urls.in_scope``)."""
+    target, site = urlsplit(url), urlsplit(site_url)
+    if (target.scheme, target.netloc.lower()) != (site.scheme, site.netloc.lower()):
+        return False
+    prefix = site.path[: site.path.rfind("/") + 1] or "/"
+    return (target.path or "/").startswith(prefix)
 
 
 def load_config(path: str | Path) -> Config:

@@ -96,3 +96,22 @@ def test_scope_patterns() -> None:
     assert site.url_wanted("http://127.0.0.1:8001/posts/sleep")
     assert not site.url_wanted("http://127.0.0.1:8001/posts/draft-sleep")
     assert not site.url_wanted("http://127.0.0.1:8001/about")
+
+
+def test_a_site_inside_another_sites_scope_is_refused_with_the_fix() -> None:
+    # Both sites would crawl /blog/x, and the post would belong to both (one id, two rows).
+    text = (
+        "sites:\n  - name: main\n    url: http://127.0.0.1:9/\n"
+        "  - name: blog\n    url: http://127.0.0.1:9/blog/\n"
+    )
+    with pytest.raises(
+        ConfigError, match=r"sites\[1\] \(blog.*inside the crawl scope of sites\[0\]"
+    ):
+        parse_config(text)
+    # Excluding the inner site from the outer one, or disjoint paths, are fine.
+    parse_config(
+        text.replace(
+            "url: http://127.0.0.1:9/\n", "url: http://127.0.0.1:9/\n    exclude: ['/blog/']\n", 1
+        )
+    )
+    parse_config(text.replace("http://127.0.0.1:9/\n", "http://127.0.0.1:9/shop/\n", 1))
