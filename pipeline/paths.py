@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 STAGES: tuple[str, ...] = ("crawl", "extract", "dedup", "topics", "audit", "load", "report")
+# The stages whose success makes a run's data good (up to the load); the report renders it.
+DATA_STAGES: tuple[str, ...] = STAGES[: STAGES.index("load") + 1]
 # What can be staged besides the stages' directories: the run's config snapshot.
 CONFIG = "config"
 STAGING = ".staging"  # a dot name: never a valid run id, so never taken for a run

@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline import runstate
 from pipeline.config import Config, ConfigError, from_snapshot, load_config, snapshot
 from pipeline.io import StageSummary, Timer, atomic_write_bytes, write_manifest
-from pipeline.paths import CONFIG, STAGES, RunPaths
+from pipeline.paths import CONFIG, DATA_STAGES, STAGES, RunPaths
 from pipeline.runstate import EMPTY, FAILED, SUCCEEDED, EmptyRunError, RunStatus
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,6 @@ STAGE_INPUTS: dict[str, tuple[str, ...]] = {
     "load": ("crawl_pages", "extract_posts", "audit_findings", "topics_assignments"),
     "report": ("warehouse",),
 }
-
-
-# The stages whose success makes a run's data good; the report renders it afterwards.
-DATA_STAGES = STAGES[: STAGES.index("load") + 1]
 
 
 def stage_inputs(stage: str, paths: RunPaths) -> list[Path]:

@@ -70,7 +70,7 @@ def has_good_output(paths: RunPaths) -> bool:
 def begin(paths: RunPaths, items: set[str] | frozenset[str]) -> RunPaths:
     """Staged paths for ``items``, with any leftover staging of an interrupted attempt removed."""
     staged = paths.staging(frozenset(items))
-    for target in _staged_targets(staged):
+    for target in _targets(staged, staged.staged):
         _remove(target)
     return staged
 
@@ -84,7 +84,7 @@ def publish(paths: RunPaths, items: set[str] | frozenset[str] | None = None) -> 
     chosen = paths.staged if items is None else frozenset(items) & paths.staged
     part = paths.staging(chosen)
     pub = paths.published()
-    for source, target in zip(_staged_targets(part), _published_targets(part, pub), strict=True):
+    for source, target in zip(_targets(part, chosen), _targets(pub, chosen), strict=True):
         if not source.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def publish(paths: RunPaths, items: set[str] | frozenset[str] | None = None) -> 
 
 
 def discard(paths: RunPaths) -> None:
-    for target in _staged_targets(paths):
+    for target in _targets(paths, paths.staged):
         _remove(target)
     _prune(paths)
 
@@ -114,14 +114,6 @@ def _prune(paths: RunPaths) -> None:
                 continue
             except OSError:  # something else is still staged there
                 break
-
-
-def _staged_targets(paths: RunPaths) -> list[Path]:
-    return _targets(paths, paths.staged)
-
-
-def _published_targets(staged: RunPaths, pub: RunPaths) -> list[Path]:
-    return _targets(pub, staged.staged)
 
 
 def _targets(where: RunPaths, items: frozenset[str]) -> list[Path]:

@@ -31,8 +31,8 @@ import duckdb
 from pipeline import __version__
 from pipeline.config import Config, from_snapshot, snapshot
 from pipeline.io import MissingInputError, StageSummary
-from pipeline.paths import STAGES, RunPaths
-from pipeline.runstate import RunStatus
+from pipeline.paths import DATA_STAGES, RunPaths
+from pipeline.runstate import SUCCEEDED, RunStatus
 from pipeline.warehouse.errors import CheckFailedError, LoadError, MigrationError, WarehouseError
 from pipeline.warehouse.load import LoadResult, RunRecord, load_run
 from pipeline.warehouse.migrate import migrate
@@ -79,17 +79,22 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
 def _run_record(paths: RunPaths, config: Config) -> RunRecord:
     # The snapshot is the config the run started with; the hash is recomputed from it so the
     # stored JSON and hash always describe the same settings.
-    if paths.config_snapshot.exists():
-        config = from_snapshot(paths.config_snapshot.read_text(encoding="utf-8"))
+    config = _stored_config(paths) or config
     # The stages that produced the files being loaded (their manifests exist), and the load.
-    stages = {s: "succeeded" for s in STAGES[: STAGES.index("load")] if paths.manifest(s).exists()}
+    stages = {s: SUCCEEDED for s in DATA_STAGES if s == "load" or paths.manifest(s).exists()}
     return RunRecord(
         config_json=snapshot(config),
         config_hash=config.config_hash(),
         code_version=__version__,
         loaded_at=datetime.now(UTC),
-        stage_status_json=json.dumps({**stages, "load": "succeeded"}),
+        stage_status_json=json.dumps(stages),
     )
+
+
+def _stored_config(paths: RunPaths) -> Config | None:
+    if not paths.config_snapshot.exists():
+        return None
+    return from_snapshot(paths.config_snapshot.read_text(encoding="utf-8"))
 
 
 def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
@@ -103,9 +108,7 @@ def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
 
 def record_run_status(paths: RunPaths, status: RunStatus) -> None:
     """Record a failed or empty run in ``runs`` (no data rows); a succeeded row is kept."""
-    config = None
-    if paths.config_snapshot.exists():
-        config = from_snapshot(paths.config_snapshot.read_text(encoding="utf-8"))
+    config = _stored_config(paths)
     params = {
         "run_id": paths.run_id,
         "loaded_at": datetime.now(UTC),
