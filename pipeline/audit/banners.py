@@ -8,6 +8,10 @@ contents repeats its headings legitimately) nor a lead-in ending in ":" (a templ
 banner, reported at each occurrence. With a promo ``scorer`` (English posts), a run is a banner
 only when one of its lines sells: a call-to-action rule matches or P(promo) is
 ``BANNER_PROMO_MIN`` or more; a repeated "Talk to your doctor if you have questions" is advice.
+A line repeated ``BANNER_ANY_COUNT`` times or more with ``BANNER_ANY_WORDS`` words or more is a
+banner whatever its wording (issue 17: "It's normal to feel overwhelmed sometimes. Guidance is a
+call away" or "Free shipping on all orders over $50" pasted three times does not sound like a
+sale to a classifier, and no writer repeats a sentence of that length three times on purpose).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pipeline.records import Finding
 
 BANNER_MIN_WORDS = 4
 BANNER_PROMO_MIN = 0.5
+BANNER_ANY_COUNT = 3  # this many copies of one long line is a banner, selling or not
+BANNER_ANY_WORDS = 6
 BANNER_HINT = "Show the banner once, outside the article text, or remove it."
 
 
@@ -28,13 +34,24 @@ def _key(line: Span) -> str:
     return " ".join(line.text.lower().split())
 
 
-def _selling(runs: list[list[Span]], scorer: Scorer) -> list[list[Span]]:
-    distinct = sorted({line.text for run in runs for line in run})
-    proba = dict(zip(distinct, scorer(distinct), strict=True))
+def _banner_runs(
+    runs: list[list[Span]], counts: Counter[str], scorer: Scorer
+) -> list[list[Span]]:
+    """The runs that are banners: pasted three times or more (whatever they say), or selling."""
+
+    def pasted(run: list[Span]) -> bool:
+        return any(
+            counts[_key(x)] >= BANNER_ANY_COUNT and word_count(x.text) >= BANNER_ANY_WORDS
+            for x in run
+        )
+
+    undecided = [run for run in runs if not pasted(run)]
+    distinct = sorted({line.text for run in undecided for line in run})
+    proba = dict(zip(distinct, scorer(distinct), strict=True)) if distinct else {}
     return [
         run
         for run in runs
-        if any(cta_rule(x.text) or proba[x.text] >= BANNER_PROMO_MIN for x in run)
+        if pasted(run) or any(cta_rule(x.text) or proba[x.text] >= BANNER_PROMO_MIN for x in run)
     ]
 
 
@@ -63,7 +80,7 @@ def repeated_lines(text: str, scorer: Scorer | None = None) -> list[Finding]:
             in_current = {_key(line)}
         previous_repeated = repeated
     if scorer is not None and runs:
-        runs = _selling(runs, scorer)
+        runs = _banner_runs(runs, counts, scorer)
     out = []
     occurrence: Counter[str] = Counter()
     for run in runs:

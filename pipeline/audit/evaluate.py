@@ -263,6 +263,37 @@ def evaluate(labeled: Path = LABELED, *, errors: str = "none") -> Evaluation:
         groups,
         written=load_labeled(),
     )
+    result = score_documents(
+        docs,
+        rows,
+        promo_scorers,
+        filler_scorers,
+        stuffed={
+            k: sum("stuffing" in ls for ls in v) >= STUFFED_MIN_SENTENCES
+            for k, v in labels.items()
+        },
+        errors=errors,
+    )
+    result.classifiers = _classifier_rows(
+        "promo", "promo", promo_scorers, PROMO_THRESHOLD, docs, rows
+    ) + _classifier_rows("filler", "filler", filler_scorers, FILLER_THRESHOLD, docs, rows)
+    return result
+
+
+def score_documents(
+    docs: list[dict[str, str]],
+    rows: dict[str, list[dict[str, str]]],
+    promo_scorers: dict[str, Scorer],
+    filler_scorers: dict[str, Scorer],
+    *,
+    stuffed: dict[str, bool],
+    errors: str = "none",
+    findings_out: dict[str, list[Finding]] | None = None,
+) -> Evaluation:
+    """Run the text detectors on every document with its own (cross-fitted) scorers and count
+    sentence-level hits per label and the post-level stuffing judgment (``stuffed``) per split.
+    ``findings_out``, when given, receives each document's findings (for false-alarm rates)."""
+    labels = {d["doc_id"]: labels_of(rows[d["doc_id"]]) for d in docs}
     config = DetectorsConfig()
     counts: dict[tuple[str, str], Counts] = defaultdict(Counts)
     no_evidence = 0
@@ -278,6 +309,8 @@ def evaluate(labeled: Path = LABELED, *, errors: str = "none") -> Evaluation:
             filler_scorer=filler_scorers[d["doc_id"]],
             brand=brand_keys(d.get("url")),
         )
+        if findings_out is not None:
+            findings_out[d["doc_id"]] = found
         no_evidence += sum(
             1
             for f in found
@@ -296,11 +329,11 @@ def evaluate(labeled: Path = LABELED, *, errors: str = "none") -> Evaluation:
                         f"{'FP' if pred else 'FN'} {label:15} {d['doc_id']}#{r['n']}: "
                         f"{r['text'][:110]!r}"
                     )
-        stuffed = sum("stuffing" in ls for ls in dlabels) >= STUFFED_MIN_SENTENCES
+        is_stuffed = stuffed[d["doc_id"]]
         flagged = any(f.kind == "keyword_stuffing" for f in found)
         for split in (d["split"], "all"):
-            counts[("stuffing (post)", split)].add(stuffed, flagged)
-        if show and stuffed != flagged:
+            counts[("stuffing (post)", split)].add(is_stuffed, flagged)
+        if show and is_stuffed != flagged:
             phrases = [f.extra.get("phrase") for f in found if f.kind == "keyword_stuffing"]
             shown.append(f"{'FP' if flagged else 'FN'} stuffing (post)  {d['doc_id']} {phrases}")
     n_sent = {
@@ -310,7 +343,4 @@ def evaluate(labeled: Path = LABELED, *, errors: str = "none") -> Evaluation:
     for label in (*SENTENCE_KINDS, "stuffing (post)"):
         for split in SPLITS:
             result.results.append({"label": label, "split": split, **counts[(label, split)].row()})
-    result.classifiers = _classifier_rows(
-        "promo", "promo", promo_scorers, PROMO_THRESHOLD, docs, rows
-    ) + _classifier_rows("filler", "filler", filler_scorers, FILLER_THRESHOLD, docs, rows)
     return result

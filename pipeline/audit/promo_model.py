@@ -68,6 +68,35 @@ def build_model() -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
+def build_promo_model(c: float = 2.0) -> Pipeline:
+    """The promo model: the same word and character n-grams plus ``promo_cues.PromoCues`` (the
+    cues that transfer to sites the model never saw), a balanced LogisticRegression, and a
+    sigmoid calibration (3 folds) so that its probability reads as "how often a sentence scored
+    like this is promo", which the detector's threshold and the findings' severity rely on."""
+    from sklearn.calibration import CalibratedClassifierCV
+
+    from pipeline.audit.promo_cues import PromoCues
+
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=3
+                ),
+            ),
+            ("cues", PromoCues()),
+        ]
+    )
+    classifier = CalibratedClassifierCV(
+        LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=RANDOM_STATE),
+        method="sigmoid",
+        cv=3,
+    )
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
 def load_labeled(
     path: Path = DATA_PATH, labels: dict[str, int] | None = None
 ) -> tuple[list[str], list[int]]:

@@ -349,6 +349,19 @@ def test_a_repeated_line_is_a_banner_only_when_it_sells() -> None:
     assert repeated_lines(f"A.\n{sub}\nB.\n{sub}\nC.") == []
 
 
+def test_a_long_line_pasted_three_times_is_a_banner_whatever_it_says() -> None:
+    # issue 17: real banners that do not sound like a sale were missed by the selling gate
+    line = "It's normal to feel overwhelmed sometimes. Guidance is a call away."
+    twice = "Talk to your doctor if you have questions about your medicines."
+    text = f"Intro.\n{line}\nA.\n{twice}\nB.\n{line}\nC.\n{twice}\nD.\n{line}\nEnd."
+    found = repeated_lines(text, _promo_if_cta)
+    assert [f.evidence for f in found] == [line, line, line]
+    assert all(f.extra["count"] == "3" for f in found)
+    # three copies of a short line ("Read more about it") are not enough words to be a banner
+    short = "Read more about it."
+    assert repeated_lines(f"A.\n{short}\nB.\n{short}\nC.\n{short}\nD.", _promo_if_cta) == []
+
+
 def test_headless_table_of_contents() -> None:
     heads = ["Understanding Sleep Cycles", "Why Naps Help", "Light And Mood", "Final Thoughts"]
     body = "\n".join(f"{h}\nA paragraph about {h.lower()} with enough words in it." for h in heads)

@@ -1,0 +1,249 @@
+"""Evaluate the text detectors on the real-text labeled set (issue 17).
+
+The set (``benchmarks/detectors/real/``, built by its ``build.py``, labeled from its
+``GUIDE.md``, merged by ``merge.py``): 308 whole articles of real pages from both shared
+extraction sets, sentence labels and a post-level stuffing judgment (``posts.csv``), split by
+site into ``dev`` (tuning) and ``test`` (kept aside) before any detector ran on them.
+
+No figure is on a classifier's training data:
+
+* a ``dev`` document is scored by models fit on the written sentences, the older hand-labeled
+  set (``benchmarks/detectors/labeled``) and the ``dev`` documents of the other folds;
+* a ``test`` document by models fit on the written sentences, the older set and every ``dev``
+  document. The shipped models add the ``test`` documents; this module never scores those.
+
+Besides precision and recall per kind (``evaluate.score_documents``), it reports the false-alarm
+figures the issue asks for, per kind, on the documents of a split: findings per 1,000 words,
+share of posts with a finding, and share of posts with a promo or stuffing finding that the labels
+do not support; and the precision of **critical** findings.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sklearn.pipeline import Pipeline
+
+from pipeline.audit.evaluate import (
+    FOLDS,
+    SPLITS,
+    Counts,
+    Evaluation,
+    _overlaps,
+    fold_groups,
+    labels_of,
+    load,
+    score_documents,
+)
+from pipeline.audit.filler_model import load_labeled_set, load_written, structural
+from pipeline.audit.promo import Scorer
+from pipeline.audit.promo_model import build_promo_model, load_labeled, positive_probabilities
+from pipeline.audit.text import word_count
+from pipeline.records import Finding
+
+REAL = Path(__file__).resolve().parents[2] / "benchmarks" / "detectors" / "real"
+Docs = list[dict[str, str]]
+Rows = dict[str, list[dict[str, str]]]
+# finding kind (and detector) -> the sentence label that makes it right
+RIGHT_IF: dict[str, str] = {
+    "promo_in_body": "promo",
+    "repeated_banner": "banner",
+    "seo_filler": "filler",
+    "ymyl.unsupported_statistic": "unsourced_stat",
+    "ymyl.absolute_claim": "absolute_claim",
+    "ymyl.unsourced_quote": "unsourced_quote",
+}
+
+
+def read_posts(directory: Path = REAL) -> dict[str, bool]:
+    """doc_id -> the post-level "keyword-stuffed" judgment."""
+    with (directory / "posts.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["doc_id"]: r["stuffed"] == "yes" for r in csv.DictReader(fh)}
+
+
+def _fit_scorer(
+    build: Callable[[], Pipeline], x: list[str], y: list[int]
+) -> Callable[[Sequence[str]], list[float]]:
+    model = build().fit(x, y)
+
+    def score(texts: Sequence[str]) -> list[float]:
+        return positive_probabilities(model, texts)
+
+    return score
+
+
+def split_scorers(
+    docs: Docs,
+    examples: dict[str, list[tuple[str, bool]]],
+    base: tuple[list[str], list[int]],
+    build: Callable[[], Pipeline],
+) -> dict[str, Scorer]:
+    """A scorer per document: dev documents cross-fitted over ``FOLDS`` folds of dev documents,
+    test documents from a model of every dev document; ``base`` sentences always in training."""
+    dev = [d for d in docs if d["split"] == "dev"]
+    groups = fold_groups(dev, {d["doc_id"]: [{"text": t} for t, _ in examples[d["doc_id"]]]
+                               for d in dev})  # fmt: skip
+
+    def train(doc_ids: list[str]) -> Callable[[Sequence[str]], list[float]]:
+        x, y = list(base[0]), list(base[1])
+        for k in doc_ids:
+            x.extend(t for t, _ in examples[k])
+            y.extend(int(v) for _, v in examples[k])
+        return _fit_scorer(build, x, y)
+
+    out: dict[str, Scorer] = {}
+    for g in range(FOLDS):
+        score = train([k for k, v in groups.items() if v != g])
+        out.update({k: score for k, v in groups.items() if v == g})
+    test_score = train([d["doc_id"] for d in dev])
+    out.update({d["doc_id"]: test_score for d in docs if d["split"] == "test"})
+    return out
+
+
+@dataclass(slots=True)
+class RealEvaluation:
+    evaluation: Evaluation
+    false_alarms: list[dict[str, Any]] = field(default_factory=list)
+    critical: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.evaluation.as_json(),
+            "false_alarms": self.false_alarms,
+            "critical": self.critical,
+        }
+
+    def table(self) -> str:
+        out = [self.evaluation.table(), "", "false alarms (per split: posts, words)"]
+        out += [
+            f"{r['kind']:30} {r['split']:5} per 1k words {r['per_1k_words']:6.2f}  "
+            f"posts flagged {r['posts_flagged']:6.1%}  wrongly {r['posts_wrongly_flagged']}"
+            for r in self.false_alarms
+        ]
+        out += ["", "critical findings"]
+        out += [
+            f"{r['kind']:30} {r['split']:5} {r['right']}/{r['judged']} right "
+            f"(unjudged {r['unjudged']})"
+            for r in self.critical
+        ]
+        return "\n".join(out)
+
+
+def _right(f: Finding, rows: list[dict[str, str]], labels: list[set[str]], stuffed: bool) -> bool | None:
+    """Whether the labels support a finding; None when no label speaks to its kind."""
+    if f.kind == "keyword_stuffing":
+        return stuffed
+    label = RIGHT_IF.get(f.detector or "") or RIGHT_IF.get(f.kind)
+    if label is None:
+        return None
+    want = {label, "promo"} if label == "banner" else {label}
+    return any(
+        want & ls and _overlaps(f, int(r["start"]), int(r["end"]))
+        for r, ls in zip(rows, labels, strict=True)
+    )
+
+
+def false_alarm_rows(
+    docs: Docs, rows: Rows, findings: dict[str, list[Finding]], stuffed: dict[str, bool]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Per kind and split: findings per 1,000 words, share of posts with one, and posts with a
+    promo or stuffing finding the labels do not support; critical findings judged right."""
+    words: dict[str, int] = defaultdict(int)
+    posts: dict[str, int] = defaultdict(int)
+    n_findings: dict[tuple[str, str], int] = defaultdict(int)
+    flagged: dict[tuple[str, str], set[str]] = defaultdict(set)
+    wrong: dict[tuple[str, str], set[str]] = defaultdict(set)
+    critical: dict[tuple[str, str], list[bool | None]] = defaultdict(list)
+    for d in docs:
+        k = d["doc_id"]
+        labels = labels_of(rows[k])
+        for split in (d["split"], "all"):
+            words[split] += word_count(d["text"])
+            posts[split] += 1
+        for f in findings[k]:
+            right = _right(f, rows[k], labels, stuffed[k])
+            for split in (d["split"], "all"):
+                n_findings[(f.kind, split)] += 1
+                flagged[(f.kind, split)].add(k)
+                if right is False and f.kind in ("promo_in_body", "keyword_stuffing"):
+                    wrong[("promo or stuffing", split)].add(k)
+                    wrong[(f.kind, split)].add(k)
+                if f.severity == "critical":
+                    critical[(f.kind, split)].append(right)
+    alarms = []
+    kinds = sorted({kind for kind, _ in n_findings} | {"promo or stuffing"})
+    for kind in kinds:
+        for split in SPLITS:
+            if not posts[split]:
+                continue
+            alarms.append(
+                {
+                    "kind": kind,
+                    "split": split,
+                    "per_1k_words": 1000 * n_findings[(kind, split)] / max(1, words[split]),
+                    "posts_flagged": len(flagged[(kind, split)]) / posts[split],
+                    "posts_wrongly_flagged": f"{len(wrong[(kind, split)])}/{posts[split]} "
+                    f"({len(wrong[(kind, split)]) / posts[split]:.1%})",
+                }
+            )
+    crit = [
+        {
+            "kind": kind,
+            "split": split,
+            "right": sum(v is True for v in vs),
+            "judged": sum(v is not None for v in vs),
+            "unjudged": sum(v is None for v in vs),
+        }
+        for (kind, split), vs in sorted(critical.items())
+    ]
+    return alarms, crit
+
+
+def evaluate_real(
+    directory: Path = REAL,
+    *,
+    errors: str = "none",
+    promo_builder: Callable[[], Pipeline] = build_promo_model,
+) -> RealEvaluation:
+    docs, rows = load(directory)
+    stuffed = read_posts(directory)
+    labels = {d["doc_id"]: labels_of(rows[d["doc_id"]]) for d in docs}
+    promo_examples = {
+        k: [(r["text"], "promo" in ls) for r, ls in zip(rows[k], v, strict=True)]
+        for k, v in labels.items()
+    }
+    filler_examples = {
+        k: [
+            (r["text"], "filler" in ls)
+            for r, ls in zip(rows[k], v, strict=True)
+            if not structural(r["text"], "filler" in ls)
+        ]
+        for k, v in labels.items()
+    }
+    promo_base = _joined(load_labeled(), load_labeled_set("promo"))
+    filler_base = _joined(load_written(), load_labeled_set("filler"))
+    from pipeline.audit.promo_model import build_model
+
+    promo_scorers = split_scorers(docs, promo_examples, promo_base, promo_builder)
+    filler_scorers = split_scorers(docs, filler_examples, filler_base, build_model)
+    findings: dict[str, list[Finding]] = {}
+    result = score_documents(
+        docs, rows, promo_scorers, filler_scorers, stuffed=stuffed, errors=errors,
+        findings_out=findings,
+    )  # fmt: skip
+    alarms, crit = false_alarm_rows(docs, rows, findings, stuffed)
+    return RealEvaluation(result, alarms, crit)
+
+
+def _joined(*parts: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:
+    x: list[str] = []
+    y: list[int] = []
+    for px, py in parts:
+        x.extend(px)
+        y.extend(py)
+    return x, y
