@@ -34,9 +34,7 @@ def _key(line: Span) -> str:
     return " ".join(line.text.lower().split())
 
 
-def _banner_runs(
-    runs: list[list[Span]], counts: Counter[str], scorer: Scorer
-) -> list[list[Span]]:
+def _banner_runs(runs: list[list[Span]], counts: Counter[str], scorer: Scorer) -> list[list[Span]]:
     """The runs that are banners: pasted three times or more (whatever they say), or selling."""
 
     def pasted(run: list[Span]) -> bool:

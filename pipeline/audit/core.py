@@ -15,16 +15,18 @@ from pipeline.audit.filler import seo_filler
 from pipeline.audit.findings import PROMO_IN_BODY, sort_findings
 from pipeline.audit.keywords import keyword_stuffing
 from pipeline.audit.language import detect, language_finding
-from pipeline.audit.promo import Scorer, promo_in_body
+from pipeline.audit.promo import Scorer, promo_in_body, verified_promo
 from pipeline.audit.provenance import provenance
 from pipeline.audit.readability import readability
 from pipeline.audit.structure import heading_structure, title_and_description
 from pipeline.audit.thin import mostly_boilerplate, thin_content
+from pipeline.audit.verify import Verifiers
 from pipeline.audit.ymyl import ymyl_trust
 from pipeline.config import DetectorsConfig
 from pipeline.records import Finding
 
 Row = dict[str, Any]
+NO_VERIFIERS = Verifiers()
 # Findings that make a post's missing sources a warning rather than a note.
 CLAIM_DETECTORS = frozenset(
     {"ymyl.unsupported_statistic", "ymyl.absolute_claim", "ymyl.unsourced_quote"}
@@ -39,6 +41,7 @@ def text_findings(
     scorer: Scorer,
     filler_scorer: Scorer | None = None,
     brand: Sequence[str] = (),
+    verifiers: Verifiers = NO_VERIFIERS,
 ) -> list[Finding]:
     """Every text-only detector on ``text``, sorted; offsets index ``text``. ``scorer`` and
     ``filler_scorer`` give P(promo) and P(filler) per sentence (the packaged models in
@@ -64,9 +67,13 @@ def text_findings(
             openers_min=config.stuffing_openers_min,
             title=title if isinstance(title, str) else None,
         ),
-        *promo_in_body(text, scorer, brand_words(text, brand)),
+        *(
+            verified_promo(text, scorer, verifiers.promo, brand_words(text, brand))
+            if verifiers.promo is not None
+            else promo_in_body(text, scorer, brand_words(text, brand))
+        ),
         *thin_content(text, min_words=config.thin_content_words),
-        *ymyl_trust(text),
+        *ymyl_trust(text, verifiers.statistic),
         *seo_filler(text, filler_scorer),
         *repeated_lines(text, scorer),
         *readability(

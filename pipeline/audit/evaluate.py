@@ -48,6 +48,7 @@ from pipeline.audit.promo import MODEL_THRESHOLD as PROMO_THRESHOLD
 from pipeline.audit.promo import Scorer
 from pipeline.audit.promo_model import load_labeled
 from pipeline.audit.text import Span, sentences
+from pipeline.audit.verify import Verifiers
 from pipeline.config import DetectorsConfig
 from pipeline.records import Finding
 
@@ -269,8 +270,7 @@ def evaluate(labeled: Path = LABELED, *, errors: str = "none") -> Evaluation:
         promo_scorers,
         filler_scorers,
         stuffed={
-            k: sum("stuffing" in ls for ls in v) >= STUFFED_MIN_SENTENCES
-            for k, v in labels.items()
+            k: sum("stuffing" in ls for ls in v) >= STUFFED_MIN_SENTENCES for k, v in labels.items()
         },
         errors=errors,
     )
@@ -289,6 +289,7 @@ def score_documents(
     stuffed: dict[str, bool],
     errors: str = "none",
     findings_out: dict[str, list[Finding]] | None = None,
+    verifiers: dict[str, Verifiers] | None = None,
 ) -> Evaluation:
     """Run the text detectors on every document with its own (cross-fitted) scorers and count
     sentence-level hits per label and the post-level stuffing judgment (``stuffed``) per split.
@@ -308,6 +309,7 @@ def score_documents(
             scorer=promo_scorers[d["doc_id"]],
             filler_scorer=filler_scorers[d["doc_id"]],
             brand=brand_keys(d.get("url")),
+            verifiers=verifiers[d["doc_id"]] if verifiers else Verifiers(),
         )
         if findings_out is not None:
             findings_out[d["doc_id"]] = found

@@ -29,10 +29,11 @@ from typing import Any
 
 from sklearn.pipeline import Pipeline
 
+from pipeline.audit import verify
+from pipeline.audit.brand import brand_keys, brand_words
 from pipeline.audit.evaluate import (
     FOLDS,
     SPLITS,
-    Counts,
     Evaluation,
     _overlaps,
     fold_groups,
@@ -41,9 +42,11 @@ from pipeline.audit.evaluate import (
     score_documents,
 )
 from pipeline.audit.filler_model import load_labeled_set, load_written, structural
-from pipeline.audit.promo import Scorer
+from pipeline.audit.promo import Scorer, promo_candidates
 from pipeline.audit.promo_model import build_promo_model, load_labeled, positive_probabilities
-from pipeline.audit.text import word_count
+from pipeline.audit.text import Span, word_count
+from pipeline.audit.verify import Verifier, Verifiers
+from pipeline.audit.ymyl import statistic_rows
 from pipeline.records import Finding
 
 REAL = Path(__file__).resolve().parents[2] / "benchmarks" / "detectors" / "real"
@@ -110,12 +113,14 @@ class RealEvaluation:
     evaluation: Evaluation
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     critical: list[dict[str, Any]] = field(default_factory=list)
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
             **self.evaluation.as_json(),
             "false_alarms": self.false_alarms,
             "critical": self.critical,
+            "verifier_thresholds": self.thresholds,
         }
 
     def table(self) -> str:
@@ -125,6 +130,8 @@ class RealEvaluation:
             f"posts flagged {r['posts_flagged']:6.1%}  wrongly {r['posts_wrongly_flagged']}"
             for r in self.false_alarms
         ]
+        out += ["", "verifiers (tuning-part cross-validation, sentence level over candidates)"]
+        out += [f"{k:10} {v}" for k, v in self.thresholds.items()]
         out += ["", "critical findings"]
         out += [
             f"{r['kind']:30} {r['split']:5} {r['right']}/{r['judged']} right "
@@ -134,7 +141,9 @@ class RealEvaluation:
         return "\n".join(out)
 
 
-def _right(f: Finding, rows: list[dict[str, str]], labels: list[set[str]], stuffed: bool) -> bool | None:
+def _right(
+    f: Finding, rows: list[dict[str, str]], labels: list[set[str]], stuffed: bool
+) -> bool | None:
     """Whether the labels support a finding; None when no label speaks to its kind."""
     if f.kind == "keyword_stuffing":
         return stuffed
@@ -204,6 +213,97 @@ def false_alarm_rows(
     return alarms, crit
 
 
+# Precision each verifier's threshold is chosen for, on the tuning part's cross-validation
+# (sentence level over its candidates): the issue's targets for promo and statistics.
+TARGET_PRECISION = {"promo": 0.90, "statistic": 0.85}
+
+
+def candidate_table(
+    doc: dict[str, str], rows: list[dict[str, str]], labels: list[set[str]], scorer: Scorer
+) -> dict[str, tuple[list[dict[str, float]], list[bool]]]:
+    """The verifiers' candidates of one document, with their truth from the labels."""
+    by_start = {int(r["start"]): ls for r, ls in zip(rows, labels, strict=True)}
+    text = doc["text"]
+    spans, _, promo = promo_candidates(text, scorer, brand_words(text, brand_keys(doc.get("url"))))
+    stats = statistic_rows(text)
+    return {
+        "promo": (promo, ["promo" in by_start.get(s.start, set()) for s in spans]),
+        "statistic": (
+            [r for _, _, r in stats],
+            [
+                any("unsourced_stat" in ls and _inside(int(r["start"]), span) for r, ls
+                    in zip(rows, labels, strict=True))
+                for span, _, _ in stats
+            ],
+        ),
+    }  # fmt: skip
+
+
+def _inside(start: int, span: Span) -> bool:
+    return span.start <= start < span.end
+
+
+def choose_threshold(probas: Sequence[float], truth: Sequence[bool], precision: float) -> float:
+    """The lowest threshold whose precision over the candidates reaches ``precision``, never
+    below 0.5 (a finding more likely wrong than right is not reported)."""
+    pairs = sorted(zip(probas, truth, strict=True), reverse=True)
+    best, tp = 1.0, 0
+    for n, (p, y) in enumerate(pairs, start=1):
+        tp += y
+        if tp / n >= precision:
+            best = p
+    return max(0.5, best)
+
+
+def cross_fitted_verifiers(
+    docs: Docs, rows: Rows, labels: dict[str, list[set[str]]], scorers: dict[str, Scorer]
+) -> tuple[dict[str, Verifiers], dict[str, dict[str, float]]]:
+    """Verifiers per document: a dev document's from the other dev folds, a test document's
+    from every dev document; thresholds chosen on the dev documents' cross-fitted probabilities."""
+    tables = {d["doc_id"]: candidate_table(d, rows[d["doc_id"]], labels[d["doc_id"]],
+                                           scorers[d["doc_id"]]) for d in docs}  # fmt: skip
+    dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
+    fold = {k: i % FOLDS for i, k in enumerate(dev)}
+
+    def fit_on(keys: list[str], kind: str) -> Verifier:
+        x = [r for k in keys for r in tables[k][kind][0]]
+        y = [t for k in keys for t in tables[k][kind][1]]
+        return verify.fit(x, y, threshold=1.0)
+
+    per_doc: dict[str, dict[str, Verifier]] = defaultdict(dict)
+    chosen: dict[str, dict[str, float]] = {}
+    for kind in verify.KINDS:
+        cv_p: list[float] = []
+        cv_y: list[bool] = []
+        fitted: dict[int, Verifier] = {}
+        for g in range(FOLDS):
+            fitted[g] = fit_on([k for k in dev if fold[k] != g], kind)
+            for k in dev:
+                if fold[k] == g:
+                    x, y = tables[k][kind]
+                    cv_p.extend(fitted[g].probabilities(x))
+                    cv_y.extend(y)
+        t = choose_threshold(cv_p, cv_y, TARGET_PRECISION[kind])
+        kept = [y for p, y in zip(cv_p, cv_y, strict=True) if p >= t]
+        chosen[kind] = {
+            "threshold": t,
+            "cv_precision": sum(kept) / len(kept) if kept else 0.0,
+            "cv_recall": sum(kept) / max(1, sum(cv_y)),
+            "candidates": len(cv_y),
+            "positives": sum(cv_y),
+        }
+        for k in dev:
+            per_doc[k][kind] = Verifier(fitted[fold[k]].model, t)
+        test_model = fit_on(dev, kind)
+        for d in docs:
+            if d["split"] == "test":
+                per_doc[d["doc_id"]][kind] = Verifier(test_model.model, t)
+    out = {
+        k: Verifiers(promo=v.get("promo"), statistic=v.get("statistic")) for k, v in per_doc.items()
+    }
+    return out, chosen
+
+
 def evaluate_real(
     directory: Path = REAL,
     *,
@@ -231,13 +331,14 @@ def evaluate_real(
 
     promo_scorers = split_scorers(docs, promo_examples, promo_base, promo_builder)
     filler_scorers = split_scorers(docs, filler_examples, filler_base, build_model)
+    verifiers, chosen = cross_fitted_verifiers(docs, rows, labels, promo_scorers)
     findings: dict[str, list[Finding]] = {}
     result = score_documents(
         docs, rows, promo_scorers, filler_scorers, stuffed=stuffed, errors=errors,
-        findings_out=findings,
+        findings_out=findings, verifiers=verifiers,
     )  # fmt: skip
     alarms, crit = false_alarm_rows(docs, rows, findings, stuffed)
-    return RealEvaluation(result, alarms, crit)
+    return RealEvaluation(result, alarms, crit, chosen)
 
 
 def _joined(*parts: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.audit.brand import brand_pitch
 from pipeline.audit.findings import PROMO_IN_BODY, quote, span_finding
@@ -31,6 +32,9 @@ from pipeline.audit.text import (
     word_count,
 )
 from pipeline.records import Finding
+
+if TYPE_CHECKING:
+    from pipeline.audit.verify import Verifier
 
 # The classifier's held-out precision is ~0.93 at 0.5 (see train_promo); on real posts the prior
 # of promo is far lower than in the balanced training set, so a model-only flag needs more.
@@ -113,6 +117,7 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 Scorer = Callable[[Sequence[str]], list[float]]
+PROMO_HINT = "Move offers and CTAs out of the article body (one marked box at the end)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +239,71 @@ def _block_finding(text: str, block: list[Span], lead: Span) -> Finding:
     )
 
 
+def promo_candidates(
+    text: str, scorer: Scorer, brand_names: frozenset[str] = frozenset()
+) -> tuple[list[Span], list[str | None], list[dict[str, float]]]:
+    """Every sentence of two words or more, the rule it matches and its verifier features."""
+    from pipeline.audit.promo_cues import promo_rows
+
+    spans = [s for s in sentences(text) if word_count(s.text) >= MIN_WORDS]
+    if not spans:
+        return [], [], []
+    texts = [s.text for s in spans]
+    rules = [cta_rule(t) or _brand_rule(t, brand_names) for t in texts]
+    heads = {line.start for line in lines(text) if is_heading(text, line)}
+    rows = promo_rows(texts, scorer(texts), rules, [s.start in heads for s in spans])
+    return spans, rules, rows
+
+
+def verified_promo(
+    text: str, scorer: Scorer, verifier: Verifier, brand_names: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Promo findings decided by the calibrated verifier (``verify``): every sentence is a
+    candidate, described by the sentence model's probabilities around it, the rule that matched
+    and the cues (``promo_cues.promo_rows``); consecutive sentences of one line at or above the
+    verifier's threshold are one finding, scored by their highest calibrated probability."""
+    spans, rules, rows = promo_candidates(text, scorer, brand_names)
+    if not spans:
+        return []
+    all_lines = lines(text)
+    verified = verifier.probabilities(rows)
+    line_of = {s.start: i for i, in_line in enumerate(by_line(all_lines, spans)) for s in in_line}
+    groups: list[list[int]] = []
+    for i, p in enumerate(verified):
+        if p < verifier.threshold:
+            continue
+        previous = groups[-1][-1] if groups else None
+        if previous == i - 1 and line_of[spans[previous].start] == line_of[spans[i].start]:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out = []
+    for g in groups:
+        span = Span(spans[g[0]].start, spans[g[-1]].end, text[spans[g[0]].start : spans[g[-1]].end])
+        proba = max(verified[i] for i in g)
+        names = sorted({r for i in g if (r := rules[i])})
+        why = f"; rule {', '.join(names)}" if names else ""
+        out.append(
+            span_finding(
+                PROMO_IN_BODY,
+                "warning",
+                proba,
+                span,
+                message=f"commercial pitch inside the article (P = {proba:.2f}{why}): "
+                f"{quote(span.text)}",
+                fix_hint=PROMO_HINT,
+                detector="promo.verified",
+                extra={"rules": ",".join(names), "proba": f"{proba:.3f}"},
+            )
+        )
+    return out
+
+
 def promo_in_body(
     text: str, scorer: Scorer, brand_names: frozenset[str] = frozenset()
 ) -> list[Finding]:
-    """Findings for promo sentences; ``scorer`` maps sentences to promo probabilities.
+    """Findings for promo sentences by the rules and the sentence model alone (the path without
+    a verifier); ``scorer`` maps sentences to promo probabilities.
 
     ``brand_names`` (``brand.brand_words``): the publisher's name as written in the text; a
     sentence naming it while addressing the reader or describing the offer is a pitch.

@@ -70,3 +70,46 @@ class PromoCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.array([f"cue_{c}" for c in CUES], dtype=object)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def promo_rows(
+    sentences: Sequence[str],
+    probas: Sequence[float],
+    rules: Sequence[str | None],
+    headings: Sequence[bool],
+) -> list[dict[str, float]]:
+    """What the promo verifier knows of each sentence of a post, in text order: the sentence
+    model's probability and its neighbours' (a pitch is a passage, not a word), the post's
+    overall selling level, the position, the rule that matched (by name), the cues."""
+    n = len(sentences)
+    if not n:
+        return []
+    mean = sum(probas) / n
+    share = sum(p >= 0.5 for p in probas) / n
+    out = []
+    rows = zip(sentences, probas, rules, headings, strict=True)
+    for i, (text, p, rule, heading) in enumerate(rows):
+        near = [probas[j] for j in (i - 1, i + 1) if 0 <= j < n]
+        window = probas[max(0, i - 2) : i + 3]
+        row = {
+            "p": p,
+            "logit_p": _logit(p),
+            "p_near_max": max(near, default=0.0),
+            "p_window": sum(window) / len(window),
+            "doc_mean": mean,
+            "doc_share": share,
+            "position": i / max(1, n - 1),
+            "last_tenth": float(i >= 0.9 * (n - 1)) if n > 1 else 0.0,
+            "heading": float(heading),
+        }
+        row.update({f"cue_{c}": v for c, v in zip(CUES, cues(text), strict=True)})
+        if rule:
+            row["rule"] = 1.0
+            row[f"rule={rule}"] = 1.0
+        out.append(row)
+    return out

@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import TYPE_CHECKING
 
 from pipeline.audit.findings import YMYL_TRUST, quote, span_finding
 from pipeline.audit.text import Span, lines, sentences
 from pipeline.records import Finding
+
+if TYPE_CHECKING:
+    from pipeline.audit.verify import Verifier
 
 _NUMBER_WORD = (
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four"
@@ -177,6 +181,94 @@ def unsupported_statistics(text: str) -> list[Finding]:
     return out
 
 
+# Candidates for the verifier beyond STATISTIC: market figures ("costs $4,000 on average") and
+# large counts ("40 million adults"); the verifier decides which a reader would want sourced.
+MONEY_FIGURE = re.compile(
+    r"[$€£]\s?\d[\d,.]*(?:\s?(?:k|million|billion))?\b(?=[^.?!\n]{0,80}\b(?:average|typically"
+    r"|usually|per (?:year|month|hour)|a year|annually|cost|spend|earn|save))",
+    re.I,
+)
+LARGE_COUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:million|billion|thousand)\b", re.I)
+_SOURCE_WORD = re.compile(
+    r"\b(?:stud(?:y|ies)|research(?:ers)?|survey|report|data|according|analysis|census|trial"
+    r"|published|journal|institute|university|CDC|WHO|NIH|FDA|bureau|department)\b",
+    re.I,
+)
+_POPULATION = re.compile(
+    r"\b(?:adults|people|americans|children|kids|teens|women|men|patients|users|workers"
+    r"|students|couples|households|consumers|respondents|businesses|companies|population)\b",
+    re.I,
+)
+_SELLING_NUMBER = re.compile(r"\b\d+\s?% off\b|\bsave\b|\bdiscount|\bcoupon|\bsale\b", re.I)
+_PRODUCT_SHARE = re.compile(r"\b[A-Z][\w-]+\s+\d+(?:\.\d+)?\s?%")
+_TOKEN = re.compile(r"[a-z][a-z'-]{2,}")
+
+
+def _candidate_kind(sentence: str) -> tuple[str, str] | None:
+    for name, pattern in (("stat", STATISTIC), ("money", MONEY_FIGURE), ("count", LARGE_COUNT)):
+        m = pattern.search(sentence)
+        if m:
+            return name, m.group()
+    return None
+
+
+def statistic_rows(text: str) -> list[tuple[Span, str, dict[str, float]]]:
+    """Candidate statistics (sentence, claim, features) for the verifier: whether a source is
+    around (as the rule checks, and source words two sentences away), a vague attribution, the
+    kind of figure, population and product words, the post's citation density, the words."""
+    spans = sentences(text)
+    all_lines = lines(text)
+    starts = [line.start for line in all_lines]
+    doc_citations = sum(1 for s in spans if CITATION.search(s.text) or NAMED_SOURCE.search(s.text))
+    found = [(i, k) for i, s in enumerate(spans) if (k := _candidate_kind(s.text)) is not None]
+    out = []
+    for i, (kind, claim) in found:
+        span = spans[i]
+        lead = _lead_in(text, all_lines, starts, span)
+        around = " ".join(spans[j].text for j in range(max(0, i - 2), min(len(spans), i + 3)))
+        row = {
+            "cited": float(_is_cited(spans, i, lead)),
+            "cited_here": float(bool(CITATION.search(span.text) or NAMED_SOURCE.search(span.text))),
+            "vague": float(bool(VAGUE_ATTRIBUTION.search(" ".join((lead, span.text))))),
+            "source_word_near": float(bool(_SOURCE_WORD.search(around))),
+            "source_word_here": float(bool(_SOURCE_WORD.search(span.text))),
+            "list_item": float(_is_list_item(text, span)),
+            f"kind={kind}": 1.0,
+            "population": float(bool(_POPULATION.search(span.text))),
+            "selling": float(bool(_SELLING_NUMBER.search(span.text))),
+            "product_share": float(bool(_PRODUCT_SHARE.search(span.text))),
+            "numbers": min(1.0, len(re.findall(r"\d+", span.text)) / 6),
+            "doc_citations": min(1.0, doc_citations / 10),
+            "doc_candidates": min(1.0, len(found) / 20),
+        }
+        row.update({f"w={w}": 1.0 for w in set(_TOKEN.findall(span.text.lower()))})
+        out.append((span, claim, row))
+    return out
+
+
+def verified_statistics(text: str, verifier: Verifier) -> list[Finding]:
+    """Unsupported statistics decided by the calibrated verifier over ``statistic_rows``."""
+    candidates = statistic_rows(text)
+    probas = verifier.probabilities([row for _, _, row in candidates])
+    out = []
+    for (span, claim, _), p in zip(candidates, probas, strict=True):
+        if p < verifier.threshold:
+            continue
+        out.append(
+            span_finding(
+                YMYL_TRUST,
+                "warning",
+                p,
+                span,
+                message=f"statistic {quote(claim)} with no source nearby (P = {p:.2f})",
+                fix_hint=STATISTIC_HINT,
+                detector="ymyl.unsupported_statistic",
+                extra={"claim": claim, "proba": f"{p:.3f}"},
+            )
+        )
+    return out
+
+
 def absolute_claims(text: str) -> list[Finding]:
     out = []
     for span in sentences(text):
@@ -243,5 +335,10 @@ def unsourced_quotes(text: str) -> list[Finding]:
     return out
 
 
-def ymyl_trust(text: str) -> list[Finding]:
-    return unsupported_statistics(text) + absolute_claims(text) + unsourced_quotes(text)
+def ymyl_trust(text: str, statistic_verifier: Verifier | None = None) -> list[Finding]:
+    stats = (
+        verified_statistics(text, statistic_verifier)
+        if statistic_verifier is not None
+        else unsupported_statistics(text)
+    )
+    return stats + absolute_claims(text) + unsourced_quotes(text)

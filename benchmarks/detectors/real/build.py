@@ -117,6 +117,7 @@ def main() -> int:
             "title": c["title"],
             "text": c["text"],
             "kind": "health" if c["health"] else "other",
+            "page_type": c["page_type"],
             "split": split_of(str(c["url"])),
         }
         for c in chosen
