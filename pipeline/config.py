@@ -13,7 +13,7 @@ import json
 import re
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -115,12 +115,14 @@ class TopicsConfig(_Strict):
 
 class DetectorsConfig(_Strict):
     thin_content_words: int = Field(300, ge=1, description="Posts with fewer words are thin.")
-    stuffing_density: float = Field(
-        0.03, gt=0, lt=1, description="Share of words taken by one repeated key phrase."
+    stuffing_natural_percentile: Literal[90, 95, 98, 99] = Field(
+        99,
+        description="A title phrase is stuffed above this percentile of the density real "
+        "articles give a title phrase of the same length (pipeline/audit/natural.py).",
     )
-    stuffing_min_repeats: int = Field(4, ge=2, description="Occurrences before a phrase counts.")
+    stuffing_min_repeats: int = Field(3, ge=2, description="Occurrences before a phrase counts.")
     stuffing_glued_min: int = Field(
-        2, ge=0, description="Wedged occurrences a dense 2-word phrase needs to count as forced."
+        2, ge=0, description="Wedged occurrences the title's 3-4-word keyphrase needs (5+ uses)."
     )
     stuffing_openers_min: int = Field(
         3, ge=2, description="Headings (title included) opening with one phrase that are stuffing."
@@ -242,7 +244,7 @@ def _describe(exc: ValidationError, root: yaml.Node | None, source: str) -> str:
         line = _line_of(root, loc)
         where = f"{source}:{line}" if line else source
         if err["type"] == "extra_forbidden":
-            hint = _did_you_mean(loc)
+            hint = REMOVED_KEYS.get(str(loc[-1])) or _did_you_mean(loc)
             lines.append(f"{where}: {key}: unknown key{hint}")
         elif err["type"] == "missing":
             lines.append(f"{where}: {key}: required key is missing; add '{loc[-1]}:'")
@@ -276,6 +278,14 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
         else:
             break
     return best
+
+
+# Keys a release removed, with what replaces them (a config written for an older release fails
+# naming the fix rather than "unknown key").
+REMOVED_KEYS = {
+    "stuffing_density": "; removed: keyword stuffing is now measured against what real articles "
+    "do for a title phrase of the same length; use 'stuffing_natural_percentile' (default 99)",
+}
 
 
 def _did_you_mean(loc: tuple[Any, ...]) -> str:

@@ -16,6 +16,7 @@ sale to a classifier, and no writer repeats a sentence of that length three time
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from pipeline.audit.findings import REPEATED_BANNER, quote, span_finding
@@ -27,6 +28,13 @@ BANNER_MIN_WORDS = 4
 BANNER_PROMO_MIN = 0.5
 BANNER_ANY_COUNT = 3  # this many copies of one long line is a banner, selling or not
 BANNER_ANY_WORDS = 6
+# A repeated table header ("Week Monday Tuesday … Sunday") or legend ("s = slow pace (your
+# normal jogging pace)") is the article's structure: no function word, or a "key = value" line.
+_FUNCTION_WORD = re.compile(
+    r"\b(?:a|an|the|and|or|to|of|in|on|for|with|your|you|our|we|is|are|it|this|at|by|from)\b",
+    re.I,
+)
+_STRUCTURE = re.compile(r"^\S{1,12}\s*[=:|]\s|\||\t")
 BANNER_HINT = "Show the banner once, outside the article text, or remove it."
 
 
@@ -34,12 +42,18 @@ def _key(line: Span) -> str:
     return " ".join(line.text.lower().split())
 
 
+def _reads_as_prose(line: str) -> bool:
+    return bool(_FUNCTION_WORD.search(line)) and not _STRUCTURE.search(line)
+
+
 def _banner_runs(runs: list[list[Span]], counts: Counter[str], scorer: Scorer) -> list[list[Span]]:
     """The runs that are banners: pasted three times or more (whatever they say), or selling."""
 
     def pasted(run: list[Span]) -> bool:
         return any(
-            counts[_key(x)] >= BANNER_ANY_COUNT and word_count(x.text) >= BANNER_ANY_WORDS
+            counts[_key(x)] >= BANNER_ANY_COUNT
+            and word_count(x.text) >= BANNER_ANY_WORDS
+            and _reads_as_prose(x.text)
             for x in run
         )
 

@@ -61,8 +61,8 @@ def text_findings(
     found = [
         *keyword_stuffing(
             text,
-            density=config.stuffing_density,
             min_repeats=config.stuffing_min_repeats,
+            percentile=config.stuffing_natural_percentile,
             glued_min=config.stuffing_glued_min,
             openers_min=config.stuffing_openers_min,
             title=title if isinstance(title, str) else None,

@@ -21,11 +21,13 @@ do not support; and the precision of **critical** findings.
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sklearn.pipeline import Pipeline
 
@@ -61,6 +63,13 @@ RIGHT_IF: dict[str, str] = {
     "ymyl.absolute_claim": "absolute_claim",
     "ymyl.unsourced_quote": "unsourced_quote",
 }
+
+
+def split_of(url: str) -> str:
+    """The real set's fixed split by site: ``test`` when ``sha1(host)`` falls in two of five
+    buckets, else ``dev`` (tuning). Every page of the shared sets is from its own site."""
+    host = (urlsplit(url).hostname or url).removeprefix("www.")
+    return "test" if int(hashlib.sha1(host.encode()).hexdigest()[:8], 16) % 5 in (0, 1) else "dev"
 
 
 def read_posts(directory: Path = REAL) -> dict[str, bool]:

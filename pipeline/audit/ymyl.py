@@ -85,8 +85,12 @@ VAGUE_ATTRIBUTION = re.compile(
     r"say|says|prove|proves|have shown|has shown|found|confirm|confirms)\b",
     re.I,
 )
+# "guaranteed" only of results or health ("guaranteed results", "guaranteed to cure"): a
+# "Satisfaction Guarantee" or "Price Match Guarantee" is a commercial promise, not a health claim
+# (the real labeled set's tuning part: 1 of 13 bare "guarantee" flags was right).
 ABSOLUTE_CLAIM = re.compile(
-    r"\b(?:scientifically|clinically|medically)\s+proven\b|\bguarantee[ds]?\b|\bmiracle\b"
+    r"\b(?:scientifically|clinically|medically)\s+proven\b|\bmiracle\b"
+    r"|\bguarantee[ds]?\s+(?:to\s+)?(?:results?|cure|heal|work|lose|relief|success|weight loss)\b"
     r"|\bcures?\s+(?:for\s+)?(?:anxiety|depression|cancer|stress|insomnia|infertility|"
     r"impotence|erectile|diabetes|disease|\w+itis)\b|\b100\s?% (?:effective|safe|natural)\b",
     re.I,
@@ -307,6 +311,21 @@ def _quote_span(text: str, line: Span) -> tuple[Span, str] | None:
     return None
 
 
+_ROLE_AT = r"[^.;\n]{0,90}?\b(?:at|of|with|from|for)\s+(?:the\s+)?[A-Z]"
+
+
+def _affiliated(text: str, name: str) -> bool:
+    """The post names where the person works somewhere ("Steve Cinderby, a senior research
+    fellow at the Stockholm Environment Institute", "Dr. Parr, a cardiologist with Mayo
+    Clinic"): a verifiable affiliation, so the quote is sourced (the guide's rule; the labeled
+    set's tuning part had 0 of 19 flags right without this)."""
+    surname = name.split()[-1]
+    if len(surname) < 3:
+        return False
+    pattern = re.compile(rf"\b{re.escape(surname)}\b(?:['’]s)?,\s*{_ROLE_AT}")
+    return bool(pattern.search(text))
+
+
 def unsourced_quotes(text: str) -> list[Finding]:
     all_lines = lines(text)
     out = []
@@ -319,6 +338,8 @@ def unsourced_quotes(text: str) -> list[Finding]:
             all_lines[j].text for j in (i - 1, i + 1) if 0 <= j < len(all_lines)
         ]
         if any(CITATION.search(t) or QUOTE_SOURCE.search(t) for t in around):
+            continue
+        if _affiliated(text, name):
             continue
         out.append(
             span_finding(

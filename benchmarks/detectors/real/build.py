@@ -32,13 +32,13 @@ import json
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.audit.evaluate import write_labeled_set  # noqa: E402
+from pipeline.audit.evaluate_real import split_of  # noqa: E402
 from pipeline.audit.text import sentences  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -61,11 +61,6 @@ CHUNKS = 5
 
 def _hash(text: str) -> int:
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
-
-
-def split_of(url: str) -> str:
-    host = (urlsplit(url).hostname or url).removeprefix("www.")
-    return "test" if _hash(host) % 5 in (0, 1) else "dev"
 
 
 def candidates() -> list[dict[str, object]]:

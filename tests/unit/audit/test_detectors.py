@@ -45,7 +45,7 @@ def test_stuffing_density_and_heading_echo() -> None:
         for i in range(5)
     )
     text = body + "\n" + FILLER
-    (f,) = keyword_stuffing(text, density=0.03, min_repeats=4)
+    (f,) = keyword_stuffing(text, min_repeats=4)
     assert f.extra["phrase"] == "best sleep tips"
     assert f.evidence == "Best Sleep Tips v0"
     assert "repeated 10 times" in f.message and "10 headings/echoes" in f.message
@@ -53,7 +53,7 @@ def test_stuffing_density_and_heading_echo() -> None:
 
 def test_topic_word_in_a_normal_text_is_not_stuffing() -> None:
     text = FILLER + " Good sleep matters. Sleep hygiene helps. Sleep hygiene is simple."
-    assert keyword_stuffing(text, density=0.03, min_repeats=4) == []
+    assert keyword_stuffing(text, min_repeats=4) == []
 
 
 @pytest.mark.parametrize(

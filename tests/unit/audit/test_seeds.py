@@ -37,10 +37,12 @@ def test_every_evidence_is_the_exact_span(
 
 
 def test_seed_001_mental_health_is_stuffed(audited: dict[str, list[Finding]]) -> None:
+    # the title's "intimacy and mental health", denser than real articles make a 4-word title
+    # phrase; a warning: stuffing never reached the precision a critical needs on real text
     stuffed = _kind(audited["001"], "keyword_stuffing")
-    assert [f.extra["phrase"] for f in stuffed] == ["mental health"]
-    assert stuffed[0].severity == "critical"
-    assert "'mental health' repeated 31 times" in stuffed[0].message
+    assert [f.extra["phrase"] for f in stuffed] == ["intimacy and mental health"]
+    assert stuffed[0].severity == "warning"
+    assert "x the density real articles give a 4-word title phrase" in stuffed[0].message
     assert "headings" in stuffed[0].message
 
 

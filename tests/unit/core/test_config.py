@@ -115,3 +115,16 @@ def test_a_site_inside_another_sites_scope_is_refused_with_the_fix() -> None:
         )
     )
     parse_config(text.replace("http://127.0.0.1:9/\n", "http://127.0.0.1:9/shop/\n", 1))
+
+
+def test_a_removed_key_names_what_replaces_it() -> None:
+    # issue 17: the fixed stuffing density gave way to a percentile of real articles
+    with pytest.raises(ConfigError) as err:
+        parse_config(GOOD + "audit:\n  stuffing_density: 0.03\n", source="s.yaml")
+    msg = str(err.value)
+    assert "audit.stuffing_density: unknown key; removed" in msg
+    assert "stuffing_natural_percentile" in msg
+    ok = parse_config(GOOD + "audit:\n  stuffing_natural_percentile: 98\n", source="s.yaml")
+    assert ok.audit.stuffing_natural_percentile == 98
+    with pytest.raises(ConfigError, match="stuffing_natural_percentile"):
+        parse_config(GOOD + "audit:\n  stuffing_natural_percentile: 97\n", source="s.yaml")
