@@ -1,30 +1,30 @@
-"""Detectors on an injection set: real article texts with problems inserted at known positions.
+"""Detectors on an injection set: real article texts with real problems inserted at known places.
 
-Issue 7, "Measured targets", set 2 (set 1, the hand-labeled sentences, is ``labeled.py``).
-Bases: the ``articleBody`` of the article pages of ``../shared/data/extraction-dev`` with at
-least 300 words (``--bases`` of them, in id order). Per base, deterministic variants
-(``random.Random(f"{seed}/{id}")``):
+Issue 17: everything inserted comes from real pages, never from text written for the test.
 
-* ``promo``: one call to action from ``CTAS`` inserted as its own line at a random inner line;
-* ``banner``: one promo headline from ``BANNERS`` inserted as its own line at three inner lines;
-* ``stuffing@r``: a key phrase from ``PHRASES`` inserted after random words of random sentences
-  until it is ``r`` of the words (r in 1 %, 2 %, 4 %, 6 %). At or above the detector's documented
-  limit (``DetectorsConfig().stuffing_density``, 3 %) it is a positive; below, a negative.
+* **Bases**: the ``articleBody`` of the article pages of both shared sets with at least 300 words
+  that are in neither labeled set (``labeled/``, ``real/``), so no model or threshold was fit on
+  them (``--bases`` of them, in the order of a hash of their id).
+* **promo**: one real call to action inserted as its own line: a ``without`` snippet of the
+  shared sets (text a real page showed outside its article) labeled ``cta`` in
+  ``injection_material/labels.csv`` (helper labelers, ``injection_material/GUIDE.md``);
+* **banner**: one real ``cta`` or ``message`` snippet of six words or more, inserted as its own
+  line at three places;
+* **stuffing**: the base's own title keyphrase (the 2-4-word title phrase its body uses most: a
+  real page's real search phrase) inserted after random words of random sentences until its
+  density is twice what real articles give a title phrase of that length (``natural``, 99th
+  percentile): a positive; and, as a negative, until it reaches the 90th percentile (what one
+  real article in ten does).
 
-The templates were written for this benchmark, not taken from the seeds or from the promo
-classifier's training sentences, and the detectors were not tuned on them.
-
-Scoring per kind, with ``pipeline.audit.audit_text(text, title=title)``:
+Scoring per kind, with ``pipeline.audit.audit_text(text, title=title)`` (the shipped models):
 
 * a finding *matches* an injection when its ``[start, end)`` overlaps an inserted span (promo,
-  banner) or its key phrase is the inserted phrase (stuffing);
-* a finding that is already a finding of the same kind on the untouched base (same evidence
-  text; for stuffing, same key phrase) is *pre-existing*: the base's own text, whose truth is
-  unknown; it counts neither way (the share of bases with such findings is printed as
-  ``flagged originals``). So these precisions say nothing about false alarms on real text:
-  that is what the hand-labeled set is for;
-* TP: positives matched; FN: positives unmatched; FP: every other finding of the kind (including
-  matches of below-limit stuffing).
+  banner) or its key phrase is, or contains, the inserted phrase (stuffing);
+* a finding already present on the untouched base (same evidence; for stuffing, same phrase) is
+  *pre-existing*: the base's own text, whose truth is unknown here, counts neither way (the share
+  of bases with such findings is ``flagged originals``; the real labeled set measures false
+  alarms on untouched text);
+* TP: positives matched; FN: positives unmatched; FP: every other finding of the kind.
 
 Provenance (``provenance_tallies``): each base with a byline and a date line inserted on top
 (``AUTHORS``, ``DATES``: negatives for ``ymyl.no_author`` / ``ymyl.no_date``) and without
@@ -36,59 +36,27 @@ Provenance (``provenance_tallies``): each base with a byline and a date line ins
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
 import json
+import math
 import random
 import re
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from pipeline.audit import audit_text
-from pipeline.config import DetectorsConfig
+from pipeline.audit import audit_text, natural
 from pipeline.records import Finding
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1].parent / "shared"
 KINDS = ("promo_in_body", "repeated_banner", "keyword_stuffing")
-RATES = (0.01, 0.02, 0.04, 0.06)
+MATERIAL = HERE / "injection_material"
+STUFFED_FACTOR = 2.0  # positive: twice the 99th-percentile density of real articles
 
-CTAS = (
-    "Book your free 20-minute discovery call with one of our certified nutritionists today.",
-    "Schedule an online session with a licensed therapist from our team this week.",
-    "Download the CalmPath app and get your first month of guided meditations free.",
-    "Use code WELLNESS25 at checkout to save 25% on your first order of our probiotic blend.",
-    "Join our 30-day gut reset program and start feeling lighter in just one week.",
-    "Call our helpline now to speak with a recovery specialist, available 24/7.",
-    "Sign up for our premium membership to unlock personalised meal plans and coaching.",
-    "Order our bestselling magnesium gummies today and enjoy free shipping on all orders.",
-    "Ready to take control of your anxiety? Enroll in our online course for just $49.",
-    "Our experienced counsellors are ready to help you; request an appointment online.",
-    "Get a personalised sleep plan from our experts by filling out the short form below.",
-    "Try our plant-based protein shake risk-free with a 60-day money-back guarantee.",
-    "Visit our clinic for a comprehensive hormone panel and a consultation with our doctor.",
-    "Subscribe to our coaching plan and get weekly check-ins with a certified health coach.",
-    "Click here to claim your free copy of our 7-day detox guide.",
-    "Talk to one of our relationship experts today and rebuild the connection you deserve.",
-)
-BANNERS = (
-    "Feeling Overwhelmed? Our Licensed Therapists Are Here To Help You",
-    "Start Your Healing Journey Today With A Free Consultation",
-    "Limited Offer: 30% Off All Supplements This Week Only",
-    "Need Support? Speak To A Certified Coach In Minutes",
-    "Join 10,000 Members Who Transformed Their Health With Our Program",
-    "Get Expert Guidance From Our Nutrition Specialists Today",
-)
-PHRASES = (
-    "anxiety relief",
-    "gut health tips",
-    "best sleep supplements",
-    "natural stress relief",
-    "healthy weight loss",
-    "mental health benefits",
-    "couples therapy online",
-    "vitamin d deficiency",
-)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Provenance: a byline and a date line put on top of the base (negatives for "no author" / "no
 # date"), or the bare base with its title line (positives: nothing to find).
@@ -114,14 +82,60 @@ class Variant:
     phrase: str = ""  # stuffing: the inserted phrase
 
 
+def _labeled_ids() -> set[str]:
+    out = set()
+    for name in ("labeled", "real"):
+        for line in (HERE / name / "docs.jsonl").open(encoding="utf-8"):
+            out.add(json.loads(line)["doc_id"])
+    return out
+
+
 def bases(limit: int) -> list[tuple[str, str, str | None]]:
-    truth = json.loads((SHARED / "data/extraction-dev/ground-truth.json").read_text("utf-8"))
+    seen = _labeled_ids()
     out = []
-    for page_id, page in sorted(truth.items()):
-        body = (page.get("articleBody") or "").strip()
-        if page.get("page_type") == "article" and len(body.split()) >= 300:
-            out.append((page_id, body, page.get("title")))
+    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
+        truth = json.loads((SHARED / "data" / name / "ground-truth.json").read_text("utf-8"))
+        for page_id, page in sorted(truth.items()):
+            body = (page.get("articleBody") or "").strip()
+            doc_id = f"{prefix}/{page_id}"
+            if doc_id in seen or page.get("page_type") not in ("article", "blog"):
+                continue
+            if len(body.split()) >= 300:
+                out.append((doc_id, body, page.get("title")))
+    out.sort(key=lambda b: hashlib.sha1(b[0].encode()).hexdigest())
     return out[:limit]
+
+
+@lru_cache(maxsize=1)
+def material() -> dict[str, tuple[str, ...]]:
+    """Real snippets by label: ``cta`` (calls to action), ``banner`` (cta or message, 6+ words)."""
+    with (MATERIAL / "snippets.csv").open(encoding="utf-8", newline="") as fh:
+        text = {r["sid"]: r["text"] for r in csv.DictReader(fh)}
+    with (MATERIAL / "labels.csv").open(encoding="utf-8", newline="") as fh:
+        label = {r["sid"]: r["label"] for r in csv.DictReader(fh)}
+    ctas = tuple(text[k] for k in sorted(text) if label.get(k) == "cta")
+    banners = tuple(
+        text[k]
+        for k in sorted(text)
+        if label.get(k) in ("cta", "message") and len(text[k].split()) >= 6
+    )
+    return {"cta": ctas, "banner": banners}
+
+
+def title_keyphrase(text: str, title: str | None) -> str | None:
+    """The title's 2-4-word phrase the body uses most (ties: the longer)."""
+    if not title:
+        return None
+    body = natural.tokens(text)
+    best: tuple[int, int, str] | None = None
+    for phrase in natural.title_phrases(title):
+        n = phrase.count(" ") + 1
+        if n > 4:
+            continue
+        key = (natural.count(phrase, body), n, phrase)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None
 
 
 def _insert_lines(text: str, insert: str, n: int, rng: random.Random) -> tuple[str, list[int]]:
@@ -144,7 +158,7 @@ def _insert_lines(text: str, insert: str, n: int, rng: random.Random) -> tuple[s
 
 
 def promo_variant(base_id: str, text: str, title: str | None, rng: random.Random) -> Variant:
-    cta = rng.choice(CTAS)
+    cta = rng.choice(material()["cta"])
     new, starts = _insert_lines(text, cta, 1, rng)
     spans = tuple((s, s + len(cta)) for s in starts)
     assert all(new[a:b] == cta for a, b in spans), "an inserted span must hold the CTA"
@@ -152,7 +166,7 @@ def promo_variant(base_id: str, text: str, title: str | None, rng: random.Random
 
 
 def banner_variant(base_id: str, text: str, title: str | None, rng: random.Random) -> Variant:
-    banner = rng.choice(BANNERS)
+    banner = rng.choice(material()["banner"])
     new, starts = _insert_lines(text, banner, 3, rng)
     spans = tuple((s, s + len(banner)) for s in starts)
     assert all(new[a:b] == banner for a, b in spans), "an inserted span must hold the banner"
@@ -160,29 +174,38 @@ def banner_variant(base_id: str, text: str, title: str | None, rng: random.Rando
 
 
 def stuffing_variant(
-    base_id: str, text: str, title: str | None, rate: float, rng: random.Random
-) -> Variant:
-    phrase = rng.choice(PHRASES)
+    base_id: str, text: str, title: str | None, positive: bool, rng: random.Random
+) -> Variant | None:
+    phrase = title_keyphrase(text, title)
+    if phrase is None:
+        return None
+    n_words = phrase.count(" ") + 1
+    table = natural.shipped()
+    rate = STUFFED_FACTOR * table.level(n_words, 99) if positive else table.level(n_words, 90)
+    body = natural.tokens(text)
+    have = natural.count(phrase, body)
+    total = len(body)
+    # each insertion adds the phrase's words: solve (have + k) * n / (total + k * n) >= rate
+    needed = math.ceil((rate * total - have * n_words) / (n_words * (1 - rate)))
+    if needed <= 0:
+        return None  # the base is already there: not an injection
     sentences = _SENTENCE_END.split(text)
-    total = len(text.split())
-    n_words = len(phrase.split())
-    # Each insertion adds the phrase's words to the total: solve count*n/(total + count*n) >= r.
-    needed = max(1, round(rate * total / (n_words * (1 - rate))))
     for i in sorted(rng.choices(range(len(sentences)), k=needed)):
         words = sentences[i].split(" ")
-        j = rng.randrange(1, len(words) + 1)
-        words.insert(j, phrase)
+        words.insert(rng.randrange(1, len(words) + 1), phrase)
         sentences[i] = " ".join(words)
-    new = " ".join(sentences)
-    positive = rate >= DetectorsConfig().stuffing_density
-    name = f"stuffing@{rate:.0%}"
-    return Variant(base_id, name, new, title, "keyword_stuffing", positive, phrase=phrase)
+    name = "stuffing@2xp99" if positive else "stuffing@p90"
+    return Variant(base_id, name, " ".join(sentences), title, "keyword_stuffing", positive,
+                   phrase=phrase)  # fmt: skip
 
 
 def variants(base_id: str, text: str, title: str | None, seed: int) -> list[Variant]:
     rng = random.Random(f"{seed}/{base_id}")
     out = [promo_variant(base_id, text, title, rng), banner_variant(base_id, text, title, rng)]
-    out += [stuffing_variant(base_id, text, title, rate, rng) for rate in RATES]
+    for positive in (True, False):
+        v = stuffing_variant(base_id, text, title, positive, rng)
+        if v is not None:
+            out.append(v)
     return out
 
 

@@ -115,6 +115,7 @@ def audit_text(text: str, *, title: str | None = None) -> list[Finding]:
     """Text-only findings on one post's main text, with the default thresholds and the
     packaged promo model. Never raises for any text (a missing model file is an installation
     error and raises ``PromoModelError``)."""
+    from pipeline.audit import verify
     from pipeline.audit.filler_model import filler_probabilities
     from pipeline.audit.promo_model import promo_probabilities
 
@@ -124,6 +125,7 @@ def audit_text(text: str, *, title: str | None = None) -> list[Finding]:
         config=DetectorsConfig(),
         scorer=promo_probabilities,
         filler_scorer=filler_probabilities,
+        verifiers=verify.shipped(),
     )
 
 
@@ -151,6 +153,7 @@ def audit_post(
     scorer: Scorer,
     filler_scorer: Scorer | None = None,
     site_findings: Sequence[Finding] = (),
+    verifiers: Verifiers = NO_VERIFIERS,
 ) -> PostAudit:
     """Text findings plus block, site and structure findings for one POSTS row;
     ``site_findings`` are the post's findings that need the whole site (duplicate titles)."""
@@ -162,6 +165,7 @@ def audit_post(
         scorer=scorer,
         filler_scorer=filler_scorer,
         brand=brand_keys(post.get("url"), post.get("site_name")),
+        verifiers=verifiers,
     )
     share = boilerplate_share(post, blocks)
     page_words = int(post.get("page_words") or 0)

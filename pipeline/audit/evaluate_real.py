@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from pipeline.audit.ymyl import statistic_rows
 from pipeline.records import Finding
 
 REAL = Path(__file__).resolve().parents[2] / "benchmarks" / "detectors" / "real"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 Docs = list[dict[str, str]]
 Rows = dict[str, list[dict[str, str]]]
 # finding kind (and detector) -> the sentence label that makes it right
@@ -70,6 +72,47 @@ def split_of(url: str) -> str:
     buckets, else ``dev`` (tuning). Every page of the shared sets is from its own site."""
     host = (urlsplit(url).hostname or url).removeprefix("www.")
     return "test" if int(hashlib.sha1(host.encode()).hexdigest()[:8], 16) % 5 in (0, 1) else "dev"
+
+
+STATS = REAL.parent / "stats"
+
+
+def stats_examples(split: str | None = None) -> tuple[list[dict[str, float]], list[bool]]:
+    """The targeted statistic labels (``benchmarks/detectors/stats``: candidates of real
+    articles outside this set, first labeling pass) as verifier examples, of one split or all;
+    empty when the labels are not there."""
+    labels: dict[str, bool] = {}
+    for path in sorted((STATS / "labels").glob("pass1_chunk*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            labels.update({r["cid"]: r["label"].strip() == "yes" for r in csv.DictReader(fh)})
+    if not labels:
+        return [], []
+    by_doc: dict[str, dict[int, bool]] = defaultdict(dict)
+    with (STATS / "candidates.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            c = json.loads(line)
+            if c["cid"] in labels and split in (None, c["split"]):
+                by_doc[c["doc_id"]][int(c["start"])] = labels[c["cid"]]
+    texts = _article_bodies(set(by_doc))
+    x: list[dict[str, float]] = []
+    y: list[bool] = []
+    for doc_id, wanted in sorted(by_doc.items()):
+        for span, _, row in statistic_rows(texts[doc_id]):
+            if span.start in wanted:
+                x.append(row)
+                y.append(wanted[span.start])
+    return x, y
+
+
+def _article_bodies(doc_ids: set[str]) -> dict[str, str]:
+    out = {}
+    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
+        path = SHARED / name / "ground-truth.json"
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        for page_id, rec in truth.items():
+            if f"{prefix}/{page_id}" in doc_ids:
+                out[f"{prefix}/{page_id}"] = rec.get("articleBody") or ""
+    return out
 
 
 def read_posts(directory: Path = REAL) -> dict[str, bool]:
@@ -222,6 +265,7 @@ def false_alarm_rows(
     return alarms, crit
 
 
+POST_TYPES = frozenset({"article", "blog"})
 # Precision each verifier's threshold is chosen for, on the tuning part's cross-validation
 # (sentence level over its candidates): the issue's targets for promo and statistics.
 TARGET_PRECISION = {"promo": 0.90, "statistic": 0.85}
@@ -272,11 +316,14 @@ def cross_fitted_verifiers(
     tables = {d["doc_id"]: candidate_table(d, rows[d["doc_id"]], labels[d["doc_id"]],
                                            scorers[d["doc_id"]]) for d in docs}  # fmt: skip
     dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
+    posts = {d["doc_id"] for d in docs if d.get("page_type") in POST_TYPES}
     fold = {k: i % FOLDS for i, k in enumerate(dev)}
 
+    extra = {"promo": ([], []), "statistic": stats_examples("dev")}
+
     def fit_on(keys: list[str], kind: str) -> Verifier:
-        x = [r for k in keys for r in tables[k][kind][0]]
-        y = [t for k in keys for t in tables[k][kind][1]]
+        x = [r for k in keys for r in tables[k][kind][0]] + list(extra[kind][0])
+        y = [t for k in keys for t in tables[k][kind][1]] + list(extra[kind][1])
         return verify.fit(x, y, threshold=1.0)
 
     per_doc: dict[str, dict[str, Verifier]] = defaultdict(dict)
@@ -288,7 +335,8 @@ def cross_fitted_verifiers(
         for g in range(FOLDS):
             fitted[g] = fit_on([k for k in dev if fold[k] != g], kind)
             for k in dev:
-                if fold[k] == g:
+                # trained on every page, the threshold is chosen on the posts: what is audited
+                if fold[k] == g and k in posts:
                     x, y = tables[k][kind]
                     cv_p.extend(fitted[g].probabilities(x))
                     cv_y.extend(y)
@@ -318,7 +366,10 @@ def evaluate_real(
     *,
     errors: str = "none",
     promo_builder: Callable[[], Pipeline] = build_promo_model,
-) -> RealEvaluation:
+) -> dict[str, RealEvaluation]:
+    """Scores on the posts (pages the sets call article or blog: what the pipeline audits) and
+    on all pages of the set (service, product and listing pages the pipeline drops with a
+    reason, where detectors must still not go wild)."""
     docs, rows = load(directory)
     stuffed = read_posts(directory)
     labels = {d["doc_id"]: labels_of(rows[d["doc_id"]]) for d in docs}
@@ -341,13 +392,20 @@ def evaluate_real(
     promo_scorers = split_scorers(docs, promo_examples, promo_base, promo_builder)
     filler_scorers = split_scorers(docs, filler_examples, filler_base, build_model)
     verifiers, chosen = cross_fitted_verifiers(docs, rows, labels, promo_scorers)
-    findings: dict[str, list[Finding]] = {}
-    result = score_documents(
-        docs, rows, promo_scorers, filler_scorers, stuffed=stuffed, errors=errors,
-        findings_out=findings, verifiers=verifiers,
-    )  # fmt: skip
-    alarms, crit = false_alarm_rows(docs, rows, findings, stuffed)
-    return RealEvaluation(result, alarms, crit, chosen)
+    out: dict[str, RealEvaluation] = {}
+    for subset, chosen_docs in (
+        ("posts", [d for d in docs if d.get("page_type") in POST_TYPES]),
+        ("all pages", docs),
+    ):
+        findings: dict[str, list[Finding]] = {}
+        result = score_documents(
+            chosen_docs, rows, promo_scorers, filler_scorers, stuffed=stuffed, errors=errors,
+            findings_out=findings, verifiers=verifiers,
+        )  # fmt: skip
+        alarms, crit = false_alarm_rows(chosen_docs, rows, findings, stuffed)
+        out[subset] = RealEvaluation(result, alarms, crit, chosen)
+        errors = "none"  # list the errors once, for the posts
+    return out
 
 
 def _joined(*parts: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:

@@ -59,7 +59,7 @@ def cues(sentence: str) -> list[float]:
     ]
 
 
-class PromoCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class PromoCues(TransformerMixin, BaseEstimator):
     """Sentences -> the ``CUES`` matrix (n_sentences × 11)."""
 
     def fit(self, X: Sequence[str], y: object = None) -> PromoCues:

@@ -25,6 +25,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_PATH = PACKAGE_DIR / "data" / "promo_sentences.csv"
 MODEL_PATH = PACKAGE_DIR / "models" / "promo_model.skops"
+REAL_SENTENCES = PACKAGE_DIR.parents[1] / "benchmarks" / "detectors" / "real" / "sentences.csv"
 LABELS = {"promo": 1, "not_promo": 0}
 RANDOM_STATE = 0
 HELD_OUT_SHARE = 0.25
@@ -42,6 +43,11 @@ TRUSTED_TYPES: list[str] = [
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
+    # the promo model (build_promo_model): cues and sigmoid calibration
+    "pipeline.audit.promo_cues.PromoCues",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
 ]
 
 

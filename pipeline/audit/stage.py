@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
+from statistics import median
 from typing import Any
 
-from pipeline.audit.core import audit_post
-from pipeline.audit.findings import finding_ids
+from pipeline.audit import natural
+from pipeline.audit.core import NO_VERIFIERS, audit_post
+from pipeline.audit.findings import KEYWORD_STUFFING, finding_ids
 from pipeline.audit.promo import Scorer
 from pipeline.audit.scoring import audit_score
 from pipeline.audit.structure import duplicate_title_and_description
+from pipeline.audit.verify import Verifiers
 from pipeline.config import Config, DetectorsConfig
 from pipeline.io import StageSummary, read_rows, write_table
 from pipeline.paths import RunPaths
-from pipeline.records import FINDINGS, POST_SCORES
+from pipeline.records import FINDINGS, POST_SCORES, Finding
 
 Row = dict[str, Any]
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
+    from pipeline.audit import verify
     from pipeline.audit.filler_model import filler_probabilities
     from pipeline.audit.promo_model import promo_probabilities
 
@@ -35,6 +40,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
         config=config.audit,
         scorer=promo_probabilities,
         filler_scorer=filler_probabilities,
+        verifiers=verify.shipped(),
     )
     write_table(paths.audit_findings, findings, FINDINGS)
     write_table(paths.audit_scores, scores, POST_SCORES)
@@ -51,6 +57,7 @@ def audit_rows(
     config: DetectorsConfig,
     scorer: Scorer,
     filler_scorer: Scorer | None = None,
+    verifiers: Verifiers = NO_VERIFIERS,
 ) -> tuple[list[Row], list[Row], StageSummary]:
     """FINDINGS rows, POST_SCORES rows and counters for every post (pure)."""
     by_post: dict[str, list[Row]] = defaultdict(list)
@@ -79,11 +86,13 @@ def audit_rows(
             scorer=scorer,
             filler_scorer=filler_scorer,
             site_findings=site_dupes.get(str(post_id), ()),
+            verifiers=verifiers,
         )
-        kinds.update(f.kind for f in result.findings)
-        ids = finding_ids(str(post_id), result.findings)
+        found = with_site_density(result.findings, post, posts)
+        kinds.update(f.kind for f in found)
+        ids = finding_ids(str(post_id), found)
         findings.extend(
-            _finding_row(run_id, post, f, fid) for f, fid in zip(result.findings, ids, strict=True)
+            _finding_row(run_id, post, f, fid) for f, fid in zip(found, ids, strict=True)
         )
         scores.append(
             {
@@ -101,6 +110,39 @@ def audit_rows(
         **{f"findings_{kind}": n for kind, n in sorted(kinds.items())},
     }
     return findings, scores, summary
+
+
+def with_site_density(found: list[Finding], post: Row, posts: list[Row]) -> list[Finding]:
+    """Keyword-stuffing findings with the phrase's typical density on the site's other posts
+    beside the post's own and the corpus's (issue 17: is this phrase dense for *this* site?)."""
+    stuffed = [f for f in found if f.kind == KEYWORD_STUFFING and f.extra.get("phrase")]
+    if not stuffed:
+        return found
+    others = [
+        p
+        for p in posts
+        if p.get("site") == post.get("site") and p.get("post_id") != post.get("post_id")
+    ]
+    tokens = [natural.tokens(str(p.get("main_text") or "")) for p in others]
+    out = []
+    for f in found:
+        if f not in stuffed:
+            out.append(f)
+            continue
+        phrase = f.extra["phrase"]
+        n = phrase.count(" ") + 1
+        densities = [natural.count(phrase, t) * n / len(t) for t in tokens if t]
+        using = sorted(d for d in densities if d > 0)
+        typical = median(using) if using else 0.0
+        note = (
+            f"; on this site's other posts: {len(using)} of {len(densities)} use it, "
+            f"median density {typical:.1%}"
+            if densities
+            else "; the only post of its site"
+        )
+        extra = {**f.extra, "site_posts_using": str(len(using)), "site_density": f"{typical:.5f}"}
+        out.append(replace(f, message=f.message + note, extra=extra))
+    return out
 
 
 def _finding_row(run_id: str, post: Row, f: Any, fid: str) -> Row:

@@ -24,7 +24,9 @@ from pipeline.audit.promo import MODEL_THRESHOLD
 from pipeline.audit.promo_model import (
     DATA_PATH,
     MODEL_PATH,
+    REAL_SENTENCES,
     build_model,
+    build_promo_model,
     load_labeled,
     save_model,
     split_labeled,
@@ -61,9 +63,14 @@ def held_out_scores(data_path: Path = DATA_PATH) -> dict[str, float]:
 
 
 def train_and_save(data_path: Path = DATA_PATH, model_path: Path = MODEL_PATH) -> Path:
+    """The shipped sentence model (``build_promo_model``): written sentences, the older
+    hand-labeled set and every sentence of the real labeled set (``benchmarks/detectors/real``,
+    its ``promo`` sentences against all others) when the repository is there."""
     texts, labels = load_labeled(data_path)
     lx, ly = load_labeled_set("promo")
-    return save_model(build_model().fit(texts + lx, labels + ly), model_path)
+    rx, ry = load_labeled_set("promo", REAL_SENTENCES)
+    model = build_promo_model().fit(texts + lx + rx, labels + ly + ry)
+    return save_model(model, model_path)
 
 
 def main(argv: list[str] | None = None) -> int:
