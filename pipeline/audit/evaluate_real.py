@@ -44,6 +44,7 @@ from pipeline.audit.evaluate import (
     load,
     score_documents,
 )
+from pipeline.audit.evaluate import LABELED as OLD_SET
 from pipeline.audit.filler_model import load_labeled_set, load_written, structural
 from pipeline.audit.promo import Scorer, promo_candidates
 from pipeline.audit.promo_model import build_promo_model, load_labeled, positive_probabilities
@@ -115,6 +116,31 @@ def _article_bodies(doc_ids: set[str]) -> dict[str, str]:
     return out
 
 
+def old_set_examples(scorer: Scorer) -> Examples:
+    """The older hand-labeled set (seeds, demo posts, 24 health pages) as promo verifier
+    examples; ``scorer`` must be a sentence model that never saw those documents."""
+    docs, rows = load(OLD_SET)
+    x: list[dict[str, float]] = []
+    y: list[bool] = []
+    for d in docs:
+        labels = labels_of(rows[d["doc_id"]])
+        px, py = candidate_table(d, rows[d["doc_id"]], labels, scorer)["promo"]
+        x.extend(px)
+        y.extend(py)
+    return x, y
+
+
+def sentence_scorer(examples: dict[str, list[tuple[str, bool]]], keys: Sequence[str]) -> Scorer:
+    """A promo sentence model of the written sentences and the given documents' sentences
+    only (not the older set): to score the older set's documents out of sample."""
+    x, y = load_labeled()
+    x, y = list(x), list(y)
+    for k in keys:
+        x.extend(t for t, _ in examples[k])
+        y.extend(int(v) for _, v in examples[k])
+    return _fit_scorer(build_promo_model, x, y)
+
+
 def read_posts(directory: Path = REAL) -> dict[str, bool]:
     """doc_id -> the post-level "keyword-stuffed" judgment."""
     with (directory / "posts.csv").open(encoding="utf-8", newline="") as fh:
@@ -165,7 +191,7 @@ class RealEvaluation:
     evaluation: Evaluation
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     critical: list[dict[str, Any]] = field(default_factory=list)
-    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    thresholds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -308,53 +334,98 @@ def choose_threshold(probas: Sequence[float], truth: Sequence[bool], precision: 
     return max(0.5, best)
 
 
+Table = dict[str, dict[str, tuple[list[dict[str, float]], list[bool]]]]
+Examples = tuple[list[dict[str, float]], list[bool]]
+
+
+@dataclass(slots=True)
+class FoldFit:
+    """Verifiers fit on all folds but one, and the held-out posts' (row, P, truth)."""
+
+    models: dict[int, Verifier]
+    held_out: list[tuple[dict[str, float], float, bool]]
+
+
+def fold_fit(
+    tables: Table, fold: dict[str, int], posts: set[str], kind: str, extra: Examples
+) -> FoldFit:
+    models: dict[int, Verifier] = {}
+    held_out: list[tuple[dict[str, float], float, bool]] = []
+    for g in sorted(set(fold.values())):
+        models[g] = fit_verifier(tables, [k for k, f in fold.items() if f != g], kind, extra)
+        for k, f in fold.items():
+            # trained on every page, the thresholds are chosen on the posts: what is audited
+            if f == g and k in posts:
+                x, y = tables[k][kind]
+                held_out.extend(zip(x, models[g].probabilities(x), y, strict=True))
+    return FoldFit(models, held_out)
+
+
+def fit_verifier(
+    tables: Table, keys: Sequence[str], kind: str, extra: Examples,
+    threshold: float = 1.0, rule_threshold: float | None = None,
+) -> Verifier:  # fmt: skip
+    """A verifier of the given documents' candidates plus ``extra``; the rules that flag alone
+    are measured on the same examples."""
+    x = [r for k in keys for r in tables[k][kind][0]] + list(extra[0])
+    y = [t for k in keys for t in tables[k][kind][1]] + list(extra[1])
+    alone = verify.rules_alone(verify.rule_precision(x, y)) if kind == "promo" else frozenset()
+    return verify.fit(x, y, threshold, rule_threshold, alone)
+
+
+def thresholds(
+    held_out: list[tuple[dict[str, float], float, bool]], precision: float, by_rule: bool
+) -> dict[str, Any]:
+    """Thresholds for ``precision`` on held-out candidates (separately for rule hits when
+    ``by_rule``), with the precision and recall they give there."""
+    ruled = [(p, y) for r, p, y in held_out if by_rule and r.get("rule")]
+    plain = [(p, y) for r, p, y in held_out if not (by_rule and r.get("rule"))]
+    t = choose_threshold([p for p, _ in plain], [y for _, y in plain], precision)
+    t_rule = (
+        choose_threshold([p for p, _ in ruled], [y for _, y in ruled], precision)
+        if by_rule
+        else None
+    )
+    kept = [y for p, y in plain if p >= t] + [
+        y for p, y in ruled if t_rule is not None and p >= t_rule
+    ]
+    positives = sum(y for _, _, y in held_out)
+    return {
+        "threshold": t,
+        "rule_threshold": t_rule,
+        "cv_precision": round(sum(kept) / len(kept), 4) if kept else 0.0,
+        "cv_recall": round(sum(kept) / max(1, positives), 4),
+        "candidates": len(held_out),
+        "positives": positives,
+    }
+
+
 def cross_fitted_verifiers(
-    docs: Docs, rows: Rows, labels: dict[str, list[set[str]]], scorers: dict[str, Scorer]
-) -> tuple[dict[str, Verifiers], dict[str, dict[str, float]]]:
+    docs: Docs, rows: Rows, labels: dict[str, list[set[str]]], scorers: dict[str, Scorer],
+    extra: dict[str, Examples] | None = None,
+) -> tuple[dict[str, Verifiers], dict[str, dict[str, Any]]]:  # fmt: skip
     """Verifiers per document: a dev document's from the other dev folds, a test document's
-    from every dev document; thresholds chosen on the dev documents' cross-fitted probabilities."""
+    from every dev document; thresholds chosen on the dev posts' cross-fitted probabilities.
+    ``extra``: examples from outside the set, in every training fold."""
     tables = {d["doc_id"]: candidate_table(d, rows[d["doc_id"]], labels[d["doc_id"]],
                                            scorers[d["doc_id"]]) for d in docs}  # fmt: skip
     dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
     posts = {d["doc_id"] for d in docs if d.get("page_type") in POST_TYPES}
     fold = {k: i % FOLDS for i, k in enumerate(dev)}
-
-    extra = {"promo": ([], []), "statistic": stats_examples("dev")}
-
-    def fit_on(keys: list[str], kind: str) -> Verifier:
-        x = [r for k in keys for r in tables[k][kind][0]] + list(extra[kind][0])
-        y = [t for k in keys for t in tables[k][kind][1]] + list(extra[kind][1])
-        return verify.fit(x, y, threshold=1.0)
-
+    extra = extra or {"promo": ([], []), "statistic": stats_examples("dev")}
     per_doc: dict[str, dict[str, Verifier]] = defaultdict(dict)
-    chosen: dict[str, dict[str, float]] = {}
+    chosen: dict[str, dict[str, Any]] = {}
     for kind in verify.KINDS:
-        cv_p: list[float] = []
-        cv_y: list[bool] = []
-        fitted: dict[int, Verifier] = {}
-        for g in range(FOLDS):
-            fitted[g] = fit_on([k for k in dev if fold[k] != g], kind)
-            for k in dev:
-                # trained on every page, the threshold is chosen on the posts: what is audited
-                if fold[k] == g and k in posts:
-                    x, y = tables[k][kind]
-                    cv_p.extend(fitted[g].probabilities(x))
-                    cv_y.extend(y)
-        t = choose_threshold(cv_p, cv_y, TARGET_PRECISION[kind])
-        kept = [y for p, y in zip(cv_p, cv_y, strict=True) if p >= t]
-        chosen[kind] = {
-            "threshold": t,
-            "cv_precision": sum(kept) / len(kept) if kept else 0.0,
-            "cv_recall": sum(kept) / max(1, sum(cv_y)),
-            "candidates": len(cv_y),
-            "positives": sum(cv_y),
-        }
+        fits = fold_fit(tables, fold, posts, kind, extra[kind])
+        chosen[kind] = thresholds(fits.held_out, TARGET_PRECISION[kind], kind == "promo")
+        t, t_rule = chosen[kind]["threshold"], chosen[kind]["rule_threshold"]
         for k in dev:
-            per_doc[k][kind] = Verifier(fitted[fold[k]].model, t)
-        test_model = fit_on(dev, kind)
+            m = fits.models[fold[k]]
+            per_doc[k][kind] = Verifier(m.model, t, t_rule, m.rules_alone)
+        test_model = fit_verifier(tables, dev, kind, extra[kind], t, t_rule)
         for d in docs:
             if d["split"] == "test":
-                per_doc[d["doc_id"]][kind] = Verifier(test_model.model, t)
+                per_doc[d["doc_id"]][kind] = test_model
     out = {
         k: Verifiers(promo=v.get("promo"), statistic=v.get("statistic")) for k, v in per_doc.items()
     }
@@ -391,7 +462,12 @@ def evaluate_real(
 
     promo_scorers = split_scorers(docs, promo_examples, promo_base, promo_builder)
     filler_scorers = split_scorers(docs, filler_examples, filler_base, build_model)
-    verifiers, chosen = cross_fitted_verifiers(docs, rows, labels, promo_scorers)
+    dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
+    extra = {
+        "promo": old_set_examples(sentence_scorer(promo_examples, dev)),
+        "statistic": stats_examples("dev"),
+    }
+    verifiers, chosen = cross_fitted_verifiers(docs, rows, labels, promo_scorers, extra)
     out: dict[str, RealEvaluation] = {}
     for subset, chosen_docs in (
         ("posts", [d for d in docs if d.get("page_type") in POST_TYPES]),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from pipeline.audit import verify
 from pipeline.audit.evaluate import FOLDS, labels_of, load
@@ -28,8 +29,12 @@ from pipeline.audit.evaluate_real import (
     TARGET_PRECISION,
     _joined,
     candidate_table,
-    choose_threshold,
+    fit_verifier,
+    fold_fit,
+    old_set_examples,
+    sentence_scorer,
     stats_examples,
+    thresholds,
 )
 from pipeline.audit.filler_model import load_labeled_set
 from pipeline.audit.promo import Scorer
@@ -73,35 +78,26 @@ def train(write: bool) -> dict[str, dict[str, float]]:
     }
     posts = {d["doc_id"] for d in docs if d.get("page_type") in POST_TYPES}
     fold = {d["doc_id"]: i % FOLDS for i, d in enumerate(docs)}
-    extra = {"promo": ([], []), "statistic": stats_examples()}
+    extra = {
+        "promo": old_set_examples(sentence_scorer(examples, list(fold))),
+        "statistic": stats_examples(),
+    }
     fitted: dict[str, verify.Verifier] = {}
-    meta: dict[str, dict[str, float]] = {}
+    meta: dict[str, dict[str, Any]] = {}
     for kind in verify.KINDS:
-        cv_p: list[float] = []
-        cv_y: list[bool] = []
-        for g in range(FOLDS):
-            x = [r for k, f in fold.items() if f != g for r in tables[k][kind][0]]
-            y = [t for k, f in fold.items() if f != g for t in tables[k][kind][1]]
-            model = verify.fit(x + list(extra[kind][0]), y + list(extra[kind][1]), 1.0)
-            for k, f in fold.items():
-                if f == g and k in posts:
-                    cv_p.extend(model.probabilities(tables[k][kind][0]))
-                    cv_y.extend(tables[k][kind][1])
-        threshold = choose_threshold(cv_p, cv_y, TARGET_PRECISION[kind])
-        kept = [y for p, y in zip(cv_p, cv_y, strict=True) if p >= threshold]
-        meta[kind] = {
-            "cv_precision": round(sum(kept) / len(kept), 4) if kept else 0.0,
-            "cv_recall": round(sum(kept) / max(1, sum(cv_y)), 4),
-            "candidates": len(cv_y),
-            "positives": sum(cv_y),
-            "extra_examples": len(extra[kind][1]),
-        }
+        fits = fold_fit(tables, fold, posts, kind, extra[kind])
+        meta[kind] = thresholds(fits.held_out, TARGET_PRECISION[kind], kind == "promo")
+        meta[kind]["extra_examples"] = len(extra[kind][1])
+        fitted[kind] = fit_verifier(
+            tables, list(fold), kind, extra[kind], meta[kind]["threshold"],
+            meta[kind]["rule_threshold"],
+        )  # fmt: skip
         x = [r for k in fold for r in tables[k][kind][0]] + list(extra[kind][0])
         y = [t for k in fold for t in tables[k][kind][1]] + list(extra[kind][1])
-        fitted[kind] = verify.fit(x, y, threshold)
+        meta[kind]["rule_hits"] = verify.rule_precision(x, y)
     if write:
         verify.save(fitted, meta)
-    return {k: {"threshold": fitted[k].threshold, **meta[k]} for k in fitted}
+    return meta
 
 
 def main(argv: list[str] | None = None) -> int:

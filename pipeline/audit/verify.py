@@ -70,8 +70,21 @@ def build(c: float = 0.5) -> Pipeline:
 
 @dataclass(frozen=True, slots=True)
 class Verifier:
+    """A fitted verifier and its thresholds: ``threshold`` for candidates without a rule hit,
+    ``rule_threshold`` for candidates a rule matched (feature ``rule``): the two are chosen
+    separately for the same precision, since a rule hit is evidence of another kind."""
+
     model: Pipeline
     threshold: float
+    rule_threshold: float | None = None
+    rules_alone: frozenset[str] = frozenset()
+
+    def flags(self, row: FeatureRow, proba: float) -> bool:
+        if any(row.get(f"rule={name}") for name in self.rules_alone):
+            return True
+        if self.rule_threshold is not None and row.get("rule"):
+            return proba >= self.rule_threshold
+        return proba >= self.threshold
 
     def probabilities(self, rows: Sequence[FeatureRow]) -> list[float]:
         if not rows:
@@ -85,8 +98,40 @@ class Verifiers:
     statistic: Verifier | None = None
 
 
-def fit(rows: Sequence[FeatureRow], labels: Sequence[bool], threshold: float) -> Verifier:
-    return Verifier(build().fit([dict(r) for r in rows], [int(y) for y in labels]), threshold)
+# A rule flags on its own, whatever the verifier says, when it was right on at least this share
+# of its hits, and on at least RULE_ALONE_HITS of them, over every labeled sentence it matched
+# (``rule_precision``): a call to book a session is promo wherever it stands.
+RULE_ALONE_PRECISION = 0.8
+RULE_ALONE_HITS = 3
+
+
+def rule_precision(rows: Sequence[FeatureRow], labels: Sequence[bool]) -> dict[str, list[int]]:
+    """Per rule name: [right, wrong] over the candidates it matched."""
+    out: dict[str, list[int]] = {}
+    for row, y in zip(rows, labels, strict=True):
+        for key in row:
+            if key.startswith("rule="):
+                out.setdefault(key[5:], [0, 0])[0 if y else 1] += 1
+    return out
+
+
+def rules_alone(counts: Mapping[str, Sequence[int]]) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, (right, wrong) in counts.items()
+        if right >= RULE_ALONE_HITS and right / (right + wrong) >= RULE_ALONE_PRECISION
+    )
+
+
+def fit(
+    rows: Sequence[FeatureRow],
+    labels: Sequence[bool],
+    threshold: float,
+    rule_threshold: float | None = None,
+    alone: frozenset[str] = frozenset(),
+) -> Verifier:
+    model = build().fit([dict(r) for r in rows], [int(y) for y in labels])
+    return Verifier(model, threshold, rule_threshold, alone)
 
 
 def save(verifiers: Mapping[str, Verifier], meta: Mapping[str, Mapping[str, object]]) -> None:
@@ -98,7 +143,15 @@ def save(verifiers: Mapping[str, Verifier], meta: Mapping[str, Mapping[str, obje
         tmp = path.with_suffix(".tmp")
         dump(v.model, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         tmp.replace(path)
-    table = {k: {"threshold": v.threshold, **meta.get(k, {})} for k, v in verifiers.items()}
+    table = {
+        k: {
+            "threshold": v.threshold,
+            "rule_threshold": v.rule_threshold,
+            "rules_alone": sorted(v.rules_alone),
+            **meta.get(k, {}),
+        }
+        for k, v in verifiers.items()
+    }
     THRESHOLDS.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -114,6 +167,8 @@ def shipped(models: Path = MODELS) -> Verifiers:
             kind: Verifier(
                 load(models / f"{kind}_verifier.skops", trusted=TRUSTED_TYPES),
                 float(table[kind]["threshold"]),
+                table[kind].get("rule_threshold"),
+                frozenset(table[kind].get("rules_alone", ())),
             )
             for kind in KINDS
         }

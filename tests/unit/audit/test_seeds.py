@@ -89,8 +89,11 @@ def test_no_promo_in_the_seo_article(audited: dict[str, list[Finding]]) -> None:
 
 def test_seed_001_unsupported_statistics(audited: dict[str, list[Finding]]) -> None:
     trust = {f.evidence: f for f in _kind(audited["001"], "ymyl_trust")}
-    assert "'Studies show'" in trust["23% lower stress levels"].message
-    assert "Reduces cortisol (stress hormone) by up to 30%" in trust
+    assert "attributed only to a vague 'studies show'" in trust["23% lower stress levels"].message
+    # "Reduces cortisol (stress hormone) by up to 30%" under "Benefits of Kissing for Mental
+    # Health:" is no longer reported: no detector reaches 0.85 precision on such figures in
+    # real text (benchmarks/detectors/README.md, "Unsupported statistics"); only a figure
+    # whose sole attribution is "studies show" is.
     assert any("scientifically proven" in f.message for f in trust.values())
 
 

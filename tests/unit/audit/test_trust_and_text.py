@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.audit import audit_text
-from pipeline.audit import natural
+from pipeline.audit import audit_text, natural
 from pipeline.audit.banners import repeated_lines
 from pipeline.audit.core import MAX_FINDINGS_PER_KIND, cap_per_kind
 from pipeline.audit.filler import seo_filler
@@ -263,9 +262,7 @@ def test_stuffing_heading_openers() -> None:
         + "\nThe Importance of Sleep in Recovery\n"
         + BODY
     )
-    (f,) = keyword_stuffing(
-        text, min_repeats=4, title="Importance of sleep for adults"
-    )
+    (f,) = keyword_stuffing(text, min_repeats=4, title="Importance of sleep for adults")
     assert f.extra["phrase"] == "importance of sleep" and f.extra["openers"] == "3"
     assert f.evidence == "The Importance of Sleep in Mood Regulation"
 
