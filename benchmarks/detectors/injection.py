@@ -7,9 +7,10 @@ Issue 17: everything inserted comes from real pages, never from text written for
   them (``--bases`` of them, in the order of a hash of their id).
 * **promo**: one real call to action inserted as its own line: a ``without`` snippet of the
   shared sets (text a real page showed outside its article) labeled ``cta`` in
-  ``injection_material/labels.csv`` (helper labelers, ``injection_material/GUIDE.md``);
-* **banner**: one real ``cta`` or ``message`` snippet of six words or more, inserted as its own
-  line at three places;
+  ``injection_material/labels.csv`` (helper labelers, ``injection_material/GUIDE.md``), from
+  the test part's sites only (the tuning part's snippets train the promo sentence model);
+* **banner**: one real ``cta`` or ``message`` snippet of six words or more, of the test part's
+  sites, inserted as its own line at three places;
 * **stuffing**: the base's own title keyphrase (the 2-4-word title phrase its body uses most: a
   real page's real search phrase) inserted after random words of random sentences until its
   density is twice what real articles give a title phrase of that length (``natural``, 99th
@@ -110,14 +111,17 @@ def bases(limit: int) -> list[tuple[str, str, str | None]]:
 def material() -> dict[str, tuple[str, ...]]:
     """Real snippets by label: ``cta`` (calls to action), ``banner`` (cta or message, 6+ words)."""
     with (MATERIAL / "snippets.csv").open(encoding="utf-8", newline="") as fh:
-        text = {r["sid"]: r["text"] for r in csv.DictReader(fh)}
+        rows = list(csv.DictReader(fh))
+    text = {r["sid"]: r["text"] for r in rows}
+    split = {r["sid"]: r["split"] for r in rows}
     with (MATERIAL / "labels.csv").open(encoding="utf-8", newline="") as fh:
         label = {r["sid"]: r["label"] for r in csv.DictReader(fh)}
-    ctas = tuple(text[k] for k in sorted(text) if label.get(k) == "cta")
+    # the test part's sites only: the tuning part's snippets train the promo model
+    ctas = tuple(text[k] for k in sorted(text) if label.get(k) == "cta" and split[k] == "test")
     banners = tuple(
         text[k]
         for k in sorted(text)
-        if label.get(k) in ("cta", "message") and len(text[k].split()) >= 6
+        if label.get(k) in ("cta", "message") and len(text[k].split()) >= 6 and split[k] == "test"
     )
     return {"cta": ctas, "banner": banners}
 

@@ -26,14 +26,17 @@ def main() -> int:
     ap.add_argument("--errors", choices=("none", "dev"), default="none")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
-    result = evaluate_real(errors=args.errors)
-    for line in result.table().splitlines():
-        if args.test or not (" test " in line or " all " in line):
-            print(line)
-    for line in result.evaluation.errors:
+    results = evaluate_real(errors=args.errors)
+    for subset, result in results.items():
+        print(f"=== {subset}")
+        for line in result.table().splitlines():
+            if args.test or not (" test " in line or " all " in line):
+                print(line)
+    for line in results["posts"].evaluation.errors:
         print(line)
     if args.out:
-        args.out.write_text(json.dumps(result.as_json(), indent=2) + "\n")
+        payload = {k: v.as_json() for k, v in results.items()}
+        args.out.write_text(json.dumps(payload, indent=2) + "\n")
     return 0
 
 

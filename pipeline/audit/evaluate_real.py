@@ -47,7 +47,13 @@ from pipeline.audit.evaluate import (
 from pipeline.audit.evaluate import LABELED as OLD_SET
 from pipeline.audit.filler_model import load_labeled_set, load_written, structural
 from pipeline.audit.promo import Scorer, promo_candidates
-from pipeline.audit.promo_model import build_promo_model, load_labeled, positive_probabilities
+from pipeline.audit.promo_model import (
+    build_promo_model,
+    load_labeled,
+    load_snippets,
+    positive_probabilities,
+    promo_base,
+)
 from pipeline.audit.text import Span, word_count
 from pipeline.audit.verify import Verifier, Verifiers
 from pipeline.audit.ymyl import statistic_rows
@@ -134,7 +140,8 @@ def sentence_scorer(examples: dict[str, list[tuple[str, bool]]], keys: Sequence[
     """A promo sentence model of the written sentences and the given documents' sentences
     only (not the older set): to score the older set's documents out of sample."""
     x, y = load_labeled()
-    x, y = list(x), list(y)
+    sx, sy = load_snippets("dev")
+    x, y = x + sx, y + sy
     for k in keys:
         x.extend(t for t, _ in examples[k])
         y.extend(int(v) for _, v in examples[k])
@@ -456,11 +463,11 @@ def evaluate_real(
         ]
         for k, v in labels.items()
     }
-    promo_base = _joined(load_labeled(), load_labeled_set("promo"))
+    base = promo_base()
     filler_base = _joined(load_written(), load_labeled_set("filler"))
     from pipeline.audit.promo_model import build_model
 
-    promo_scorers = split_scorers(docs, promo_examples, promo_base, promo_builder)
+    promo_scorers = split_scorers(docs, promo_examples, base, promo_builder)
     filler_scorers = split_scorers(docs, filler_examples, filler_base, build_model)
     dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
     extra = {

@@ -119,6 +119,40 @@ def load_labeled(
     return texts, out
 
 
+SNIPPETS = PACKAGE_DIR.parents[1] / "benchmarks" / "detectors" / "injection_material"
+
+
+def load_snippets(split: str = "dev") -> tuple[list[str], list[int]]:
+    """Real boilerplate snippets of the shared sets (text a page showed outside its article),
+    labeled by helpers: ``cta`` is promo, ``chrome``/``other`` are not (``message`` lines, site
+    messaging that may or may not sell, are left out). Only the tuning part's sites (``split``
+    "dev"): the test part's snippets are the injection benchmark's material, never training.
+    Empty when the repository is not there (an installed package)."""
+    if not (SNIPPETS / "labels.csv").exists():
+        return [], []
+    with (SNIPPETS / "labels.csv").open(encoding="utf-8", newline="") as fh:
+        label = {r["sid"]: r["label"] for r in csv.DictReader(fh)}
+    texts, out = [], []
+    with (SNIPPETS / "snippets.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            lab = label.get(r["sid"])
+            if r["split"] == split and lab in ("cta", "chrome", "other"):
+                texts.append(r["text"])
+                out.append(int(lab == "cta"))
+    return texts, out
+
+
+def promo_base() -> tuple[list[str], list[int]]:
+    """What every promo sentence model is trained on besides the real labeled set: the written
+    sentences, the older hand-labeled set and the tuning sites' real snippets."""
+    from pipeline.audit.filler_model import load_labeled_set
+
+    x, y = load_labeled()
+    sx, sy = load_snippets("dev")
+    lx, ly = load_labeled_set("promo")
+    return x + sx + lx, y + sy + ly
+
+
 def save_model(model: Pipeline, model_path: Path) -> Path:
     """Write a fitted pipeline with skops, atomically."""
     from skops.io import dump

@@ -5,11 +5,11 @@
 
 Prints held-out precision / recall / F1 at 0.5 and at the classifier-only threshold
 ``promo.MODEL_THRESHOLD`` (the split is stratified, seed ``RANDOM_STATE``), then
-fits on every written sentence plus the hand-labeled detector set's sentences
-(``benchmarks/detectors/labeled``: its ``promo`` sentences against all others; real posts teach
-what the written ones cannot) and writes ``models/promo_model.skops``. The figures on the
-labeled posts are ``benchmarks/detectors/labeled.py``'s, cross-fitted by document. Deterministic:
-the same CSVs give the same model.
+fits on every written sentence plus the hand-labeled detector sets' sentences
+(``benchmarks/detectors/labeled`` and ``real``: their ``promo`` sentences against all others)
+and the tuning sites' labeled boilerplate snippets (``promo_model.load_snippets``), and writes
+``models/promo_model.skops``. The figures on real posts are ``benchmarks/detectors/real_eval.py``'s,
+cross-fitted by document. Deterministic: the same CSVs give the same model.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pipeline.audit.promo_model import (
     build_model,
     build_promo_model,
     load_labeled,
+    promo_base,
     save_model,
     split_labeled,
 )
@@ -66,10 +67,9 @@ def train_and_save(data_path: Path = DATA_PATH, model_path: Path = MODEL_PATH) -
     """The shipped sentence model (``build_promo_model``): written sentences, the older
     hand-labeled set and every sentence of the real labeled set (``benchmarks/detectors/real``,
     its ``promo`` sentences against all others) when the repository is there."""
-    texts, labels = load_labeled(data_path)
-    lx, ly = load_labeled_set("promo")
+    texts, labels = promo_base() if data_path == DATA_PATH else load_labeled(data_path)
     rx, ry = load_labeled_set("promo", REAL_SENTENCES)
-    model = build_promo_model().fit(texts + lx + rx, labels + ly + ry)
+    model = build_promo_model().fit(texts + rx, labels + ry)
     return save_model(model, model_path)
 
 

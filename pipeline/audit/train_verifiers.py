@@ -27,7 +27,6 @@ from pipeline.audit.evaluate_real import (
     POST_TYPES,
     REAL,
     TARGET_PRECISION,
-    _joined,
     candidate_table,
     fit_verifier,
     fold_fit,
@@ -36,15 +35,14 @@ from pipeline.audit.evaluate_real import (
     stats_examples,
     thresholds,
 )
-from pipeline.audit.filler_model import load_labeled_set
 from pipeline.audit.promo import Scorer
-from pipeline.audit.promo_model import build_promo_model, load_labeled, positive_probabilities
+from pipeline.audit.promo_model import build_promo_model, positive_probabilities, promo_base
 
 
 def _cross_fitted_promo(
     docs: list[dict[str, str]], examples: dict[str, list[tuple[str, bool]]]
 ) -> dict[str, Scorer]:
-    base = _joined(load_labeled(), load_labeled_set("promo"))
+    base = promo_base()
     fold = {d["doc_id"]: i % FOLDS for i, d in enumerate(docs)}
     out: dict[str, Scorer] = {}
     for g in range(FOLDS):
