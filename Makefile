@@ -17,7 +17,7 @@ help:
 	@echo "make bench-extraction  content-audit beside trafilatura, resiliparse, readability, jusText"
 	@echo "make bench-crawl       content-audit's crawler beside Scrapy on 20 loopback blogs"
 	@echo "make bench-dedup       near-duplicate pairs beside datasketch, 10k and 100k documents"
-	@echo "make bench-detectors   detectors on the labeled sentence set and the injection set"
+	@echo "make bench-detectors   detectors on the real labeled set, the real-material injection set, the older set"
 	@echo "make bench-topics      topics beside TF-IDF+LSA+KMeans (true k): quality, stability, 10k posts"
 	@echo "make bench-realweb     every stage on blogs of real pages (needs ../shared/data)"
 	@echo "make clean      remove data/, reports/ and the environments"
@@ -56,6 +56,7 @@ train: install
 	$(BIN)/content-audit train-extractor
 	$(BIN)/content-audit train-promo
 	$(BIN)/content-audit train-filler
+	$(BIN)/content-audit train-verifiers
 	$(BIN)/content-audit train-pagetype --cache-dir benchmarks/pagetype/.cache
 
 DEDUP_EVAL_CORPUS := benchmarks/dedup/.cache/corpus-v2-10000.jsonl
@@ -88,8 +89,9 @@ bench-topics: install
 	$(BIN)/python benchmarks/topics/run.py
 
 bench-detectors: install
+	$(BIN)/python benchmarks/detectors/real_eval.py --test --out benchmarks/detectors/real-results.json
+	$(BIN)/python benchmarks/detectors/injection.py --out benchmarks/detectors/results.json
 	$(BIN)/python benchmarks/detectors/labeled.py
-	$(BIN)/python benchmarks/detectors/injection.py
 
 bench-realweb: install
 	$(BIN)/python benchmarks/realweb/run.py

@@ -466,6 +466,15 @@ def train_filler(check: bool) -> None:
     sys.exit(filler_main(["--check"] if check else []))
 
 
+@main.command(name="train-verifiers")
+@click.option("--check", is_flag=True, help="Cross-validate only; write nothing.")
+def train_verifiers(check: bool) -> None:
+    """Retrain the calibrated promo and statistic verifiers on the real labeled set."""
+    from pipeline.audit.train_verifiers import main as verifiers_main
+
+    sys.exit(verifiers_main(["--check"] if check else []))
+
+
 @main.command(name="eval-detectors")
 @click.option(
     "--labeled",

@@ -14,8 +14,8 @@ Issue 17: everything inserted comes from real pages, never from text written for
 * **stuffing**: the base's own title keyphrase (the 2-4-word title phrase its body uses most: a
   real page's real search phrase) inserted after random words of random sentences until its
   density is twice what real articles give a title phrase of that length (``natural``, 99th
-  percentile): a positive; and, as a negative, until it reaches the 90th percentile (what one
-  real article in ten does).
+  percentile), wedged after random words: a positive; and, as a negative, opening sentences
+  ("Air fryer: …") until it reaches the 90th percentile (what one real article in ten does).
 
 Scoring per kind, with ``pipeline.audit.audit_text(text, title=title)`` (the shipped models):
 
@@ -196,7 +196,10 @@ def stuffing_variant(
     sentences = _SENTENCE_END.split(text)
     for i in sorted(rng.choices(range(len(sentences)), k=needed)):
         words = sentences[i].split(" ")
-        words.insert(rng.randrange(1, len(words) + 1), phrase)
+        if positive:  # forced: wedged after a random word
+            words.insert(rng.randrange(1, len(words) + 1), phrase)
+        else:  # used: opening the sentence, as a writer naming the topic does
+            words.insert(0, phrase[0].upper() + phrase[1:] + ":")
         sentences[i] = " ".join(words)
     name = "stuffing@2xp99" if positive else "stuffing@p90"
     return Variant(base_id, name, " ".join(sentences), title, "keyword_stuffing", positive,

@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sklearn.pipeline import Pipeline
@@ -59,6 +59,8 @@ from pipeline.audit.verify import Verifier, Verifiers
 from pipeline.audit.ymyl import statistic_rows
 from pipeline.records import Finding
 
+T = TypeVar("T")
+U = TypeVar("U")
 REAL = Path(__file__).resolve().parents[2] / "benchmarks" / "detectors" / "real"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 Docs = list[dict[str, str]]
@@ -138,14 +140,42 @@ def old_set_examples(scorer: Scorer) -> Examples:
 
 def sentence_scorer(examples: dict[str, list[tuple[str, bool]]], keys: Sequence[str]) -> Scorer:
     """A promo sentence model of the written sentences and the given documents' sentences
-    only (not the older set): to score the older set's documents out of sample."""
+    only (neither the older set nor the snippets): to score those out of sample."""
     x, y = load_labeled()
-    sx, sy = load_snippets("dev")
-    x, y = x + sx, y + sy
     for k in keys:
         x.extend(t for t, _ in examples[k])
         y.extend(int(v) for _, v in examples[k])
     return _fit_scorer(build_promo_model, x, y)
+
+
+def inserted_snippet_examples(
+    docs: Docs, scorer: Scorer, split: str = "dev", seed: int = 0
+) -> Examples:
+    """Verifier examples of real boilerplate lines standing in real articles: each snippet of
+    the tuning sites (a call to action: promo; chrome: not) inserted as its own line into a
+    post of the set, described as the verifier sees it there. The labeled posts hold few
+    calls to action on a line of their own, the commonest pitch a content team removes;
+    ``scorer`` must not have seen the snippets."""
+    import random
+
+    rng = random.Random(seed)
+    snippets = list(zip(*load_snippets(split), strict=True))
+    posts = [d for d in docs if d.get("page_type") in POST_TYPES and "\n" in d["text"]]
+    x: list[dict[str, float]] = []
+    y: list[bool] = []
+    if not posts:
+        return x, y
+    for text, is_cta in snippets:
+        base = rng.choice(posts)["text"].split("\n")
+        at = rng.randrange(1, len(base))
+        doc = "\n".join([*base[:at], text, *base[at:]])
+        start = sum(len(line) + 1 for line in base[:at])
+        spans, _, rows = promo_candidates(doc, scorer)
+        for span, row in zip(spans, rows, strict=True):
+            if start <= span.start < start + len(text):
+                x.append(row)
+                y.append(bool(is_cta))
+    return x, y
 
 
 def read_posts(directory: Path = REAL) -> dict[str, bool]:
@@ -330,15 +360,17 @@ def _inside(start: int, span: Span) -> bool:
 
 
 def choose_threshold(probas: Sequence[float], truth: Sequence[bool], precision: float) -> float:
-    """The lowest threshold whose precision over the candidates reaches ``precision``, never
-    below 0.5 (a finding more likely wrong than right is not reported)."""
-    pairs = sorted(zip(probas, truth, strict=True), reverse=True)
+    """The lowest threshold of 0.5 or more at which the candidates scoring at or above it reach
+    ``precision`` (a finding more likely wrong than right is never reported); 1.0 when none does.
+    Thresholds are taken between distinct scores, so ties are kept or dropped together."""
+    pairs = sorted(zip(probas, truth, strict=True), key=lambda x: -x[0])
     best, tp = 1.0, 0
     for n, (p, y) in enumerate(pairs, start=1):
         tp += y
-        if tp / n >= precision:
+        boundary = n == len(pairs) or pairs[n][0] < p
+        if p >= 0.5 and boundary and tp / n >= precision:
             best = p
-    return max(0.5, best)
+    return best
 
 
 Table = dict[str, dict[str, tuple[list[dict[str, float]], list[bool]]]]
@@ -470,8 +502,10 @@ def evaluate_real(
     promo_scorers = split_scorers(docs, promo_examples, base, promo_builder)
     filler_scorers = split_scorers(docs, filler_examples, filler_base, build_model)
     dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
+    outside = sentence_scorer(promo_examples, dev)
+    dev_docs = [d for d in docs if d["split"] == "dev"]
     extra = {
-        "promo": old_set_examples(sentence_scorer(promo_examples, dev)),
+        "promo": _joined(old_set_examples(outside), inserted_snippet_examples(dev_docs, outside)),
         "statistic": stats_examples("dev"),
     }
     verifiers, chosen = cross_fitted_verifiers(docs, rows, labels, promo_scorers, extra)
@@ -491,9 +525,9 @@ def evaluate_real(
     return out
 
 
-def _joined(*parts: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:
-    x: list[str] = []
-    y: list[int] = []
+def _joined(*parts: tuple[list[T], list[U]]) -> tuple[list[T], list[U]]:
+    x: list[T] = []
+    y: list[U] = []
     for px, py in parts:
         x.extend(px)
         y.extend(py)

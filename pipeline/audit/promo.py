@@ -251,8 +251,13 @@ def promo_candidates(
         return [], [], []
     texts = [s.text for s in spans]
     rules = [cta_rule(t) or _brand_rule(t, brand_names) for t in texts]
-    heads = {line.start for line in lines(text) if is_heading(text, line)}
+    all_lines = lines(text)
+    heads = {line.start for line in all_lines if is_heading(text, line)}
     rows = promo_rows(texts, scorer(texts), rules, [s.start in heads for s in spans])
+    # a sentence standing as a line of its own (a pitch box, a button) is placed, not written
+    whole = {(line.start, line.end) for line in all_lines}
+    for span, row in zip(spans, rows, strict=True):
+        row["own_line"] = float((span.start, span.end) in whole)
     return spans, rules, rows
 
 

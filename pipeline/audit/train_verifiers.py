@@ -27,9 +27,11 @@ from pipeline.audit.evaluate_real import (
     POST_TYPES,
     REAL,
     TARGET_PRECISION,
+    _joined,
     candidate_table,
     fit_verifier,
     fold_fit,
+    inserted_snippet_examples,
     old_set_examples,
     sentence_scorer,
     stats_examples,
@@ -76,8 +78,9 @@ def train(write: bool) -> dict[str, dict[str, float]]:
     }
     posts = {d["doc_id"] for d in docs if d.get("page_type") in POST_TYPES}
     fold = {d["doc_id"]: i % FOLDS for i, d in enumerate(docs)}
+    outside = sentence_scorer(examples, list(fold))
     extra = {
-        "promo": old_set_examples(sentence_scorer(examples, list(fold))),
+        "promo": _joined(old_set_examples(outside), inserted_snippet_examples(docs, outside)),
         "statistic": stats_examples(),
     }
     fitted: dict[str, verify.Verifier] = {}
