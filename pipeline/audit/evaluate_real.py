@@ -21,19 +21,15 @@ do not support; and the precision of **critical** findings.
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any
 
 from sklearn.pipeline import Pipeline
 
 from pipeline.audit import verify
-from pipeline.audit.brand import brand_keys, brand_words
 from pipeline.audit.evaluate import (
     FOLDS,
     SPLITS,
@@ -44,27 +40,38 @@ from pipeline.audit.evaluate import (
     load,
     score_documents,
 )
-from pipeline.audit.evaluate import LABELED as OLD_SET
 from pipeline.audit.filler_model import load_labeled_set, load_written, structural
-from pipeline.audit.promo import Scorer, promo_candidates
+from pipeline.audit.promo import Scorer
 from pipeline.audit.promo_model import (
     build_promo_model,
-    load_labeled,
-    load_snippets,
-    positive_probabilities,
     promo_base,
 )
-from pipeline.audit.text import Span, word_count
+from pipeline.audit.text import word_count
+from pipeline.audit.verifier_data import (
+    POST_TYPES,
+    REAL,
+    TARGET_PRECISION,
+    Examples,
+    _fit_scorer,
+    _joined,
+    candidate_table,
+    fit_verifier,
+    fold_fit,
+    inserted_snippet_examples,
+    old_set_examples,
+    sentence_scorer,
+    stats_examples,
+    thresholds,
+)
 from pipeline.audit.verify import Verifier, Verifiers
-from pipeline.audit.ymyl import statistic_rows
 from pipeline.records import Finding
 
-T = TypeVar("T")
-U = TypeVar("U")
-REAL = Path(__file__).resolve().parents[2] / "benchmarks" / "detectors" / "real"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 Docs = list[dict[str, str]]
+
+
 Rows = dict[str, list[dict[str, str]]]
+
+
 # finding kind (and detector) -> the sentence label that makes it right
 RIGHT_IF: dict[str, str] = {
     "promo_in_body": "promo",
@@ -76,123 +83,10 @@ RIGHT_IF: dict[str, str] = {
 }
 
 
-def split_of(url: str) -> str:
-    """The real set's fixed split by site: ``test`` when ``sha1(host)`` falls in two of five
-    buckets, else ``dev`` (tuning). Every page of the shared sets is from its own site."""
-    host = (urlsplit(url).hostname or url).removeprefix("www.")
-    return "test" if int(hashlib.sha1(host.encode()).hexdigest()[:8], 16) % 5 in (0, 1) else "dev"
-
-
-STATS = REAL.parent / "stats"
-
-
-def stats_examples(split: str | None = None) -> tuple[list[dict[str, float]], list[bool]]:
-    """The targeted statistic labels (``benchmarks/detectors/stats``: candidates of real
-    articles outside this set, first labeling pass) as verifier examples, of one split or all;
-    empty when the labels are not there."""
-    labels: dict[str, bool] = {}
-    for path in sorted((STATS / "labels").glob("pass1_chunk*.csv")):
-        with path.open(encoding="utf-8", newline="") as fh:
-            labels.update({r["cid"]: r["label"].strip() == "yes" for r in csv.DictReader(fh)})
-    if not labels:
-        return [], []
-    by_doc: dict[str, dict[int, bool]] = defaultdict(dict)
-    with (STATS / "candidates.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            c = json.loads(line)
-            if c["cid"] in labels and split in (None, c["split"]):
-                by_doc[c["doc_id"]][int(c["start"])] = labels[c["cid"]]
-    texts = _article_bodies(set(by_doc))
-    x: list[dict[str, float]] = []
-    y: list[bool] = []
-    for doc_id, wanted in sorted(by_doc.items()):
-        for span, _, row in statistic_rows(texts[doc_id]):
-            if span.start in wanted:
-                x.append(row)
-                y.append(wanted[span.start])
-    return x, y
-
-
-def _article_bodies(doc_ids: set[str]) -> dict[str, str]:
-    out = {}
-    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
-        path = SHARED / name / "ground-truth.json"
-        truth = json.loads(path.read_text(encoding="utf-8"))
-        for page_id, rec in truth.items():
-            if f"{prefix}/{page_id}" in doc_ids:
-                out[f"{prefix}/{page_id}"] = rec.get("articleBody") or ""
-    return out
-
-
-def old_set_examples(scorer: Scorer) -> Examples:
-    """The older hand-labeled set (seeds, demo posts, 24 health pages) as promo verifier
-    examples; ``scorer`` must be a sentence model that never saw those documents."""
-    docs, rows = load(OLD_SET)
-    x: list[dict[str, float]] = []
-    y: list[bool] = []
-    for d in docs:
-        labels = labels_of(rows[d["doc_id"]])
-        px, py = candidate_table(d, rows[d["doc_id"]], labels, scorer)["promo"]
-        x.extend(px)
-        y.extend(py)
-    return x, y
-
-
-def sentence_scorer(examples: dict[str, list[tuple[str, bool]]], keys: Sequence[str]) -> Scorer:
-    """A promo sentence model of the written sentences and the given documents' sentences
-    only (neither the older set nor the snippets): to score those out of sample."""
-    x, y = load_labeled()
-    for k in keys:
-        x.extend(t for t, _ in examples[k])
-        y.extend(int(v) for _, v in examples[k])
-    return _fit_scorer(build_promo_model, x, y)
-
-
-def inserted_snippet_examples(
-    docs: Docs, scorer: Scorer, split: str = "dev", seed: int = 0
-) -> Examples:
-    """Verifier examples of real boilerplate lines standing in real articles: each snippet of
-    the tuning sites (a call to action: promo; chrome: not) inserted as its own line into a
-    post of the set, described as the verifier sees it there. The labeled posts hold few
-    calls to action on a line of their own, the commonest pitch a content team removes;
-    ``scorer`` must not have seen the snippets."""
-    import random
-
-    rng = random.Random(seed)
-    snippets = list(zip(*load_snippets(split), strict=True))
-    posts = [d for d in docs if d.get("page_type") in POST_TYPES and "\n" in d["text"]]
-    x: list[dict[str, float]] = []
-    y: list[bool] = []
-    if not posts:
-        return x, y
-    for text, is_cta in snippets:
-        base = rng.choice(posts)["text"].split("\n")
-        at = rng.randrange(1, len(base))
-        doc = "\n".join([*base[:at], text, *base[at:]])
-        start = sum(len(line) + 1 for line in base[:at])
-        spans, _, rows = promo_candidates(doc, scorer)
-        for span, row in zip(spans, rows, strict=True):
-            if start <= span.start < start + len(text):
-                x.append(row)
-                y.append(bool(is_cta))
-    return x, y
-
-
 def read_posts(directory: Path = REAL) -> dict[str, bool]:
     """doc_id -> the post-level "keyword-stuffed" judgment."""
     with (directory / "posts.csv").open(encoding="utf-8", newline="") as fh:
         return {r["doc_id"]: r["stuffed"] == "yes" for r in csv.DictReader(fh)}
-
-
-def _fit_scorer(
-    build: Callable[[], Pipeline], x: list[str], y: list[int]
-) -> Callable[[Sequence[str]], list[float]]:
-    model = build().fit(x, y)
-
-    def score(texts: Sequence[str]) -> list[float]:
-        return positive_probabilities(model, texts)
-
-    return score
 
 
 def split_scorers(
@@ -328,117 +222,6 @@ def false_alarm_rows(
     return alarms, crit
 
 
-POST_TYPES = frozenset({"article", "blog"})
-# Precision each verifier's threshold is chosen for, on the tuning part's cross-validation
-# (sentence level over its candidates): the issue's targets for promo and statistics.
-TARGET_PRECISION = {"promo": 0.90, "statistic": 0.85}
-
-
-def candidate_table(
-    doc: dict[str, str], rows: list[dict[str, str]], labels: list[set[str]], scorer: Scorer
-) -> dict[str, tuple[list[dict[str, float]], list[bool]]]:
-    """The verifiers' candidates of one document, with their truth from the labels."""
-    by_start = {int(r["start"]): ls for r, ls in zip(rows, labels, strict=True)}
-    text = doc["text"]
-    spans, _, promo = promo_candidates(text, scorer, brand_words(text, brand_keys(doc.get("url"))))
-    stats = statistic_rows(text)
-    return {
-        "promo": (promo, ["promo" in by_start.get(s.start, set()) for s in spans]),
-        "statistic": (
-            [r for _, _, r in stats],
-            [
-                any("unsourced_stat" in ls and _inside(int(r["start"]), span) for r, ls
-                    in zip(rows, labels, strict=True))
-                for span, _, _ in stats
-            ],
-        ),
-    }  # fmt: skip
-
-
-def _inside(start: int, span: Span) -> bool:
-    return span.start <= start < span.end
-
-
-def choose_threshold(probas: Sequence[float], truth: Sequence[bool], precision: float) -> float:
-    """The lowest threshold of 0.5 or more at which the candidates scoring at or above it reach
-    ``precision`` (a finding more likely wrong than right is never reported); 1.0 when none does.
-    Thresholds are taken between distinct scores, so ties are kept or dropped together."""
-    pairs = sorted(zip(probas, truth, strict=True), key=lambda x: -x[0])
-    best, tp = 1.0, 0
-    for n, (p, y) in enumerate(pairs, start=1):
-        tp += y
-        boundary = n == len(pairs) or pairs[n][0] < p
-        if p >= 0.5 and boundary and tp / n >= precision:
-            best = p
-    return best
-
-
-Table = dict[str, dict[str, tuple[list[dict[str, float]], list[bool]]]]
-Examples = tuple[list[dict[str, float]], list[bool]]
-
-
-@dataclass(slots=True)
-class FoldFit:
-    """Verifiers fit on all folds but one, and the held-out posts' (row, P, truth)."""
-
-    models: dict[int, Verifier]
-    held_out: list[tuple[dict[str, float], float, bool]]
-
-
-def fold_fit(
-    tables: Table, fold: dict[str, int], posts: set[str], kind: str, extra: Examples
-) -> FoldFit:
-    models: dict[int, Verifier] = {}
-    held_out: list[tuple[dict[str, float], float, bool]] = []
-    for g in sorted(set(fold.values())):
-        models[g] = fit_verifier(tables, [k for k, f in fold.items() if f != g], kind, extra)
-        for k, f in fold.items():
-            # trained on every page, the thresholds are chosen on the posts: what is audited
-            if f == g and k in posts:
-                x, y = tables[k][kind]
-                held_out.extend(zip(x, models[g].probabilities(x), y, strict=True))
-    return FoldFit(models, held_out)
-
-
-def fit_verifier(
-    tables: Table, keys: Sequence[str], kind: str, extra: Examples,
-    threshold: float = 1.0, rule_threshold: float | None = None,
-) -> Verifier:  # fmt: skip
-    """A verifier of the given documents' candidates plus ``extra``; the rules that flag alone
-    are measured on the same examples."""
-    x = [r for k in keys for r in tables[k][kind][0]] + list(extra[0])
-    y = [t for k in keys for t in tables[k][kind][1]] + list(extra[1])
-    alone = verify.rules_alone(verify.rule_precision(x, y)) if kind == "promo" else frozenset()
-    return verify.fit(x, y, threshold, rule_threshold, alone)
-
-
-def thresholds(
-    held_out: list[tuple[dict[str, float], float, bool]], precision: float, by_rule: bool
-) -> dict[str, Any]:
-    """Thresholds for ``precision`` on held-out candidates (separately for rule hits when
-    ``by_rule``), with the precision and recall they give there."""
-    ruled = [(p, y) for r, p, y in held_out if by_rule and r.get("rule")]
-    plain = [(p, y) for r, p, y in held_out if not (by_rule and r.get("rule"))]
-    t = choose_threshold([p for p, _ in plain], [y for _, y in plain], precision)
-    t_rule = (
-        choose_threshold([p for p, _ in ruled], [y for _, y in ruled], precision)
-        if by_rule
-        else None
-    )
-    kept = [y for p, y in plain if p >= t] + [
-        y for p, y in ruled if t_rule is not None and p >= t_rule
-    ]
-    positives = sum(y for _, _, y in held_out)
-    return {
-        "threshold": t,
-        "rule_threshold": t_rule,
-        "cv_precision": round(sum(kept) / len(kept), 4) if kept else 0.0,
-        "cv_recall": round(sum(kept) / max(1, positives), 4),
-        "candidates": len(held_out),
-        "positives": positives,
-    }
-
-
 def cross_fitted_verifiers(
     docs: Docs, rows: Rows, labels: dict[str, list[set[str]]], scorers: dict[str, Scorer],
     extra: dict[str, Examples] | None = None,
@@ -523,12 +306,3 @@ def evaluate_real(
         out[subset] = RealEvaluation(result, alarms, crit, chosen)
         errors = "none"  # list the errors once, for the posts
     return out
-
-
-def _joined(*parts: tuple[list[T], list[U]]) -> tuple[list[T], list[U]]:
-    x: list[T] = []
-    y: list[U] = []
-    for px, py in parts:
-        x.extend(px)
-        y.extend(py)
-    return x, y

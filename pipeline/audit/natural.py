@@ -119,8 +119,8 @@ def shipped(path: Path = DATA) -> NaturalDensity:
 def main() -> int:
     import csv
 
-    from pipeline.audit.evaluate_real import REAL as real
-    from pipeline.audit.evaluate_real import split_of
+    from pipeline.audit.verifier_data import REAL as real
+    from pipeline.audit.verifier_data import split_of
 
     root = Path(__file__).resolve().parents[2]
     with (real / "posts.csv").open(encoding="utf-8", newline="") as fh:

@@ -23,7 +23,9 @@ from typing import Any
 
 from pipeline.audit import verify
 from pipeline.audit.evaluate import FOLDS, labels_of, load
-from pipeline.audit.evaluate_real import (
+from pipeline.audit.promo import Scorer
+from pipeline.audit.promo_model import build_promo_model, positive_probabilities, promo_base
+from pipeline.audit.verifier_data import (
     POST_TYPES,
     REAL,
     TARGET_PRECISION,
@@ -37,8 +39,6 @@ from pipeline.audit.evaluate_real import (
     stats_examples,
     thresholds,
 )
-from pipeline.audit.promo import Scorer
-from pipeline.audit.promo_model import build_promo_model, positive_probabilities, promo_base
 
 
 def _cross_fitted_promo(

@@ -38,8 +38,8 @@ ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.audit.evaluate import write_labeled_set  # noqa: E402
-from pipeline.audit.evaluate_real import split_of  # noqa: E402
 from pipeline.audit.text import sentences  # noqa: E402
+from pipeline.audit.verifier_data import split_of  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 OLD_SET = HERE.parent / "labeled" / "docs.jsonl"

@@ -21,8 +21,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.audit.evaluate_real import split_of  # noqa: E402
 from pipeline.audit.text import sentences  # noqa: E402
+from pipeline.audit.verifier_data import split_of  # noqa: E402
 from pipeline.audit.ymyl import statistic_rows  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from skops.io import get_untrusted_types
 
 from pipeline.audit import natural, verify
-from pipeline.audit.evaluate_real import choose_threshold, split_of, thresholds
 from pipeline.audit.findings import KEYWORD_STUFFING
 from pipeline.audit.promo import verified_promo
 from pipeline.audit.stage import with_site_density
+from pipeline.audit.verifier_data import choose_threshold, split_of, thresholds
 from pipeline.audit.ymyl import verified_statistics
 from pipeline.records import Finding
 
