@@ -50,6 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.audit import audit_text, natural
+from pipeline.audit.verifier_data import shared_pages
 from pipeline.records import Finding
 
 HERE = Path(__file__).resolve().parent
@@ -94,15 +95,12 @@ def _labeled_ids() -> set[str]:
 def bases(limit: int) -> list[tuple[str, str, str | None]]:
     seen = _labeled_ids()
     out = []
-    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
-        truth = json.loads((SHARED / "data" / name / "ground-truth.json").read_text("utf-8"))
-        for page_id, page in sorted(truth.items()):
-            body = (page.get("articleBody") or "").strip()
-            doc_id = f"{prefix}/{page_id}"
-            if doc_id in seen or page.get("page_type") not in ("article", "blog"):
-                continue
-            if len(body.split()) >= 300:
-                out.append((doc_id, body, page.get("title")))
+    for doc_id, _, page in shared_pages(SHARED / "data"):
+        body = (page.get("articleBody") or "").strip()
+        if doc_id in seen or page.get("page_type") not in ("article", "blog"):
+            continue
+        if len(body.split()) >= 300:
+            out.append((doc_id, body, page.get("title")))
     out.sort(key=lambda b: hashlib.sha1(b[0].encode()).hexdigest())
     return out[:limit]
 

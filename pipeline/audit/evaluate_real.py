@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,27 +40,28 @@ from pipeline.audit.evaluate import (
     load,
     score_documents,
 )
-from pipeline.audit.filler_model import load_labeled_set, load_written, structural
-from pipeline.audit.promo import Scorer
-from pipeline.audit.promo_model import (
-    build_promo_model,
-    promo_base,
+from pipeline.audit.filler_model import (
+    cross_fitted_scorers,
+    fit,
+    load_labeled_set,
+    load_written,
+    scorer_of,
+    structural,
 )
+from pipeline.audit.promo import Scorer
+from pipeline.audit.promo_model import build_model, build_promo_model, promo_base
 from pipeline.audit.text import word_count
 from pipeline.audit.verifier_data import (
     POST_TYPES,
     REAL,
     TARGET_PRECISION,
     Examples,
-    _fit_scorer,
     _joined,
-    candidate_table,
+    candidate_tables,
+    extra_examples,
     fit_verifier,
     fold_fit,
-    inserted_snippet_examples,
-    old_set_examples,
-    sentence_scorer,
-    stats_examples,
+    promo_examples,
     thresholds,
 )
 from pipeline.audit.verify import Verifier, Verifiers
@@ -101,18 +102,18 @@ def split_scorers(
     groups = fold_groups(dev, {d["doc_id"]: [{"text": t} for t, _ in examples[d["doc_id"]]]
                                for d in dev})  # fmt: skip
 
-    def train(doc_ids: list[str]) -> Callable[[Sequence[str]], list[float]]:
-        x, y = list(base[0]), list(base[1])
-        for k in doc_ids:
-            x.extend(t for t, _ in examples[k])
-            y.extend(int(v) for _, v in examples[k])
-        return _fit_scorer(build, x, y)
-
-    out: dict[str, Scorer] = {}
-    for g in range(FOLDS):
-        score = train([k for k, v in groups.items() if v != g])
-        out.update({k: score for k, v in groups.items() if v == g})
-    test_score = train([d["doc_id"] for d in dev])
+    out = cross_fitted_scorers(
+        {k: [t for t, _ in examples[k]] for k in groups},
+        {k: [v for _, v in examples[k]] for k in groups},
+        groups,
+        written=base,
+        build=build,
+    )
+    x, y = list(base[0]), list(base[1])
+    for k in groups:
+        x.extend(t for t, _ in examples[k])
+        y.extend(int(v) for _, v in examples[k])
+    test_score = scorer_of(fit(x, y, build))
     out.update({d["doc_id"]: test_score for d in docs if d["split"] == "test"})
     return out
 
@@ -224,17 +225,15 @@ def false_alarm_rows(
 
 def cross_fitted_verifiers(
     docs: Docs, rows: Rows, labels: dict[str, list[set[str]]], scorers: dict[str, Scorer],
-    extra: dict[str, Examples] | None = None,
+    extra: dict[str, Examples],
 ) -> tuple[dict[str, Verifiers], dict[str, dict[str, Any]]]:  # fmt: skip
     """Verifiers per document: a dev document's from the other dev folds, a test document's
     from every dev document; thresholds chosen on the dev posts' cross-fitted probabilities.
     ``extra``: examples from outside the set, in every training fold."""
-    tables = {d["doc_id"]: candidate_table(d, rows[d["doc_id"]], labels[d["doc_id"]],
-                                           scorers[d["doc_id"]]) for d in docs}  # fmt: skip
+    tables = candidate_tables(docs, rows, labels, scorers)
     dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
     posts = {d["doc_id"] for d in docs if d.get("page_type") in POST_TYPES}
     fold = {k: i % FOLDS for i, k in enumerate(dev)}
-    extra = extra or {"promo": ([], []), "statistic": stats_examples("dev")}
     per_doc: dict[str, dict[str, Verifier]] = defaultdict(dict)
     chosen: dict[str, dict[str, Any]] = {}
     for kind in verify.KINDS:
@@ -266,10 +265,7 @@ def evaluate_real(
     docs, rows = load(directory)
     stuffed = read_posts(directory)
     labels = {d["doc_id"]: labels_of(rows[d["doc_id"]]) for d in docs}
-    promo_examples = {
-        k: [(r["text"], "promo" in ls) for r, ls in zip(rows[k], v, strict=True)]
-        for k, v in labels.items()
-    }
+    examples = promo_examples(rows, labels)
     filler_examples = {
         k: [
             (r["text"], "filler" in ls)
@@ -280,17 +276,10 @@ def evaluate_real(
     }
     base = promo_base()
     filler_base = _joined(load_written(), load_labeled_set("filler"))
-    from pipeline.audit.promo_model import build_model
 
-    promo_scorers = split_scorers(docs, promo_examples, base, promo_builder)
+    promo_scorers = split_scorers(docs, examples, base, promo_builder)
     filler_scorers = split_scorers(docs, filler_examples, filler_base, build_model)
-    dev = [d["doc_id"] for d in docs if d["split"] == "dev"]
-    outside = sentence_scorer(promo_examples, dev)
-    dev_docs = [d for d in docs if d["split"] == "dev"]
-    extra = {
-        "promo": _joined(old_set_examples(outside), inserted_snippet_examples(dev_docs, outside)),
-        "statistic": stats_examples("dev"),
-    }
+    extra = extra_examples([d for d in docs if d["split"] == "dev"], examples, "dev")
     verifiers, chosen = cross_fitted_verifiers(docs, rows, labels, promo_scorers, extra)
     out: dict[str, RealEvaluation] = {}
     for subset, chosen_docs in (

@@ -16,7 +16,7 @@ trains one model per group of documents, without that group.
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -68,8 +68,10 @@ def load_labeled_set(
     return texts, labels
 
 
-def fit(texts: Sequence[str], labels: Sequence[int]) -> Pipeline:
-    return build_model().fit(list(texts), list(labels))
+def fit(
+    texts: Sequence[str], labels: Sequence[int], build: Callable[[], Pipeline] = build_model
+) -> Pipeline:
+    return build().fit(list(texts), list(labels))
 
 
 def scorer_of(model: Pipeline) -> Scorer:
@@ -81,9 +83,11 @@ def cross_fitted_scorers(
     is_positive: Mapping[str, Sequence[bool]],
     groups: Mapping[str, int],
     written: tuple[list[str], list[int]] | None = None,
+    build: Callable[[], Pipeline] = build_model,
 ) -> dict[str, Scorer]:
-    """A scorer per document, from a model fit on the written sentences (default: the filler
-    ones) plus the labeled sentences of every other group."""
+    """A scorer per document, from a model (``build``; default the filler family) fit on the
+    written sentences (default: the filler ones) plus the labeled sentences of every other
+    group."""
     base_x, base_y = written if written is not None else load_written()
     out: dict[str, Scorer] = {}
     for g in sorted(set(groups.values())):
@@ -92,7 +96,7 @@ def cross_fitted_scorers(
             if doc_group != g:
                 x.extend(sentences[doc])
                 y.extend(int(v) for v in is_positive[doc])
-        score = scorer_of(fit(x, y))
+        score = scorer_of(fit(x, y, build))
         out.update({doc: score for doc, doc_group in groups.items() if doc_group == g})
     return out
 

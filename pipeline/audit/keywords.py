@@ -190,25 +190,14 @@ def _opens(keys: str, phrase: str) -> bool:
     return keys == phrase or keys.startswith(phrase + " ")
 
 
-def _title_ngrams(title_keys: str) -> dict[str, int]:
-    """Long title phrases (``TITLE_NGRAM_SIZES``) that neither start nor end with a stop word,
-    -> their length: searched in the text on top of the 2-4-gram candidates."""
-    ws = title_keys.split()
-    out = {}
-    for n in TITLE_NGRAM_SIZES:
-        for i in range(len(ws) - n + 1):
-            g = ws[i : i + n]
-            if g[0] not in STOP_WORDS and g[-1] not in STOP_WORDS:
-                out[" ".join(g)] = n
-    return out
-
-
 def _long_occurrences(
-    keys: list[str], tokens: list[Span], phrases: dict[str, int]
+    keys: list[str], tokens: list[Span], phrases: list[str]
 ) -> dict[str, list[int]]:
+    """Start offsets of each phrase in the text (``keys``: its normalized words)."""
     found: dict[str, list[int]] = defaultdict(list)
-    for phrase, n in phrases.items():
+    for phrase in phrases:
         target = phrase.split()
+        n = len(target)
         found[phrase] = [
             tokens[i].start for i in range(len(keys) - n + 1) if keys[i : i + n] == target
         ]
@@ -255,7 +244,9 @@ def phrase_stats(
     # is not a title, and every phrase of it would count as the page's keyphrase
     title_keys = keyed[0][0] if keyed and keyed[0][2] else ""
     occurrences = _ngram_occurrences(tokens)
-    occurrences.update(_long_occurrences(keys, tokens, _title_ngrams(title_keys)))
+    # long title phrases are searched on top of the 2-4-gram candidates
+    long_phrases = natural.phrases(title_keys.split(), TITLE_NGRAM_SIZES)
+    occurrences.update(_long_occurrences(keys, tokens, long_phrases))
     out = []
     for phrase, starts in occurrences.items():
         # headings opening with the phrase are repeats too: the title plus two headings is

@@ -45,16 +45,21 @@ def tokens(text: str) -> list[str]:
     return [normalize_word(w.text) for w in words(text)]
 
 
-def title_phrases(title: str) -> list[str]:
-    """Word n-grams (n = 2..7) of the title that neither start nor end with a function word."""
-    t = tokens(title)
+def phrases(words: Sequence[str], lengths: Iterable[int] = LENGTHS) -> list[str]:
+    """Word n-grams of ``words`` (normalized) of the given lengths that neither start nor end
+    with a function word, shortest first, without repeats."""
     out = []
-    for n in LENGTHS:
-        for i in range(len(t) - n + 1):
-            g = t[i : i + n]
+    for n in lengths:
+        for i in range(len(words) - n + 1):
+            g = words[i : i + n]
             if g[0] not in STOP_WORDS and g[-1] not in STOP_WORDS:
                 out.append(" ".join(g))
     return list(dict.fromkeys(out))
+
+
+def title_phrases(title: str) -> list[str]:
+    """The title's phrases of 2..7 words (``phrases``)."""
+    return phrases(tokens(title))
 
 
 def count(phrase: str, body: Sequence[str]) -> int:
@@ -120,20 +125,17 @@ def main() -> int:
     import csv
 
     from pipeline.audit.verifier_data import REAL as real
-    from pipeline.audit.verifier_data import split_of
+    from pipeline.audit.verifier_data import shared_pages, split_of
 
-    root = Path(__file__).resolve().parents[2]
     with (real / "posts.csv").open(encoding="utf-8", newline="") as fh:
         stuffed = {r["doc_id"] for r in csv.DictReader(fh) if r["stuffed"] == "yes"}
-    pages = []
-    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
-        truth = json.loads((root.parent / "shared/data" / name / "ground-truth.json").read_text())
-        for page_id, rec in sorted(truth.items()):
-            if rec.get("page_type") not in ("article", "blog"):
-                continue
-            if split_of(rec.get("url") or "") == "test" or f"{prefix}/{page_id}" in stuffed:
-                continue
-            pages.append((rec.get("title") or "", rec.get("articleBody") or ""))
+    pages = [
+        (rec.get("title") or "", rec.get("articleBody") or "")
+        for doc_id, _, rec in shared_pages()
+        if rec.get("page_type") in ("article", "blog")
+        and split_of(rec.get("url") or "") != "test"
+        and doc_id not in stuffed
+    ]
     table = build_table(pages)
     DATA.write_text(
         json.dumps({"articles": table.articles, "levels": table.levels}, indent=2) + "\n",

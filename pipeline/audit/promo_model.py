@@ -32,22 +32,25 @@ HELD_OUT_SHARE = 0.25
 
 # Types skops may instantiate when loading the model: exactly what ``build_model`` produces.
 # Anything else in the file (a tampered or foreign model) makes the load fail.
-TRUSTED_TYPES: list[str] = [
+# What every calibrated linear pipeline of the audit holds (also the verifiers', ``verify``).
+CALIBRATED_LINEAR_TYPES: list[str] = [
     "builtins.getattr",
     "numpy.dtype",
     "numpy.float64",
     "numpy.int64",
     "scipy.sparse._csr.csr_matrix",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
-    # the promo model (build_promo_model): cues and sigmoid calibration
-    "pipeline.audit.promo_cues.PromoCues",
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+]
+TRUSTED_TYPES: list[str] = [
+    *CALIBRATED_LINEAR_TYPES,
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.pipeline.FeatureUnion",
+    "pipeline.audit.promo_cues.PromoCues",  # the promo model's cues (build_promo_model)
 ]
 
 

@@ -67,6 +67,7 @@ def audit_rows(
     kinds: Counter[str] = Counter()
     findings: list[Row] = []
     scores: list[Row] = []
+    tokens_of: dict[str, list[str]] = {}  # post_id -> words, for the site densities
     site_dupes = duplicate_title_and_description(
         [p for p in posts if p.get("post_id") and p.get("main_text") is not None]
     )
@@ -88,7 +89,7 @@ def audit_rows(
             site_findings=site_dupes.get(str(post_id), ()),
             verifiers=verifiers,
         )
-        found = with_site_density(result.findings, post, posts)
+        found = with_site_density(result.findings, post, posts, tokens_of)
         kinds.update(f.kind for f in found)
         ids = finding_ids(str(post_id), found)
         findings.extend(
@@ -112,21 +113,33 @@ def audit_rows(
     return findings, scores, summary
 
 
-def with_site_density(found: list[Finding], post: Row, posts: list[Row]) -> list[Finding]:
+def with_site_density(
+    found: list[Finding],
+    post: Row,
+    posts: list[Row],
+    tokens_of: dict[str, list[str]] | None = None,
+) -> list[Finding]:
     """Keyword-stuffing findings with the phrase's typical density on the site's other posts
-    beside the post's own and the corpus's (issue 17: is this phrase dense for *this* site?)."""
-    stuffed = [f for f in found if f.kind == KEYWORD_STUFFING and f.extra.get("phrase")]
-    if not stuffed:
+    beside the post's own and the corpus's (issue 17: is this phrase dense for *this* site?).
+    ``tokens_of``: post_id -> words, kept across the run so each post is tokenized once."""
+
+    def stuffing(f: Finding) -> bool:
+        return f.kind == KEYWORD_STUFFING and bool(f.extra.get("phrase"))
+
+    if not any(stuffing(f) for f in found):
         return found
-    others = [
-        p
-        for p in posts
-        if p.get("site") == post.get("site") and p.get("post_id") != post.get("post_id")
-    ]
-    tokens = [natural.tokens(str(p.get("main_text") or "")) for p in others]
+    cache = {} if tokens_of is None else tokens_of
+    tokens = []
+    for p in posts:
+        if p.get("site") != post.get("site") or p.get("post_id") == post.get("post_id"):
+            continue
+        key = str(p.get("post_id"))
+        if key not in cache:
+            cache[key] = natural.tokens(str(p.get("main_text") or ""))
+        tokens.append(cache[key])
     out = []
     for f in found:
-        if f not in stuffed:
+        if not stuffing(f):
             out.append(f)
             continue
         phrase = f.extra["phrase"]

@@ -23,79 +23,49 @@ from typing import Any
 
 from pipeline.audit import verify
 from pipeline.audit.evaluate import FOLDS, labels_of, load
-from pipeline.audit.promo import Scorer
-from pipeline.audit.promo_model import build_promo_model, positive_probabilities, promo_base
+from pipeline.audit.filler_model import cross_fitted_scorers
+from pipeline.audit.promo_model import build_promo_model, promo_base
 from pipeline.audit.verifier_data import (
     POST_TYPES,
     REAL,
     TARGET_PRECISION,
-    _joined,
-    candidate_table,
-    fit_verifier,
+    candidate_tables,
+    extra_examples,
     fold_fit,
-    inserted_snippet_examples,
-    old_set_examples,
-    sentence_scorer,
-    stats_examples,
+    promo_examples,
     thresholds,
+    verifier_examples,
 )
 
 
-def _cross_fitted_promo(
-    docs: list[dict[str, str]], examples: dict[str, list[tuple[str, bool]]]
-) -> dict[str, Scorer]:
-    base = promo_base()
-    fold = {d["doc_id"]: i % FOLDS for i, d in enumerate(docs)}
-    out: dict[str, Scorer] = {}
-    for g in range(FOLDS):
-        x, y = list(base[0]), list(base[1])
-        for k, f in fold.items():
-            if f != g:
-                x.extend(t for t, _ in examples[k])
-                y.extend(int(v) for _, v in examples[k])
-        model = build_promo_model().fit(x, y)
-
-        def score(texts: object, model: object = model) -> list[float]:
-            return positive_probabilities(model, texts)  # type: ignore[arg-type]
-
-        out.update({k: score for k, f in fold.items() if f == g})
-    return out
-
-
-def train(write: bool) -> dict[str, dict[str, float]]:
+def train(write: bool) -> dict[str, dict[str, Any]]:
     docs, rows = load(REAL)
     labels = {d["doc_id"]: labels_of(rows[d["doc_id"]]) for d in docs}
-    examples = {
-        k: [(r["text"], "promo" in ls) for r, ls in zip(rows[k], v, strict=True)]
-        for k, v in labels.items()
-    }
-    scorers = _cross_fitted_promo(docs, examples)
-    tables = {
-        d["doc_id"]: candidate_table(
-            d, rows[d["doc_id"]], labels[d["doc_id"]], scorers[d["doc_id"]]
-        )
-        for d in docs
-    }
-    posts = {d["doc_id"] for d in docs if d.get("page_type") in POST_TYPES}
+    examples = promo_examples(rows, labels)
     fold = {d["doc_id"]: i % FOLDS for i, d in enumerate(docs)}
-    outside = sentence_scorer(examples, list(fold))
-    extra = {
-        "promo": _joined(old_set_examples(outside), inserted_snippet_examples(docs, outside)),
-        "statistic": stats_examples(),
-    }
+    # the sentence model's probabilities in the features: each fold's from the other folds
+    scorers = cross_fitted_scorers(
+        {k: [t for t, _ in v] for k, v in examples.items()},
+        {k: [y for _, y in v] for k, v in examples.items()},
+        fold,
+        written=promo_base(),
+        build=build_promo_model,
+    )
+    tables = candidate_tables(docs, rows, labels, scorers)
+    posts = {d["doc_id"] for d in docs if d.get("page_type") in POST_TYPES}
+    extra = extra_examples(docs, examples, None)
     fitted: dict[str, verify.Verifier] = {}
     meta: dict[str, dict[str, Any]] = {}
     for kind in verify.KINDS:
         fits = fold_fit(tables, fold, posts, kind, extra[kind])
         meta[kind] = thresholds(fits.held_out, TARGET_PRECISION[kind], kind == "promo")
         meta[kind]["extra_examples"] = len(extra[kind][1])
-        fitted[kind] = fit_verifier(
-            tables, list(fold), kind, extra[kind], meta[kind]["threshold"],
-            meta[kind]["rule_threshold"],
-        )  # fmt: skip
-        x = [r for k in fold for r in tables[k][kind][0]] + list(extra[kind][0])
-        y = [t for k in fold for t in tables[k][kind][1]] + list(extra[kind][1])
-        meta[kind]["rule_hits"] = verify.rule_precision(x, y)
+        x, y = verifier_examples(tables, list(fold), kind, extra[kind])
+        counts = verify.rule_precision(x, y)
+        meta[kind]["rule_hits"] = counts
+        alone = verify.rules_alone(counts) if kind == "promo" else frozenset()
+        t, t_rule = meta[kind]["threshold"], meta[kind]["rule_threshold"]
+        fitted[kind] = verify.fit(x, y, t, t_rule, alone)
     if write:
         verify.save(fitted, meta)
     return meta

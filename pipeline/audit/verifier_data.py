@@ -17,24 +17,22 @@ import csv
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sklearn.pipeline import Pipeline
-
 from pipeline.audit import verify
 from pipeline.audit.brand import brand_keys, brand_words
 from pipeline.audit.evaluate import LABELED as OLD_SET
 from pipeline.audit.evaluate import labels_of, load
+from pipeline.audit.filler_model import fit, scorer_of
 from pipeline.audit.promo import Scorer, promo_candidates
 from pipeline.audit.promo_model import (
     build_promo_model,
     load_labeled,
     load_snippets,
-    positive_probabilities,
 )
 from pipeline.audit.text import Span
 from pipeline.audit.verify import Verifier
@@ -92,15 +90,20 @@ def stats_examples(split: str | None = None) -> tuple[list[dict[str, float]], li
     return x, y
 
 
+SHARED_SETS = (("extraction-dev", "dev"), ("extraction-more", "more"))
+
+
+def shared_pages(shared: Path = SHARED) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(doc_id, set name, annotation) of every page of both shared extraction sets, in id
+    order; doc ids are ``dev/<id>`` and ``more/<id>``, as in every labeled set here."""
+    for name, prefix in SHARED_SETS:
+        truth = json.loads((shared / name / "ground-truth.json").read_text(encoding="utf-8"))
+        for page_id, rec in sorted(truth.items()):
+            yield f"{prefix}/{page_id}", name, rec
+
+
 def _article_bodies(doc_ids: set[str]) -> dict[str, str]:
-    out = {}
-    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
-        path = SHARED / name / "ground-truth.json"
-        truth = json.loads(path.read_text(encoding="utf-8"))
-        for page_id, rec in truth.items():
-            if f"{prefix}/{page_id}" in doc_ids:
-                out[f"{prefix}/{page_id}"] = rec.get("articleBody") or ""
-    return out
+    return {k: rec.get("articleBody") or "" for k, _, rec in shared_pages() if k in doc_ids}
 
 
 def old_set_examples(scorer: Scorer) -> Examples:
@@ -124,7 +127,7 @@ def sentence_scorer(examples: dict[str, list[tuple[str, bool]]], keys: Sequence[
     for k in keys:
         x.extend(t for t, _ in examples[k])
         y.extend(int(v) for _, v in examples[k])
-    return _fit_scorer(build_promo_model, x, y)
+    return scorer_of(fit(x, y, build_promo_model))
 
 
 def inserted_snippet_examples(
@@ -155,17 +158,6 @@ def inserted_snippet_examples(
                 x.append(row)
                 y.append(bool(is_cta))
     return x, y
-
-
-def _fit_scorer(
-    build: Callable[[], Pipeline], x: list[str], y: list[int]
-) -> Callable[[Sequence[str]], list[float]]:
-    model = build().fit(x, y)
-
-    def score(texts: Sequence[str]) -> list[float]:
-        return positive_probabilities(model, texts)
-
-    return score
 
 
 POST_TYPES = frozenset({"article", "blog"})
@@ -244,14 +236,51 @@ def fold_fit(
     return FoldFit(models, held_out)
 
 
+def promo_examples(
+    rows: dict[str, list[dict[str, str]]], labels: dict[str, list[set[str]]]
+) -> dict[str, list[tuple[str, bool]]]:
+    """Each document's sentences with "is promo"."""
+    return {
+        k: [(r["text"], "promo" in ls) for r, ls in zip(rows[k], v, strict=True)]
+        for k, v in labels.items()
+    }
+
+
+def candidate_tables(
+    docs: Docs,
+    rows: dict[str, list[dict[str, str]]],
+    labels: dict[str, list[set[str]]],
+    scorers: dict[str, Scorer],
+) -> Table:
+    return {
+        k: candidate_table(d, rows[k], labels[k], scorers[k]) for d in docs for k in [d["doc_id"]]
+    }
+
+
+def extra_examples(
+    train_docs: Docs, examples: dict[str, list[tuple[str, bool]]], stats_split: str | None
+) -> dict[str, Examples]:
+    """Examples from outside the set, in every training fold: for promo the older set and the
+    tuning sites' snippets standing in ``train_docs`` (scored by a sentence model of
+    ``train_docs`` only), for statistics the targeted labels of ``stats_split``."""
+    outside = sentence_scorer(examples, [d["doc_id"] for d in train_docs])
+    promo = _joined(old_set_examples(outside), inserted_snippet_examples(train_docs, outside))
+    return {"promo": promo, "statistic": stats_examples(stats_split)}
+
+
+def verifier_examples(tables: Table, keys: Sequence[str], kind: str, extra: Examples) -> Examples:
+    x = [r for k in keys for r in tables[k][kind][0]] + list(extra[0])
+    y = [t for k in keys for t in tables[k][kind][1]] + list(extra[1])
+    return x, y
+
+
 def fit_verifier(
     tables: Table, keys: Sequence[str], kind: str, extra: Examples,
     threshold: float = 1.0, rule_threshold: float | None = None,
 ) -> Verifier:  # fmt: skip
     """A verifier of the given documents' candidates plus ``extra``; the rules that flag alone
     are measured on the same examples."""
-    x = [r for k in keys for r in tables[k][kind][0]] + list(extra[0])
-    y = [t for k in keys for t in tables[k][kind][1]] + list(extra[1])
+    x, y = verifier_examples(tables, keys, kind, extra)
     alone = verify.rules_alone(verify.rule_precision(x, y)) if kind == "promo" else frozenset()
     return verify.fit(x, y, threshold, rule_threshold, alone)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sklearn.pipeline import Pipeline
 
-from pipeline.audit.promo_model import PACKAGE_DIR, PromoModelError
+from pipeline.audit.promo_model import CALIBRATED_LINEAR_TYPES, PACKAGE_DIR, PromoModelError
 
 MODELS = PACKAGE_DIR / "models"
 THRESHOLDS = MODELS / "verifiers.json"
@@ -34,17 +34,8 @@ RANDOM_STATE = 0
 FeatureRow = Mapping[str, float]
 
 TRUSTED_TYPES: list[str] = [
-    "builtins.getattr",
-    "numpy.dtype",
-    "numpy.float64",
-    "numpy.int64",
-    "scipy.sparse._csr.csr_matrix",
+    *CALIBRATED_LINEAR_TYPES,
     "sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.calibration.CalibratedClassifierCV",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-    "sklearn.pipeline.Pipeline",
 ]
 
 

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.audit.evaluate import write_labeled_set  # noqa: E402
 from pipeline.audit.text import sentences  # noqa: E402
-from pipeline.audit.verifier_data import split_of  # noqa: E402
+from pipeline.audit.verifier_data import shared_pages, split_of  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 OLD_SET = HERE.parent / "labeled" / "docs.jsonl"
@@ -66,26 +66,23 @@ def _hash(text: str) -> int:
 def candidates() -> list[dict[str, object]]:
     old = {json.loads(line)["doc_id"] for line in OLD_SET.open(encoding="utf-8")}
     out = []
-    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
-        truth = json.loads((SHARED / name / "ground-truth.json").read_text("utf-8"))
-        for page_id, rec in sorted(truth.items()):
-            doc_id = f"{prefix}/{page_id}"
-            body = rec.get("articleBody") or ""
-            if doc_id in old or len(body.split()) < MIN_WORDS:
-                continue
-            head = f"{rec.get('title') or ''} {rec.get('url') or ''} {body[:3000]}"
-            out.append(
-                {
-                    "doc_id": doc_id,
-                    "source": name,
-                    "url": rec.get("url") or "",
-                    "title": rec.get("title") or "",
-                    "text": body,
-                    "page_type": rec.get("page_type"),
-                    "health": len(HEALTH.findall(head)) >= HEALTH_MIN,
-                    "sentences": len(sentences(body)),
-                }
-            )
+    for doc_id, name, rec in shared_pages(SHARED):
+        body = rec.get("articleBody") or ""
+        if doc_id in old or len(body.split()) < MIN_WORDS:
+            continue
+        head = f"{rec.get('title') or ''} {rec.get('url') or ''} {body[:3000]}"
+        out.append(
+            {
+                "doc_id": doc_id,
+                "source": name,
+                "url": rec.get("url") or "",
+                "title": rec.get("title") or "",
+                "text": body,
+                "page_type": rec.get("page_type"),
+                "health": len(HEALTH.findall(head)) >= HEALTH_MIN,
+                "sentences": len(sentences(body)),
+            }
+        )
     return out
 
 

@@ -16,6 +16,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from sklearn.metrics import cohen_kappa_score
+
 HERE = Path(__file__).resolve().parent
 LABELS = ("promo", "banner", "filler", "unsourced_stat", "absolute_claim", "unsourced_quote",
           "chrome", "stuffing")  # fmt: skip
@@ -47,14 +49,12 @@ def _posts(paths: list[Path]) -> dict[str, tuple[bool, str]]:
 
 
 def kappa(pairs: list[tuple[bool, bool]]) -> float | None:
-    n = len(pairs)
-    if not n:
+    """Cohen's kappa (scikit-learn's); None when both passes gave one same answer throughout
+    (kappa is undefined then)."""
+    if len({v for pair in pairs for v in pair}) < 2:
         return None
-    po = sum(a == b for a, b in pairs) / n
-    pa = sum(a for a, _ in pairs) / n
-    pb = sum(b for _, b in pairs) / n
-    pe = pa * pb + (1 - pa) * (1 - pb)
-    return None if pe == 1 else round((po - pe) / (1 - pe), 3)
+    first, second = zip(*pairs, strict=True)
+    return round(float(cohen_kappa_score(first, second)), 3)
 
 
 def main() -> int:

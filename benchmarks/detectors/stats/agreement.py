@@ -11,6 +11,8 @@ import csv
 import json
 from pathlib import Path
 
+from sklearn.metrics import cohen_kappa_score
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -26,17 +28,13 @@ def main() -> int:
     first = read(sorted((HERE / "labels").glob("pass1_chunk*.csv")))
     second = read([HERE / "labels" / "pass2.csv"])
     keys = sorted(set(first) & set(second))
-    n = len(keys)
-    po = sum(first[k] == second[k] for k in keys) / n
-    pa = sum(first[k] for k in keys) / n
-    pb = sum(second[k] for k in keys) / n
-    pe = pa * pb + (1 - pa) * (1 - pb)
+    a, b = [first[k] for k in keys], [second[k] for k in keys]
     report = {
         "candidates": len(first),
         "yes_first_pass": sum(first.values()),
-        "double_labeled": n,
-        "agreement": round(po, 3),
-        "kappa": round((po - pe) / (1 - pe), 3),
+        "double_labeled": len(keys),
+        "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / len(keys), 3),
+        "kappa": round(float(cohen_kappa_score(a, b)), 3),
         "yes_first": sum(first[k] for k in keys),
         "yes_second": sum(second[k] for k in keys),
     }

@@ -22,7 +22,7 @@ ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.audit.text import sentences  # noqa: E402
-from pipeline.audit.verifier_data import split_of  # noqa: E402
+from pipeline.audit.verifier_data import shared_pages, split_of  # noqa: E402
 from pipeline.audit.ymyl import statistic_rows  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -32,33 +32,30 @@ CHUNKS = 5
 def main() -> int:
     real = {json.loads(x)["doc_id"] for x in (HERE.parent / "real" / "docs.jsonl").open()}
     rows = []
-    for name, prefix in (("extraction-dev", "dev"), ("extraction-more", "more")):
-        truth = json.loads((SHARED / name / "ground-truth.json").read_text("utf-8"))
-        for page_id, rec in sorted(truth.items()):
-            doc_id = f"{prefix}/{page_id}"
-            body = rec.get("articleBody") or ""
-            if doc_id in real or rec.get("page_type") not in ("article", "blog"):
-                continue
-            if len(body.split()) < 150:
-                continue
-            spans = sentences(body)
-            index = {s.start: i for i, s in enumerate(spans)}
-            for span, _claim, _ in statistic_rows(body):
-                i = index[span.start]
-                before = " ".join(s.text for s in spans[max(0, i - 2) : i])
-                after = " ".join(s.text for s in spans[i + 1 : i + 3])
-                rows.append(
-                    {
-                        "cid": f"c{len(rows):05d}",
-                        "doc_id": doc_id,
-                        "split": split_of(rec.get("url") or ""),
-                        "start": span.start,
-                        "title": rec.get("title") or "",
-                        "sentence": " ".join(span.text.split()),
-                        "before": " ".join(before.split()),
-                        "after": " ".join(after.split()),
-                    }
-                )
+    for doc_id, _, rec in shared_pages(SHARED):
+        body = rec.get("articleBody") or ""
+        if doc_id in real or rec.get("page_type") not in ("article", "blog"):
+            continue
+        if len(body.split()) < 150:
+            continue
+        spans = sentences(body)
+        index = {s.start: i for i, s in enumerate(spans)}
+        for span, _claim, _ in statistic_rows(body):
+            i = index[span.start]
+            before = " ".join(s.text for s in spans[max(0, i - 2) : i])
+            after = " ".join(s.text for s in spans[i + 1 : i + 3])
+            rows.append(
+                {
+                    "cid": f"c{len(rows):05d}",
+                    "doc_id": doc_id,
+                    "split": split_of(rec.get("url") or ""),
+                    "start": span.start,
+                    "title": rec.get("title") or "",
+                    "sentence": " ".join(span.text.split()),
+                    "before": " ".join(before.split()),
+                    "after": " ".join(after.split()),
+                }
+            )
     with (HERE / "candidates.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")

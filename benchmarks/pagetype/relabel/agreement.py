@@ -19,6 +19,8 @@ import json
 import sys
 from pathlib import Path
 
+from sklearn.metrics import cohen_kappa_score
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
@@ -48,12 +50,9 @@ def pr(truth: dict[str, bool], pred: dict[str, bool]) -> dict[str, float | int]:
 
 
 def kappa(a: dict[str, bool], b: dict[str, bool]) -> float:
+    """Cohen's kappa (scikit-learn's) over the pages both label."""
     keys = sorted(set(a) & set(b))
-    n = len(keys)
-    po = sum(a[k] == b[k] for k in keys) / n
-    pa, pb = sum(a[k] for k in keys) / n, sum(b[k] for k in keys) / n
-    pe = pa * pb + (1 - pa) * (1 - pb)
-    return round((po - pe) / (1 - pe), 3)
+    return round(float(cohen_kappa_score([a[k] for k in keys], [b[k] for k in keys])), 3)
 
 
 def main(argv: list[str] | None = None) -> int:
