@@ -10,19 +10,18 @@ predicted" also counts as right (``all``: penalizes inventing an author or a dat
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from threadpoolctl import threadpool_limits
 
 from pipeline.extract import extract_page
+from pipeline.extract.devsets import PageSet
 from pipeline.extract.metadata_eval import (
     author_matches,
     date_matches,
     field_accuracy,
     title_matches,
 )
-from pipeline.extract.train import read_dev_html
 
 Fields = dict[str, str | None]
 MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
@@ -58,13 +57,14 @@ METADATA_EXTRACTORS: dict[str, Callable[[str, str | None], Fields]] = {
 
 
 def metadata_accuracy(
-    dev_dir: Path, truth: dict[str, Any], ids: Sequence[str]
+    pageset: PageSet, ids: Sequence[str]
 ) -> dict[str, dict[str, dict[str, float]]]:
     """extractor -> field -> ``field_accuracy`` report."""
+    truth = pageset.truth
     predicted: dict[str, list[Fields]] = {name: [] for name in METADATA_EXTRACTORS}
     with threadpool_limits(limits=1):  # single-threaded, as in worker.py
         for page_id in ids:
-            html = read_dev_html(dev_dir, page_id)
+            html = pageset.html(page_id)
             url = truth[page_id].get("url") or None
             for name, extract in METADATA_EXTRACTORS.items():
                 predicted[name].append(extract(html, url))

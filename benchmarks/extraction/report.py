@@ -31,6 +31,22 @@ def quality_table(rows: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def speed_table(rows: dict[str, dict[str, Any]]) -> list[str]:
+    names = list(rows)
+    types = list(next(iter(rows.values()))["pages_per_s_by_type"])
+    lines = [_row(["page_type", *names, "content-audit / trafilatura"]),
+             _row(["---"] * (len(names) + 2))]  # fmt: skip
+    for t in types:
+        speeds = {n: rows[n]["pages_per_s_by_type"].get(t, 0.0) for n in names}
+        ratio = (
+            f"{speeds['content-audit'] / speeds['trafilatura']:.2f}x"
+            if speeds.get("trafilatura") and "content-audit" in speeds
+            else "-"
+        )
+        lines.append(_row([t, *[f"{speeds[n]:.1f}" for n in names], ratio]))
+    return lines
+
+
 def page_type_table(rows: dict[str, dict[str, Any]]) -> list[str]:
     names = list(rows)
     types = list(next(iter(rows.values()))["by_page_type"])
@@ -61,8 +77,17 @@ def print_tables(result: dict[str, Any]) -> None:
         f"{env['time']}; {env['cpus']} CPUs, load {env['load_average_at_start']}"
     )
     rows = result["extractors"]
-    print("\n" + "\n".join(quality_table(rows)))
+    print(f"\nTuning part ({result['pages']} pages of {', '.join(result.get('sets', []))}), "
+          f"speed over {result.get('timed_pages', result['pages'])} pages\n")  # fmt: skip
+    print("\n".join(quality_table(rows)))
     print("\nF1 by page_type\n\n" + "\n".join(page_type_table(rows)))
+    print("\npages/s by page_type\n\n" + "\n".join(speed_table(rows)))
+    untouched = result.get("untouched")
+    if untouched:
+        held = untouched["extractors"]
+        print(f"\nUntouched slice ({untouched['pages']} pages)\n")
+        print("\n".join(quality_table(held)))
+        print("\nF1 by page_type (untouched)\n\n" + "\n".join(page_type_table(held)))
     for key, value in result["best_per_page_f1"].items():
         print(f"\nbest extractor per page ({key}): mean F1 {value:.3f}")
     shipped = rows.get("content-audit", {}).get("shipped_model_in_sample")

@@ -1,8 +1,8 @@
 """One extractor over the benchmark pages in a fresh process: its texts, speed and peak memory.
 
 Run by ``run.py`` (one process per extractor, one after another, so extractors neither share
-memory nor compete for the two cores). Protocol: reads the page ids from ``--ids`` (a JSON
-list), writes ``--out`` (JSON: texts, errors, timing).
+memory nor compete for the two cores). Protocol: reads the pages from ``--pages`` (a JSON list
+of ``[id, html.gz path, url]``), writes ``--out`` (JSON: texts, errors, each page's seconds).
 
 * Speed: the first page is extracted once untimed (warm-up: lazy imports, model loading,
   caches); then each page's HTML is read and decoded *outside* the clock and only the extractor
@@ -35,11 +35,10 @@ from extractors import EXTRACTORS
 MB = 1024 * 1024
 
 
-def read_dev_html(dev_dir: Path, page_id: str) -> str:
-    # As pipeline.extract.train.read_dev_html, restated so that a baseline's process does not
+def read_html(path: str) -> str:
+    # As pipeline.extract.devsets.PageSet.html, restated so that a baseline's process does not
     # import the pipeline (and scikit-learn with it) and its peak RSS is its own.
-    raw = gzip.decompress((dev_dir / "html" / f"{page_id}.html.gz").read_bytes())
-    return raw.decode("utf-8", errors="replace")
+    return gzip.decompress(Path(path).read_bytes()).decode("utf-8", errors="replace")
 
 
 def peak_rss_mb() -> float:
@@ -56,21 +55,19 @@ def peak_rss_mb() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("extractor", choices=sorted(EXTRACTORS))
-    parser.add_argument("--dev-dir", type=Path, required=True)
-    parser.add_argument("--ids", type=Path, required=True, help="JSON list of page ids")
+    parser.add_argument("--pages", type=Path, required=True, help="JSON [[id, path, url], ...]")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    truth = json.loads((args.dev_dir / "ground-truth.json").read_text(encoding="utf-8"))
-    ids: list[str] = json.loads(args.ids.read_text(encoding="utf-8"))
+    pages: list[list[str]] = json.loads(args.pages.read_text(encoding="utf-8"))
     extract = EXTRACTORS[args.extractor]()
     rss_import = psutil.Process().memory_info().rss / MB
-    extract(read_dev_html(args.dev_dir, ids[0]), truth[ids[0]]["url"] or None)  # warm-up
+    extract(read_html(pages[0][1]), pages[0][2] or None)  # warm-up
     texts: dict[str, str] = {}
     errors: dict[str, str] = {}
-    elapsed = 0.0
-    for page_id in ids:
-        html = read_dev_html(args.dev_dir, page_id)
-        url = truth[page_id]["url"] or None
+    seconds: dict[str, float] = {}
+    for page_id, path, page_url in pages:
+        html = read_html(path)
+        url = page_url or None
         start = time.perf_counter()
         try:
             texts[page_id] = extract(html, url)
@@ -79,15 +76,17 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:
             texts[page_id] = ""
             errors[page_id] = f"{type(exc).__name__}: {exc}"[:300]
-        elapsed += time.perf_counter() - start
+        seconds[page_id] = time.perf_counter() - start
+    elapsed = sum(seconds.values())
     report = {
         "extractor": args.extractor,
-        "pages": len(ids),
+        "pages": len(pages),
         "seconds": round(elapsed, 3),
-        "pages_per_s": round(len(ids) / elapsed, 2) if elapsed else None,
+        "pages_per_s": round(len(pages) / elapsed, 2) if elapsed else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "rss_after_import_mb": round(rss_import, 1),
         "errors": errors,
+        "page_seconds": seconds,
         "texts": texts,
     }
     args.out.write_text(json.dumps(report), encoding="utf-8")

@@ -31,7 +31,12 @@ BLOCK_LEVEL = frozenset(
      "address", "fieldset", "details", "summary", "hr", "body", "html", "center", "menu",
      "hgroup", "dialog", "legend", "label", "button", "picture"}
 )  # fmt: skip
-REGIONS = ("article", "main", "nav", "header", "footer", "aside", "form")
+REGIONS = ("article", "main", "nav", "header", "footer", "aside", "form", "articlebody")
+# ARIA landmark roles and schema.org body properties name the same regions as the HTML5 tags:
+# evidence for the classifier (a feature), never a rule.
+_ROLE_REGIONS = {"main": "main", "article": "article", "navigation": "nav", "banner": "header",
+                 "contentinfo": "footer", "complementary": "aside", "form": "form"}  # fmt: skip
+_ITEMPROP_REGIONS = frozenset({"articlebody", "text", "reviewbody", "description"})
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -39,6 +44,14 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Inline elements carrying one of these class/id tokens are rendered as buttons.
 BUTTON_TOKENS = frozenset({"btn", "button", "cta", "wp-block-button"})
 NOSCRIPT_FALLBACK_WORDS = 50
+# Pages that ship their text hidden and reveal it with a script (React streaming puts the
+# article in ``<div hidden id="S:0">`` and swaps it in; anti-flicker wrappers set
+# ``visibility:hidden`` until the scripts run) show a browser far more than their visible DOM.
+# When the hidden elements the walk skipped hold enough text, the page is walked again with
+# them shown, and that is kept when it holds REVEAL_FACTOR times the visible words and at least
+# REVEAL_MIN_GAIN more: a hidden menu or modal never outweighs a real page like that.
+REVEAL_FACTOR = 3
+REVEAL_MIN_GAIN = 200
 # Nesting deeper than this is treated as one flat block (hostile or broken markup).
 MAX_DEPTH = 200
 # Entries of the caches keyed by attribute values (class/id tokens, path steps, hints). A page
@@ -104,13 +117,22 @@ def _is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _visible_tag(el: etree._Element, drop: frozenset[str]) -> str:
-    """The element's lowercase tag, or "" when it renders nothing (comment, dropped, hidden)."""
+def _visible_tag(el: etree._Element, drop: frozenset[str], reveal: bool = False) -> str:
+    """The element's lowercase tag, or "" when it renders nothing (comment, dropped, hidden;
+    hidden elements count as shown when ``reveal``)."""
     tag = el.tag
     if not isinstance(tag, str):
         return ""
     tag = tag.lower()
-    return "" if not tag or tag in drop or _is_hidden(el) else tag
+    return "" if not tag or tag in drop or (not reveal and _is_hidden(el)) else tag
+
+
+def _regions(el: etree._Element, tag: str, inherited: frozenset[str]) -> frozenset[str]:
+    region = tag if tag in REGIONS else _ROLE_REGIONS.get(el.get("role") or "")
+    prop = el.get("itemprop")
+    if prop and prop.lower() in _ITEMPROP_REGIONS:
+        inherited = inherited | {"articlebody"}
+    return inherited | {region} if region else inherited
 
 
 def _is_button(el: etree._Element, tag: str) -> bool:
@@ -175,9 +197,11 @@ class _Run:
             self.links.append(text)
 
 
-def _inline_text(el: etree._Element, drop: frozenset[str], run: _Run, in_link: bool) -> None:
+def _inline_text(
+    el: etree._Element, drop: frozenset[str], run: _Run, in_link: bool, reveal: bool = False
+) -> None:
     """Add the visible text under ``el`` (itself included) to ``run``."""
-    tag = _visible_tag(el, drop)
+    tag = _visible_tag(el, drop, reveal)
     if not tag:
         return
     link = in_link or tag == "a"
@@ -189,7 +213,7 @@ def _inline_text(el: etree._Element, drop: frozenset[str], run: _Run, in_link: b
         run.add(el.text, link)
     for child in el:
         if isinstance(child.tag, str):
-            _inline_text(child, drop, run, link)
+            _inline_text(child, drop, run, link, reveal)
         if child.tail:
             run.add(child.tail, link)
 
@@ -200,8 +224,10 @@ def _collapse(text: str) -> str:
 
 
 class _Segmenter:
-    def __init__(self, root: etree._Element, drop: frozenset[str]) -> None:
+    def __init__(self, root: etree._Element, drop: frozenset[str], reveal: bool = False) -> None:
         self.drop = drop
+        self.reveal = reveal
+        self.hidden: list[etree._Element] = []  # hidden elements the walk skipped
         self.holders = _block_holders(root)
         self.raw: list[_Raw] = []
 
@@ -220,8 +246,10 @@ class _Segmenter:
             self.raw.append(raw)
 
     def walk(self, el: etree._Element, parent: _Ctx, depth: int) -> None:
-        tag = _visible_tag(el, self.drop)
+        tag = _visible_tag(el, self.drop, self.reveal)
         if not tag:
+            if not self.reveal and isinstance(el.tag, str) and el.tag.lower() not in self.drop:
+                self.hidden.append(el)
             return
         cls = el.get("class")
         own = _tokens(cls, el.get("id"))
@@ -230,12 +258,12 @@ class _Segmenter:
             f"{parent.path}>{step}" if parent.depth else step,
             parent.depth + 1,
             own + parent.tokens,
-            parent.regions | {tag} if tag in REGIONS else parent.regions,
+            _regions(el, tag, parent.regions),
             parent.in_link or tag == "a",
         )
         if el not in self.holders or depth >= MAX_DEPTH:
             run = _Run()
-            _inline_text(el, self.drop, run, False)
+            _inline_text(el, self.drop, run, False, self.reveal)
             self.emit(el, tag, own, ctx, run)
             return
         # Mixed content: inline runs between block children become anonymous blocks.
@@ -255,7 +283,7 @@ class _Segmenter:
                 run = _Run()
                 self.walk(child, ctx, depth + 1)
             else:
-                _inline_text(child, self.drop, run, False)
+                _inline_text(child, self.drop, run, False, self.reveal)
             if child.tail:
                 run.add(child.tail, False)
         self.emit(el, tag, own, ctx, run)
@@ -271,8 +299,14 @@ def segment(root: etree._Element) -> list[Block]:
     body = root.find("body")
     start = body if body is not None else root
     seg = _walk_page(start, start is not root, DROP_TAGS)
-    if sum(len(r.text.split()) for r in seg.raw) < NOSCRIPT_FALLBACK_WORDS:
+    words = _words(seg)
+    if words < NOSCRIPT_FALLBACK_WORDS:
         seg = _walk_page(start, start is not root, DROP_TAGS - {"noscript"})
+        words = _words(seg)
+    if _worth_revealing(words, _hidden_words(seg.hidden)):
+        revealed = _walk_page(start, start is not root, seg.drop, reveal=True)
+        if _worth_revealing(words, _words(revealed) - words):
+            seg = revealed
     n = len(seg.raw)
     blocks = []
     # Holding the parent elements in seg.raw keeps their proxies alive, so id() is stable here.
@@ -299,8 +333,27 @@ def segment(root: etree._Element) -> list[Block]:
     return blocks
 
 
-def _walk_page(start: etree._Element, in_html: bool, drop: frozenset[str]) -> _Segmenter:
-    seg = _Segmenter(start, drop)
+def _worth_revealing(visible: int, hidden: int) -> bool:
+    return hidden >= REVEAL_MIN_GAIN and visible + hidden >= REVEAL_FACTOR * visible
+
+
+_TEXT_NOT_CODE = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+
+
+def _hidden_words(elements: list[etree._Element]) -> int:
+    """Words under the skipped hidden elements (scripts and styles aside): an upper bound of
+    what a reveal walk adds, read only to decide whether to make that walk."""
+    return sum(len(str(t).split()) for el in elements for t in _TEXT_NOT_CODE(el))
+
+
+def _words(seg: _Segmenter) -> int:
+    return sum(len(r.text.split()) for r in seg.raw)
+
+
+def _walk_page(
+    start: etree._Element, in_html: bool, drop: frozenset[str], reveal: bool = False
+) -> _Segmenter:
+    seg = _Segmenter(start, drop, reveal)
     top = _Ctx("html", 1, (), frozenset()) if in_html else _Ctx("", 0, (), frozenset())
     seg.walk(start, top, 0)
     return seg

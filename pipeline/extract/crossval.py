@@ -25,42 +25,33 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import sklearn
 from lxml import etree
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
+from pipeline.extract.devsets import PageSet, site_domain
 from pipeline.extract.evaluate import score_predictions
 from pipeline.extract.extractor import extract_page
 from pipeline.extract.model import BlockClassifier
 from pipeline.extract.site import SITE_REPEAT_MIN_PAGES, apply_site_evidence
-from pipeline.extract.train import DevPage, fit_pages, load_dev_pages, read_dev_html
+from pipeline.extract.train import DevPage, fit_pages, load_dev_pages
+
+__all__ = [
+    "cache_key",
+    "crossval_folds",
+    "crossval_predictions",
+    "crossval_report",
+    "fold_texts",
+    "site_domain",
+    "site_evidence_report",
+    "site_folds",
+    "untouched_predictions",
+]
 
 log = logging.getLogger(__name__)
 N_SPLITS = 5
-# Second-level labels under which a country code sells registrations ("bbc.co.uk"): the
-# registrable domain is then three labels. A short list instead of the Public Suffix List
-# (no dependency); a miss only merges or splits a group, it never leaks a page into training.
-_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
-
-
-def site_domain(url: str, page_id: str = "") -> str:
-    """Registrable domain of ``url``: "blog.example.co.uk" -> "example.co.uk". Subdomains share a
-    group, being usually one template ("connect.bcbsok.com" and "bcbsok.com"). A page without a
-    host is its own group."""
-    try:
-        host = (urlsplit(url).hostname or "").rstrip(".")
-    except ValueError:
-        host = ""
-    labels = host.removeprefix("www.").split(".")
-    if len(labels) < 2 or not all(labels):
-        return f"page:{page_id}"
-    if all(label.isdigit() for label in labels):
-        return host  # an IPv4 address is its own site
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-keep:])
 
 
 def site_folds(urls: dict[str, str], n_splits: int = N_SPLITS) -> list[tuple[list[str], list[str]]]:
@@ -78,7 +69,7 @@ def site_folds(urls: dict[str, str], n_splits: int = N_SPLITS) -> list[tuple[lis
     return folds
 
 
-def cache_key(truth_file: Path, ids: Sequence[str], n_splits: int, random_state: int) -> str:
+def cache_key(pageset: PageSet, ids: Sequence[str], n_splits: int, random_state: int) -> str:
     """Hash of everything a cross-validated prediction depends on."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
@@ -88,7 +79,7 @@ def cache_key(truth_file: Path, ids: Sequence[str], n_splits: int, random_state:
     digest.update(f"sklearn {sklearn.__version__} lxml {etree.LXML_VERSION}".encode())
     params = BlockClassifier(random_state=random_state).get_params()
     digest.update(json.dumps(params, sort_keys=True, default=str).encode())
-    digest.update(truth_file.read_bytes())
+    digest.update(pageset.fingerprint())
     digest.update(json.dumps([sorted(ids), n_splits, random_state]).encode())
     return digest.hexdigest()[:20]
 
@@ -113,7 +104,7 @@ def _write_cache(path: Path, key: str, folds: list[dict[str, Any]]) -> None:
 
 
 def _run_fold(
-    dev_dir: Path,
+    pageset: PageSet,
     pages: dict[str, DevPage],
     fold: tuple[list[str], list[str]],
     urls: dict[str, str],
@@ -129,8 +120,7 @@ def _run_fold(
     # spinning threads made each page ~10x slower than one thread.
     with threadpool_limits(limits=1):
         extracted = {
-            i: extract_page(read_dev_html(dev_dir, i), urls[i] or None, model=model)
-            for i in test_ids
+            i: extract_page(pageset.html(i), urls[i] or None, model=model) for i in test_ids
         }
     by_site: dict[str, list[str]] = defaultdict(list)
     for i in test_ids:
@@ -143,41 +133,65 @@ def _run_fold(
 
 
 def crossval_folds(
-    dev_dir: Path,
+    source: PageSet | Path,
     ids: Sequence[str] | None = None,
     n_splits: int = N_SPLITS,
     random_state: int = 0,
     cache_dir: Path | None = None,
+    part: str = "tuning",
 ) -> list[dict[str, Any]]:
     """Per fold: its ``test_ids``, each test page's ``predictions`` (main text from the model of
     the fold that held it out) and its text ``with_site`` evidence of its site's test pages.
 
-    ``ids`` defaults to every page of the ground truth; ``cache_dir`` None disables the cache.
+    ``ids`` defaults to the pages of ``part`` of the collection (``PageSet.select``: the tuning
+    part, which never includes the untouched slice); ``cache_dir`` None disables the cache.
     """
-    truth_file = dev_dir / "ground-truth.json"
-    truth: dict[str, Any] = json.loads(truth_file.read_text(encoding="utf-8"))
-    chosen = sorted(ids if ids is not None else truth)
-    urls = {i: str(truth[i].get("url") or "") for i in chosen}
-    key = cache_key(truth_file, chosen, n_splits, random_state)
+    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    chosen = pageset.select(ids, part)
+    urls = {i: pageset.url(i) for i in chosen}
+    key = cache_key(pageset, chosen, n_splits, random_state)
     cache = cache_dir / f"crossval-{key}.json" if cache_dir is not None else None
     done = _read_cache(cache, key)
     folds = site_folds(urls, n_splits)
     # Parsed and labelled once for all folds, not per fold: parsing dominates a fold's time.
     todo = len(done) < len(folds)
-    pages = {p.page_id: p for p in load_dev_pages(dev_dir, chosen)} if todo else {}
+    pages = {p.page_id: p for p in load_dev_pages(pageset, chosen)} if todo else {}
     for number, fold in enumerate(folds):
         if number < len(done):
             continue
         log.info("fold %d/%d: %d train, %d test pages", number + 1, n_splits, *map(len, fold))
-        predictions, with_site = _run_fold(dev_dir, pages, fold, urls, random_state)
+        predictions, with_site = _run_fold(pageset, pages, fold, urls, random_state)
         done.append({"test_ids": fold[1], "predictions": predictions, "with_site": with_site})
         if cache is not None:
             _write_cache(cache, key, done)
     return done
 
 
+def untouched_predictions(
+    source: PageSet | Path, random_state: int = 0, cache_dir: Path | None = None
+) -> dict[str, str]:
+    """Main text of every page of the untouched slice (``devsets``), from a model fitted on the
+    whole tuning part: the figure reported once per change, never used to choose anything."""
+    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    train_ids, test_ids = pageset.tuning_ids(), pageset.untouched_ids()
+    if not test_ids:
+        raise ValueError("the collection has no untouched slice: give it extraction-more")
+    key = cache_key(pageset, [*train_ids, "|", *test_ids], 1, random_state)
+    cache = cache_dir / f"untouched-{key}.json" if cache_dir is not None else None
+    done = _read_cache(cache, key)
+    if done:
+        return dict(done[0]["predictions"])
+    pages = {p.page_id: p for p in load_dev_pages(pageset, train_ids)}
+    urls = {i: pageset.url(i) for i in test_ids}
+    log.info("untouched slice: %d train, %d test pages", len(train_ids), len(test_ids))
+    predictions, _ = _run_fold(pageset, pages, (train_ids, test_ids), urls, random_state)
+    if cache is not None:
+        _write_cache(cache, key, [{"test_ids": test_ids, "predictions": predictions}])
+    return predictions
+
+
 def crossval_predictions(
-    dev_dir: Path,
+    source: PageSet | Path,
     ids: Sequence[str] | None = None,
     n_splits: int = N_SPLITS,
     random_state: int = 0,
@@ -185,7 +199,7 @@ def crossval_predictions(
 ) -> tuple[dict[str, str], list[list[str]]]:
     """Main text of every page predicted by the model of the fold that held it out, and the
     test ids of each fold (see ``crossval_folds``)."""
-    done = crossval_folds(dev_dir, ids, n_splits, random_state, cache_dir)
+    done = crossval_folds(source, ids, n_splits, random_state, cache_dir)
     return fold_texts(done), [fold["test_ids"] for fold in done]
 
 
@@ -214,17 +228,18 @@ def site_evidence_report(
 
 
 def crossval_report(
-    dev_dir: Path,
+    source: PageSet | Path,
     n_splits: int = N_SPLITS,
     random_state: int = 0,
     cache_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Cross-validated quality of the extractor on the whole development set: the summary of
-    ``evaluate.score_predictions`` (overall and by ``page_type``), the fold sizes, and what the
-    site-level evidence adds on the sites with several pages."""
-    done = crossval_folds(dev_dir, None, n_splits, random_state, cache_dir)
+    """Cross-validated quality of the extractor on the tuning part of the collection: the
+    summary of ``evaluate.score_predictions`` (overall and by ``page_type``), the fold sizes, and
+    what the site-level evidence adds on the sites with several pages."""
+    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    done = crossval_folds(pageset, None, n_splits, random_state, cache_dir)
     texts, with_site = fold_texts(done), fold_texts(done, "with_site")
-    truth = json.loads((dev_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    truth = pageset.truth
     report = score_predictions(texts, truth)
     del report["page_f1"]
     site = site_evidence_report(texts, with_site, truth)

@@ -116,8 +116,11 @@ class PageSet:
 
     def untouched_ids(self) -> list[str]:
         """The untouched slice: pages of ``UNTOUCHED_SET`` whose site is in the held bucket."""
-        return [i for i in self.truth
-                if self.set_name(i) == UNTOUCHED_SET and is_untouched_site(self.domain(i))]  # fmt: skip
+        return [
+            i
+            for i in self.truth
+            if self.set_name(i) == UNTOUCHED_SET and is_untouched_site(self.domain(i))
+        ]
 
     def tuning_ids(self) -> list[str]:
         """Every page whose site has no page in the untouched slice."""

@@ -136,6 +136,15 @@ def page_features(
     }
     for i, row in enumerate(rows):
         row.update(page)
+        # Paragraph continuity: a block in the same parent, or on the same tag path, as its
+        # neighbour continues the same run of text (or the same list of links).
+        block = blocks[i]
+        if i:
+            row["prev_same_parent"] = float(blocks[i - 1].parent_key == block.parent_key)
+            row["prev_same_path"] = float(blocks[i - 1].tag_path == block.tag_path)
+        if i + 1 < n:
+            row["next_same_parent"] = float(blocks[i + 1].parent_key == block.parent_key)
+            row["next_same_path"] = float(blocks[i + 1].tag_path == block.tag_path)
         for off, names, missing in _CONTEXT:
             j = i + off
             if 0 <= j < n:

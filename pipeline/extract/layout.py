@@ -213,6 +213,11 @@ def add_layout_features(
     prose_container = max(held, key=lambda p: p.count(">"), default="")
     inside_prefix = prose_container + ">"
     longest = max((b.word_count for b in blocks), default=0) or 1
+    # Where the prose region starts and ends: comments, related posts and footers follow it,
+    # headers and menus precede it, whatever their class names.
+    inside_idx = [i for i, b in enumerate(blocks)
+                  if prose_container and b.tag_path.startswith(inside_prefix)]  # fmt: skip
+    first, last = (inside_idx[0], inside_idx[-1]) if inside_idx else (-1, -1)
     anchor = _anchor(blocks, context.title)
     anchor_steps = anchor.tag_path.split(">") if anchor is not None else []
     shared: dict[str, tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
@@ -240,6 +245,9 @@ def add_layout_features(
         f.update(levels)
         f["rel_words"] = b.word_count / longest
         f.update(same)
+        if first >= 0:
+            f["prose_before"] = max(first - b.index, 0) / n
+            f["prose_after"] = max(b.index - last, 0) / n
         if anchor is None:
             f["h1_none"] = 1.0
         else:

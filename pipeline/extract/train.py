@@ -1,12 +1,14 @@
-"""Train the block classifier on the extraction development set and report held-out scores.
+"""Train the block classifier on the annotated page sets and report held-out scores.
 
-Data: ``<dev_dir>/html/<id>.html.gz`` and ``<dev_dir>/ground-truth.json`` (see its README).
-Blocks are labelled by aligning their text with ``articleBody`` (rule in ``evaluate``). Pages
-are split 80/20 by a hash of their id; the report is the held-out score of a model trained on
-the 80 %, and the shipped model is then trained on every page with the same hyperparameters and
-exported as arrays (``model.export_model``, format in ``inference``).
+Data: one or more sets of ``<dir>/html/<id>.html.gz`` and ``<dir>/ground-truth.json`` (both
+shared sets by default, as one ``devsets.PageSet``). Blocks are labelled by aligning their text
+with ``articleBody`` (rule in ``evaluate``). The report is the score, on a fifth of the tuning
+part's sites (by a hash of the site), of a model trained on the other four fifths; it never
+touches the untouched slice (``devsets``). The shipped model is then trained on every page with
+the same hyperparameters and exported as arrays (``model.export_model``, format in
+``inference``).
 
-Run: ``python -m pipeline.extract.train [--dev-dir DIR] [--out FILE]`` (or the CLI's
+Run: ``python -m pipeline.extract.train [--dev-dir DIR ...] [--out FILE]`` (or the CLI's
 ``content-audit train-extractor``).
 """
 
@@ -18,6 +20,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.extract.blocks import Block, segment
+from pipeline.extract.devsets import DEFAULT_DIRS, PageSet
 from pipeline.extract.evaluate import BodyIndex, PageScore, score_page, summarize
 from pipeline.extract.extractor import page_context
 from pipeline.extract.features import page_features
@@ -49,9 +53,9 @@ class DevPage:
     truth: dict[str, Any]
 
 
-def is_held_out(page_id: str) -> bool:
-    """Deterministic 80/20 split: the same id is always on the same side."""
-    digest = hashlib.sha1(page_id.encode()).digest()
+def is_held_out(key: str) -> bool:
+    """Deterministic 80/20 split: the same key (a page id or a site) is always on one side."""
+    digest = hashlib.sha1(key.encode()).digest()
     return int.from_bytes(digest[:4], "big") % 100 < HELD_OUT_PERCENT
 
 
@@ -61,13 +65,13 @@ def read_dev_html(dev_dir: Path, page_id: str) -> str:
     )
 
 
-def load_dev_pages(dev_dir: Path, ids: list[str] | None = None) -> list[DevPage]:
-    truth_all = json.loads((dev_dir / "ground-truth.json").read_text(encoding="utf-8"))
+def load_dev_pages(source: PageSet | Path, ids: Sequence[str] | None = None) -> list[DevPage]:
+    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
     pages = []
-    for page_id in sorted(ids if ids is not None else truth_all):
-        truth = truth_all[page_id]
+    for page_id in sorted(ids if ids is not None else pageset.truth):
+        truth = pageset.truth[page_id]
         url = str(truth.get("url") or "") or None
-        root = parse_html(read_dev_html(dev_dir, page_id))
+        root = parse_html(pageset.html(page_id))
         if root is None:
             pages.append(DevPage(page_id, [], [], [], truth))
             continue
@@ -121,15 +125,18 @@ def evaluate_pages(model: BlockClassifier, pages: list[DevPage]) -> dict[str, fl
 
 
 def train_block_model(
-    dev_dir: Path, random_state: int = 0
+    source: PageSet | Path | Sequence[Path] = DEFAULT_DIRS, random_state: int = 0
 ) -> tuple[BlockClassifier, dict[str, Any]]:
-    """Held-out report of an 80 % model, and the model trained on all pages."""
+    """Held-out report of a model of 80 % of the tuning sites, and the model of all pages."""
     start = time.perf_counter()
-    pages = load_dev_pages(dev_dir)
-    train = [p for p in pages if not is_held_out(p.page_id)]
-    held = [p for p in pages if is_held_out(p.page_id)]
+    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    pages = load_dev_pages(pageset)
+    tuning = set(pageset.tuning_ids())
+    train = [p for p in pages if p.page_id in tuning and not is_held_out(pageset.domain(p.page_id))]
+    held = [p for p in pages if p.page_id in tuning and is_held_out(pageset.domain(p.page_id))]
     labels = [p.labels for p in pages]
     report: dict[str, Any] = {
+        "pages": len(pages),
         "train_pages": len(train),
         "held_out_pages": len(held),
         "blocks": sum(len(p.blocks) for p in pages),
@@ -144,11 +151,17 @@ def train_block_model(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev-dir", type=Path, default=Path("../shared/data/extraction-dev"))
+    parser.add_argument(
+        "--dev-dir",
+        type=Path,
+        action="append",
+        dest="dev_dirs",
+        help="an annotated page set (repeat for several; default: both shared sets)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--random-state", type=int, default=0)
     args = parser.parse_args(argv)
-    model, report = train_block_model(args.dev_dir, args.random_state)
+    model, report = train_block_model(args.dev_dirs or DEFAULT_DIRS, args.random_state)
     export_model(model, args.out)
     report["model_bytes"] = args.out.stat().st_size
     print(json.dumps(report, indent=2))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.crossval import cache_key, crossval_predictions, site_domain, site_folds
+from pipeline.extract.devsets import PageSet
 from pipeline.extract.evaluate import (
     PageScore,
     normalize,
@@ -135,15 +136,16 @@ def test_site_folds_keep_each_site_in_one_fold() -> None:
 
 
 def test_cache_key_changes_with_what_predictions_depend_on(dev_dir: Path) -> None:
-    truth_file = dev_dir / "ground-truth.json"
-    key = cache_key(truth_file, ["0001", "0002"], 5, 0)
-    assert cache_key(truth_file, ["0002", "0001"], 5, 0) == key  # order of ids is irrelevant
+    pages = PageSet.load(dev_dir)
+    key = cache_key(pages, ["0001", "0002"], 5, 0)
+    assert cache_key(pages, ["0002", "0001"], 5, 0) == key  # order of ids is irrelevant
     others = [
-        cache_key(truth_file, ["0001"], 5, 0),
-        cache_key(truth_file, ["0001", "0002"], 3, 0),
-        cache_key(truth_file, ["0001", "0002"], 5, 1),
+        cache_key(pages, ["0001"], 5, 0),
+        cache_key(pages, ["0001", "0002"], 3, 0),
+        cache_key(pages, ["0001", "0002"], 5, 1),
+        cache_key(PageSet.load([dev_dir, dev_dir.parent / "extraction-more"]), ["0001"], 5, 0),
     ]
-    assert key not in others and len(set(others)) == 3
+    assert key not in others and len(set(others)) == 4
 
 
 @pytest.mark.slow
@@ -158,7 +160,7 @@ def test_crossval_resumes_from_the_cache_and_predicts_held_out_pages(
     ids = sorted(by_site.values())[:8]
     folds = site_folds({i: truth[i]["url"] for i in ids}, n_splits=2)
     # A run interrupted after fold 1: its cache holds that fold only. Only fold 2 is computed.
-    key = cache_key(dev_dir / "ground-truth.json", ids, 2, 0)
+    key = cache_key(PageSet.load(dev_dir), ids, 2, 0)
     cached = {i: "from the cache" for i in folds[0][1]}
     (tmp_path / f"crossval-{key}.json").write_text(
         json.dumps({"key": key, "folds": [{"test_ids": folds[0][1], "predictions": cached}]})
