@@ -94,8 +94,10 @@ def _extract(args: tuple[str, str, str]) -> dict[str, object]:
 
 
 def _code_version() -> str:
-    """Facts depend on the feature code and the block model: a change of either rebuilds."""
+    """Facts depend on the feature code, the block model and the main-text decision rule
+    (``text.py``): a change of any rebuilds."""
     digest = hashlib.sha1(Path(pagetype.__file__).read_bytes())
+    digest.update((Path(pagetype.__file__).parent / "text.py").read_bytes())
     digest.update((Path(pagetype.__file__).parent / "models" / MODEL_FILE).read_bytes())
     return digest.hexdigest()[:12]
 

@@ -12,12 +12,21 @@ from pipeline.extract.model import BlockClassifier
 from pipeline.extract.train import DevPage, fit_pages, is_held_out, load_dev_pages
 
 
+def _shared_set(shared_dir: Path, name: str) -> Path:
+    path = shared_dir / "data" / name
+    if not (path / "ground-truth.json").exists():
+        pytest.skip(f"{name} is not in ../shared")
+    return path
+
+
 @pytest.fixture(scope="session")
 def dev_dir(shared_dir: Path) -> Path:
-    path = shared_dir / "data" / "extraction-dev"
-    if not (path / "ground-truth.json").exists():
-        pytest.skip("extraction-dev is not in ../shared")
-    return path
+    return _shared_set(shared_dir, "extraction-dev")
+
+
+@pytest.fixture(scope="session")
+def more_dir(shared_dir: Path) -> Path:
+    return _shared_set(shared_dir, "extraction-more")
 
 
 @pytest.fixture(scope="session")

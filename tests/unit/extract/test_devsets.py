@@ -16,11 +16,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
-def both(shared_dir: Path) -> PageSet:
-    dirs = [shared_dir / "data" / "extraction-dev", shared_dir / "data" / "extraction-more"]
-    if not all((d / "ground-truth.json").exists() for d in dirs):
-        pytest.skip("the extraction sets are not in ../shared")
-    return PageSet.load(dirs)
+def both(dev_dir: Path, more_dir: Path) -> PageSet:
+    return PageSet.load([dev_dir, more_dir])
 
 
 def test_a_collection_prefixes_ids_and_reads_each_page_from_its_set(both: PageSet) -> None:
@@ -31,8 +28,8 @@ def test_a_collection_prefixes_ids_and_reads_each_page_from_its_set(both: PageSe
     assert "<" in both.html("dev/0001") and "<" in both.html("more/0661")
 
 
-def test_a_single_set_keeps_its_own_ids(shared_dir: Path) -> None:
-    dev = PageSet.load(shared_dir / "data" / "extraction-dev")
+def test_a_single_set_keeps_its_own_ids(dev_dir: Path) -> None:
+    dev = PageSet.load(dev_dir)
     assert "0001" in dev.truth and not dev.untouched_ids()
     assert dev.tuning_ids() == sorted(dev.truth)
 

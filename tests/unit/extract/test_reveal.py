@@ -21,14 +21,6 @@ from pipeline.extract.evaluate import normalize
 from pipeline.extract.markup import parse_html
 
 
-@pytest.fixture(scope="module")
-def more_dir(shared_dir: Path) -> Path:
-    path = shared_dir / "data" / "extraction-more"
-    if not (path / "ground-truth.json").exists():
-        pytest.skip("extraction-more is not in ../shared")
-    return path
-
-
 def _page(directory: Path, page_id: str) -> tuple[str, str]:
     truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))[page_id]
     html = gzip.decompress((directory / "html" / f"{page_id}.html.gz").read_bytes())
