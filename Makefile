@@ -12,7 +12,7 @@ help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
 	@echo "make test       install, lint, type-check and run the whole test suite"
 	@echo "make test-fast  the suite without tests marked slow"
-	@echo "make train      retrain the shipped models (needs ../shared/data/extraction-dev)"
+	@echo "make train      retrain the shipped models (needs ../shared/data/extraction-dev and extraction-more)"
 	@echo "make eval       quality: extraction (cross-validated), dedup, detectors (labeled set), topics"
 	@echo "make bench-extraction  content-audit beside trafilatura, resiliparse, readability, jusText"
 	@echo "make bench-crawl       content-audit's crawler beside Scrapy on 20 loopback blogs"
