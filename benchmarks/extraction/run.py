@@ -80,11 +80,6 @@ def _worker(name: str, pages_file: Path, out: Path) -> dict[str, Any]:
     return report
 
 
-def _html_path(pageset: PageSet, page_id: str) -> str:
-    prefix, _, local = page_id.rpartition("/")
-    return str(pageset.dirs[prefix + "/" if prefix else ""] / "html" / f"{local}.html.gz")
-
-
 def run_workers(
     names: list[str], pageset: PageSet, ids: list[str], repeat: int
 ) -> dict[str, dict[str, Any]]:
@@ -93,7 +88,7 @@ def run_workers(
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="extraction-bench-") as tmp:
         pages_file = Path(tmp) / "pages.json"
-        rows = [[i, _html_path(pageset, i), pageset.url(i)] for i in ids]
+        rows = [[i, str(pageset.html_path(i)), pageset.url(i)] for i in ids]
         pages_file.write_text(json.dumps(rows), encoding="utf-8")
         # Rounds outer, extractors inner: a burst of load from other jobs hits every extractor
         # in one round instead of all runs of one extractor.
@@ -123,7 +118,9 @@ def speed_by_type(seconds: dict[str, float], truth: dict[str, Any]) -> dict[str,
     by: dict[str, list[float]] = defaultdict(list)
     for i, sec in seconds.items():
         by[str(truth[i].get("page_type"))].append(sec)
-    return {t: round(len(v) / sum(v), 2) if sum(v) else 0.0 for t, v in sorted(by.items())}
+    return {
+        t: round(len(v) / total, 2) if (total := sum(v)) else 0.0 for t, v in sorted(by.items())
+    }
 
 
 def best_per_page(rows: dict[str, dict[str, Any]], names: list[str]) -> float:

@@ -68,6 +68,10 @@ def audit_rows(
     findings: list[Row] = []
     scores: list[Row] = []
     tokens_of: dict[str, list[str]] = {}  # post_id -> words, for the site densities
+    # Grouped once: the site densities read a site's posts, not the whole run's, per finding.
+    site_posts: dict[Any, list[Row]] = defaultdict(list)
+    for p in posts:
+        site_posts[p.get("site")].append(p)
     site_dupes = duplicate_title_and_description(
         [p for p in posts if p.get("post_id") and p.get("main_text") is not None]
     )
@@ -89,7 +93,7 @@ def audit_rows(
             site_findings=site_dupes.get(str(post_id), ()),
             verifiers=verifiers,
         )
-        found = with_site_density(result.findings, post, posts, tokens_of)
+        found = with_site_density(result.findings, post, site_posts[post.get("site")], tokens_of)
         kinds.update(f.kind for f in found)
         ids = finding_ids(str(post_id), found)
         findings.extend(
@@ -121,6 +125,7 @@ def with_site_density(
 ) -> list[Finding]:
     """Keyword-stuffing findings with the phrase's typical density on the site's other posts
     beside the post's own and the corpus's (issue 17: is this phrase dense for *this* site?).
+    ``posts``: the run's posts, or only the post's site's (posts of other sites are skipped).
     ``tokens_of``: post_id -> words, kept across the run so each post is tokenized once."""
 
     def stuffing(f: Finding) -> bool:

@@ -38,18 +38,6 @@ from pipeline.extract.model import BlockClassifier
 from pipeline.extract.site import SITE_REPEAT_MIN_PAGES, apply_site_evidence
 from pipeline.extract.train import DevPage, fit_pages, load_dev_pages
 
-__all__ = [
-    "cache_key",
-    "crossval_folds",
-    "crossval_predictions",
-    "crossval_report",
-    "fold_texts",
-    "site_domain",
-    "site_evidence_report",
-    "site_folds",
-    "untouched_predictions",
-]
-
 log = logging.getLogger(__name__)
 N_SPLITS = 5
 
@@ -146,7 +134,7 @@ def crossval_folds(
     ``ids`` defaults to the pages of ``part`` of the collection (``PageSet.select``: the tuning
     part, which never includes the untouched slice); ``cache_dir`` None disables the cache.
     """
-    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    pageset = PageSet.of(source)
     chosen = pageset.select(ids, part)
     urls = {i: pageset.url(i) for i in chosen}
     key = cache_key(pageset, chosen, n_splits, random_state)
@@ -172,7 +160,7 @@ def untouched_predictions(
 ) -> dict[str, str]:
     """Main text of every page of the untouched slice (``devsets``), from a model fitted on the
     whole tuning part: the figure reported once per change, never used to choose anything."""
-    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    pageset = PageSet.of(source)
     train_ids, test_ids = pageset.tuning_ids(), pageset.untouched_ids()
     if not test_ids:
         raise ValueError("the collection has no untouched slice: give it extraction-more")
@@ -236,7 +224,7 @@ def crossval_report(
     """Cross-validated quality of the extractor on the tuning part of the collection: the
     summary of ``evaluate.score_predictions`` (overall and by ``page_type``), the fold sizes, and
     what the site-level evidence adds on the sites with several pages."""
-    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    pageset = PageSet.of(source)
     done = crossval_folds(pageset, None, n_splits, random_state, cache_dir)
     texts, with_site = fold_texts(done), fold_texts(done, "with_site")
     truth = pageset.truth

@@ -72,6 +72,11 @@ class PageSet:
     truth: dict[str, dict[str, Any]]
 
     @classmethod
+    def of(cls, source: PageSet | Path | Sequence[Path]) -> PageSet:
+        """``source`` itself when it is a collection already, else the sets it names, loaded."""
+        return source if isinstance(source, PageSet) else cls.load(source)
+
+    @classmethod
     def load(cls, dirs: Path | Sequence[Path] = DEFAULT_DIRS) -> PageSet:
         paths = [Path(dirs)] if isinstance(dirs, (str, Path)) else [Path(d) for d in dirs]
         if not paths:
@@ -88,17 +93,19 @@ class PageSet:
             truth.update({prefix + k: v for k, v in records.items()})
         return cls(prefixes, dict(sorted(truth.items())))
 
-    def _locate(self, page_id: str) -> tuple[Path, str]:
-        prefix, _, local = page_id.rpartition("/")
-        return self.dirs[prefix + "/" if prefix else ""], local
+    def _directory(self, page_id: str) -> Path:
+        prefix, _, _ = page_id.rpartition("/")
+        return self.dirs[prefix + "/" if prefix else ""]
+
+    def html_path(self, page_id: str) -> Path:
+        return self._directory(page_id) / "html" / f"{page_id.rpartition('/')[2]}.html.gz"
 
     def html(self, page_id: str) -> str:
-        directory, local = self._locate(page_id)
-        raw = gzip.decompress((directory / "html" / f"{local}.html.gz").read_bytes())
+        raw = gzip.decompress(self.html_path(page_id).read_bytes())
         return raw.decode("utf-8", errors="replace")
 
     def set_name(self, page_id: str) -> str:
-        return self._locate(page_id)[0].name
+        return self._directory(page_id).name
 
     def url(self, page_id: str) -> str:
         return str(self.truth[page_id].get("url") or "")

@@ -15,7 +15,6 @@ Run: ``python -m pipeline.extract.train [--dev-dir DIR ...] [--out FILE]`` (or t
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import logging
@@ -59,14 +58,8 @@ def is_held_out(key: str) -> bool:
     return int.from_bytes(digest[:4], "big") % 100 < HELD_OUT_PERCENT
 
 
-def read_dev_html(dev_dir: Path, page_id: str) -> str:
-    return gzip.decompress((dev_dir / "html" / f"{page_id}.html.gz").read_bytes()).decode(
-        "utf-8", errors="replace"
-    )
-
-
 def load_dev_pages(source: PageSet | Path, ids: Sequence[str] | None = None) -> list[DevPage]:
-    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    pageset = PageSet.of(source)
     pages = []
     for page_id in sorted(ids if ids is not None else pageset.truth):
         truth = pageset.truth[page_id]
@@ -129,11 +122,13 @@ def train_block_model(
 ) -> tuple[BlockClassifier, dict[str, Any]]:
     """Held-out report of a model of 80 % of the tuning sites, and the model of all pages."""
     start = time.perf_counter()
-    pageset = source if isinstance(source, PageSet) else PageSet.load(source)
+    pageset = PageSet.of(source)
     pages = load_dev_pages(pageset)
-    tuning = set(pageset.tuning_ids())
-    train = [p for p in pages if p.page_id in tuning and not is_held_out(pageset.domain(p.page_id))]
-    held = [p for p in pages if p.page_id in tuning and is_held_out(pageset.domain(p.page_id))]
+    tuning_ids = set(pageset.tuning_ids())
+    tuning = [p for p in pages if p.page_id in tuning_ids]
+    held_out = {p.page_id for p in tuning if is_held_out(pageset.domain(p.page_id))}
+    train = [p for p in tuning if p.page_id not in held_out]
+    held = [p for p in tuning if p.page_id in held_out]
     labels = [p.labels for p in pages]
     report: dict[str, Any] = {
         "pages": len(pages),

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.extract.devsets import PageSet
 from pipeline.extract.model import BlockClassifier
 from pipeline.extract.train import DevPage, fit_pages, is_held_out, load_dev_pages
 
@@ -27,6 +28,11 @@ def dev_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def more_dir(shared_dir: Path) -> Path:
     return _shared_set(shared_dir, "extraction-more")
+
+
+@pytest.fixture(scope="session")
+def dev_set(dev_dir: Path) -> PageSet:
+    return PageSet.load(dev_dir)
 
 
 @pytest.fixture(scope="session")

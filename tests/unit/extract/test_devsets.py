@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.blocks import segment
-from pipeline.extract.devsets import PageSet, site_domain
+from pipeline.extract.devsets import PageSet
 from pipeline.extract.features import page_features
 from pipeline.extract.markup import parse_html
 
@@ -53,12 +53,6 @@ def test_select_names_the_part_and_rejects_an_unknown_one(both: PageSet) -> None
     assert both.select(["more/0661", "dev/0001"]) == ["dev/0001", "more/0661"]
     with pytest.raises(ValueError, match="part='test'"):
         both.select(None, "test")
-
-
-def test_site_domain_groups_subdomains_and_country_registrations() -> None:
-    assert site_domain("https://blog.example.co.uk/a") == site_domain("https://example.co.uk/")
-    assert site_domain("https://connect.bcbsok.com/x") == "bcbsok.com"
-    assert site_domain("", "p1") == "page:p1"
 
 
 def _features(html: str) -> list[dict[str, float]]:

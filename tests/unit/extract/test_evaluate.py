@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.crossval import cache_key, crossval_predictions, site_domain, site_folds
-from pipeline.extract.devsets import PageSet
+from pipeline.extract.crossval import cache_key, crossval_predictions, site_folds
+from pipeline.extract.devsets import PageSet, site_domain
 from pipeline.extract.evaluate import (
     PageScore,
     normalize,

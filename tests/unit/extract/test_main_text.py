@@ -2,16 +2,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipeline.extract import extract_page, main_text
 from pipeline.extract.blocks import Block
+from pipeline.extract.devsets import PageSet
 from pipeline.extract.model import BlockClassifier
 from pipeline.extract.text import OUTSIDE_MIN_SCORE, decide_main
-from pipeline.extract.train import is_held_out, read_dev_html
+from pipeline.extract.train import is_held_out
 
 # Held-out article pages (never seen by the split model) it extracts fully at the time of
 # writing: a regression check on known-good pages; the aggregate gate is test_quality.py.
@@ -24,19 +24,19 @@ def _norm(text: str) -> str:
 
 @pytest.mark.parametrize("page_id", HELD_OUT_ARTICLES)
 def test_held_out_page_keeps_with_and_drops_without(
-    page_id: str, dev_dir: Path, dev_truth: dict[str, Any], split_model: BlockClassifier
+    page_id: str, dev_set: PageSet, dev_truth: dict[str, Any], split_model: BlockClassifier
 ) -> None:
     assert is_held_out(page_id)
     truth = dev_truth[page_id]
-    text = _norm(extract_page(read_dev_html(dev_dir, page_id), truth["url"], split_model).main_text)
+    text = _norm(extract_page(dev_set.html(page_id), truth["url"], split_model).main_text)
     missing = [s for s in truth["with"] if _norm(s) not in text]
     leaked = [s for s in truth["without"] if s.strip() and _norm(s) in text]
     assert not missing and not leaked
 
 
-def test_shipped_model_extracts_a_dev_page(dev_dir: Path, dev_truth: dict[str, Any]) -> None:
+def test_shipped_model_extracts_a_dev_page(dev_set: PageSet, dev_truth: dict[str, Any]) -> None:
     truth = dev_truth["0001"]
-    text = main_text(read_dev_html(dev_dir, "0001"), truth["url"])
+    text = main_text(dev_set.html("0001"), truth["url"])
     assert all(_norm(s) in _norm(text) for s in truth["with"])
     assert "Copyright © 2025 Scratch Culinary" not in text and "\n\n" in text
 

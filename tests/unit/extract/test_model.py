@@ -12,6 +12,7 @@ import pytest
 from sklearn.base import clone
 
 from pipeline.extract import extract_page
+from pipeline.extract.devsets import PageSet
 from pipeline.extract.inference import (
     CHUNK_ROWS,
     FORMAT_VERSION,
@@ -24,7 +25,7 @@ from pipeline.extract.inference import (
     shipped_model,
 )
 from pipeline.extract.model import BlockClassifier, export_model
-from pipeline.extract.train import DevPage, fit_pages, read_dev_html
+from pipeline.extract.train import DevPage, fit_pages
 from pipeline.extract.train import main as train_main
 
 # Scores of the compiled trees equal scikit-learn's to the last bit on the dev pages (the same
@@ -113,13 +114,13 @@ def test_export_is_byte_identical(tmp_path: Path, dev_pages: list[DevPage]) -> N
 
 def test_fold_models_and_compiled_models_extract_the_same(
     small_models: tuple[BlockClassifier, CompiledBlockModel],
-    dev_dir: Path,
+    dev_set: PageSet,
     dev_pages: list[DevPage],
 ) -> None:
     """``extract_page`` takes a fitted BlockClassifier (cross-validation) or a compiled model."""
     model, compiled = small_models
     for page in dev_pages[40:45]:
-        html = read_dev_html(dev_dir, page.page_id)
+        html = dev_set.html(page.page_id)
         url = page.truth["url"] or None
         assert extract_page(html, url, model).main_text == (
             extract_page(html, url, compiled).main_text
