@@ -47,6 +47,15 @@ def speed_table(rows: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def paired_table(paired: dict[str, Any]) -> list[str]:
+    peer = paired["peer"]
+    lines = [_row(["page_type", "content-audit pages/s", f"{peer} pages/s", "ratio"]),
+             _row(["---"] * 4)]  # fmt: skip
+    for t, r in paired["by_type"].items():
+        lines.append(_row([t, f"{r['content-audit']:.1f}", f"{r[peer]:.1f}", f"{r['ratio']:.2f}x"]))
+    return lines
+
+
 def page_type_table(rows: dict[str, dict[str, Any]]) -> list[str]:
     names = list(rows)
     types = list(next(iter(rows.values()))["by_page_type"])
@@ -82,6 +91,11 @@ def print_tables(result: dict[str, Any]) -> None:
     print("\n".join(quality_table(rows)))
     print("\nF1 by page_type\n\n" + "\n".join(page_type_table(rows)))
     print("\npages/s by page_type\n\n" + "\n".join(speed_table(rows)))
+    paired = result.get("speed_paired")
+    if paired:
+        print(f"\npages/s by page_type, paired with {paired['peer']} page by page "
+              f"({paired['rounds']} rounds, per-page medians)\n")  # fmt: skip
+        print("\n".join(paired_table(paired)))
     untouched = result.get("untouched")
     if untouched:
         held = untouched["extractors"]

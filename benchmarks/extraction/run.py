@@ -6,7 +6,10 @@ content-audit's quality comes from 5-fold cross-validation grouped by site
 (``pipeline.extract.crossval``), since its shipped model was trained on these very pages; the
 baselines' from their default extraction. Speed and peak RSS: each extractor in its own process
 (``worker.py``), content-audit with its shipped model through ``main_text``; with ``--repeat N``
-the median pages/s of N runs. Metadata: title, author and date accuracy (``metadata_scores``).
+the median pages/s of N runs. The speed ratio to trafilatura by page type comes from a paired
+run (``paired.py``: both in one process, page by page, ``--paired-rounds`` rounds), which the
+machine's drift between separate runs does not bias. Metadata: title, author and date accuracy
+(``metadata_scores``).
 
 Pages: both annotated sets (``pipeline.extract.devsets``: 1,416 pages) unless ``--dev-dir`` is
 given (repeatable). Quality is reported on the tuning part (content-audit by grouped CV), and,
@@ -113,6 +116,35 @@ def run_workers(
     return results
 
 
+def paired_speed(
+    pageset: PageSet, ids: list[str], rounds: int, peer: str = "trafilatura"
+) -> dict[str, Any]:
+    """content-audit and ``peer`` timed page by page in one process (``paired.py``): pages/s by
+    page type of each, and their ratio, robust to the machine's drift between separate runs."""
+    with tempfile.TemporaryDirectory(prefix="extraction-paired-") as tmp:
+        pages_file, out = Path(tmp) / "pages.json", Path(tmp) / "paired.json"
+        rows = [[i, str(pageset.html_path(i)), pageset.url(i)] for i in ids]
+        pages_file.write_text(json.dumps(rows), encoding="utf-8")
+        log.info("paired speed: content-audit and %s, %d rounds", peer, rounds)
+        cmd = [sys.executable, str(HERE / "paired.py"), "content-audit", peer,
+               "--pages", str(pages_file), "--rounds", str(rounds), "--out", str(out)]  # fmt: skip
+        subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, **SINGLE_THREAD})
+        seconds = json.loads(out.read_text(encoding="utf-8"))["seconds"]
+    ours = speed_by_type(seconds["content-audit"], pageset.truth)
+    theirs = speed_by_type(seconds[peer], pageset.truth)
+    total = {n: len(ids) / sum(s.values()) for n, s in seconds.items()}
+    by_type = {
+        t: {"content-audit": ours[t], peer: theirs[t], "ratio": round(ours[t] / theirs[t], 2)}
+        for t in ours
+    }
+    by_type["all"] = {
+        "content-audit": round(total["content-audit"], 2),
+        peer: round(total[peer], 2),
+        "ratio": round(total["content-audit"] / total[peer], 2),
+    }
+    return {"peer": peer, "rounds": rounds, "by_type": by_type}
+
+
 def speed_by_type(seconds: dict[str, float], truth: dict[str, Any]) -> dict[str, float]:
     """pages/s of each page type: its pages over their summed extraction time."""
     by: dict[str, list[float]] = defaultdict(list)
@@ -182,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages (by id)")
     parser.add_argument("--repeat", type=int, default=1, help="speed runs per extractor (median)")
     parser.add_argument("--extractors", nargs="+", choices=sorted(EXTRACTORS), default=None)
+    parser.add_argument(
+        "--paired-rounds", type=int, default=3, help="rounds of the paired speed run (0: none)"
+    )
     parser.add_argument("--folds", type=int, default=N_SPLITS)
     parser.add_argument("--no-cache", action="store_true", help="recompute the CV predictions")
     parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
@@ -228,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         "best_per_page_f1": oracle,
         "metadata": None if args.no_metadata else metadata_accuracy(pageset, tuning),
     }
+    if args.paired_rounds and {"content-audit", "trafilatura"} <= set(names):
+        result["speed_paired"] = paired_speed(pageset, timed, args.paired_rounds)
     if untouched:
         result["untouched"] = {
             "pages": len(untouched),

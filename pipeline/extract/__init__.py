@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.extract.extractor import ExtractedPage, ScoredBlock, extract_page
-from pipeline.extract.guard import guarded_page
+from pipeline.extract.guard import guarded_page, guarded_text
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -41,7 +41,7 @@ def main_text(html: str, url: str | None = None) -> str:
     list items on their own lines, no markup. Empty string when there is none (or the input is
     empty or binary); pages over ``guard.MAX_HTML_CHARS`` are truncated first. Never raises on
     bad markup and never touches the network."""
-    return guarded_page(html, url)[0].main_text
+    return guarded_text(html, url)
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:

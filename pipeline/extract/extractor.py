@@ -13,6 +13,7 @@ from pipeline.extract.inference import BlockScorer, shipped_model
 from pipeline.extract.layout import PageContext
 from pipeline.extract.markup import document_title, parse_html
 from pipeline.extract.metadata import PageMetadata, extract_metadata
+from pipeline.extract.metadata_sources import declared_types
 from pipeline.extract.pagetype import decide, page_facts
 from pipeline.extract.pagetype import shipped_model as shipped_pagetype_model
 from pipeline.extract.text import assemble_text, decide_main, score_blocks
@@ -95,11 +96,19 @@ def page_type(
     return decide(facts, shipped_pagetype_model())
 
 
-def page_context(root: etree._Element, url: str | None, metadata: PageMetadata) -> PageContext:
-    """What the block classifier is told about the page as a whole."""
-    types = set(metadata.jsonld_types)
-    if metadata.og_type:
-        types.add(metadata.og_type.lower())
+def page_context(
+    root: etree._Element, url: str | None, metadata: PageMetadata | None = None
+) -> PageContext:
+    """What the block classifier is told about the page as a whole. The declared types come
+    from ``metadata`` when the caller has it, else from the page's meta and JSON-LD tags alone
+    (the same values: ``test_text_path``)."""
+    if metadata is not None:
+        og_type, jsonld_types = metadata.og_type, list(metadata.jsonld_types)
+    else:
+        og_type, jsonld_types = declared_types(root)
+    types = set(jsonld_types)
+    if og_type:
+        types.add(og_type.lower())
     articles = sum(1 for _ in root.iter("article"))
     return PageContext(document_title(root), url, frozenset(types), articles)
 
@@ -132,6 +141,19 @@ def extract_page(
         article_elements=context.article_elements,
     )
     return with_blocks(base, scored)
+
+
+def page_text(html: str, url: str | None = None, model: BlockScorer | None = None) -> str:
+    """``extract_page(html, url, model).main_text``, without what the text does not depend on:
+    the full metadata scan (only the declared page types feed the classifier), the categories of
+    boilerplate blocks, the page type and the link counts. ``main_text`` runs this; the stage,
+    which keeps all of those, runs ``extract_page``."""
+    root = parse_html(html)
+    if root is None:
+        return ""
+    blocks, scores = score_blocks(root, model or shipped_model(), page_context(root, url))
+    keep = decide_main(blocks, scores)
+    return assemble_text([b for b, main in zip(blocks, keep, strict=True) if main])
 
 
 def with_blocks(page: ExtractedPage, scored: list[ScoredBlock]) -> ExtractedPage:

@@ -33,9 +33,11 @@ used for logic), so the stage records each page's extraction time and counts pag
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from pipeline.extract.extractor import ExtractedPage, extract_page
+from pipeline.extract.extractor import ExtractedPage, extract_page, page_text
 from pipeline.extract.inference import BlockScorer
 from pipeline.extract.metadata import PageMetadata
 
@@ -57,6 +59,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EMPTY_DOCUMENT = "empty_document"
 NOT_HTML = "not_html"
 EXTRACT_ERROR = "extract_error"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +116,30 @@ def guarded_page(
     guarded = guard_input(markup)
     if guarded.reason:
         return skipped_page(url, guarded.reason), False
+    page = _unless_failing(extract_page, guarded.html, url, model)
+    if page is None:
+        return skipped_page(url, EXTRACT_ERROR), False
+    return page, guarded.truncated
+
+
+def guarded_text(markup: object, url: str | None = None, model: BlockScorer | None = None) -> str:
+    """``guarded_page(markup, url, model)[0].main_text`` through ``page_text``: the same text,
+    without the work only the page record needs."""
+    guarded = guard_input(markup)
+    if guarded.reason:
+        return ""
+    return _unless_failing(page_text, guarded.html, url, model) or ""
+
+
+def _unless_failing(
+    extract: Callable[[str, str | None, BlockScorer | None], _T],
+    html: str,
+    url: str | None,
+    model: BlockScorer | None,
+) -> _T | None:
     try:
-        return extract_page(guarded.html, url, model), guarded.truncated
+        return extract(html, url, model)
     except (RecursionError, ValueError, UnicodeError):
         # Nothing known raises here (size and depth are capped); a new failure mode costs the
         # page, not the run, and is counted under its own reason.
-        return skipped_page(url, EXTRACT_ERROR), False
+        return None

@@ -232,6 +232,20 @@ def scan_page(root: etree._Element) -> PageScan:
     return scan
 
 
+def declared_types(root: etree._Element) -> tuple[str | None, list[str]]:
+    """(og:type, JSON-LD @type values) of a page, as ``scan_page`` and ``jsonld_fields`` read
+    them, from its ``<meta>`` and ``<script>`` elements alone: what the block classifier needs of
+    the metadata, for callers that want only the main text (``extractor.page_text``)."""
+    scan = PageScan()
+    for el in root.iter("meta", "script"):
+        if el.tag == "meta":
+            _on_meta(scan, el)
+        elif (el.get("type") or "").lower().strip() == "application/ld+json":
+            scan.jsonld.extend(_jsonld_nodes(el))
+    og_type = (scan.meta.get("og:type") or "").lower() or None
+    return og_type, [t for node in scan.jsonld for t in _types(node)]
+
+
 def _types(node: dict[str, Any]) -> list[str]:
     t = node.get("@type")
     values = t if isinstance(t, list) else [t]
