@@ -226,6 +226,8 @@ TOPICS = pa.schema(
         # Cosine of the term centroid to the previous run's topic with this id; null: new topic
         # (or no previous run).
         ("previous_similarity", pa.float32()),
+        # The topic a subtopic belongs to; null for a (broad) topic. One id space for both.
+        ("parent_id", pa.int32()),
     ],
     metadata=primary_key("run_id", "topic_id"),
 )
@@ -259,6 +261,7 @@ POST_TOPICS = pa.schema(
         ("run_id", pa.string()),
         ("post_id", pa.string()),
         ("topic_id", pa.int32()),  # -1 = outlier
+        ("subtopic_id", pa.int32()),  # null: the topic has no subtopics (or the post is an outlier)
         ("confidence", pa.float32()),
         ("x", pa.float32()),  # 2-D map coordinates for the report
         ("y", pa.float32()),

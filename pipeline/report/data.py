@@ -30,7 +30,7 @@ class ReportData:
     sites: list[Row]
     fix_first: list[Row]
     duplicate_groups: list[Row]
-    topics: list[Row]
+    topics: list[Row]  # broad topics, each with "subtopics": its subtopic rows by size
     topic_map: list[Row]
     cannibalization: list[Row]
     findings_by_kind: list[Row]
@@ -62,7 +62,7 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         sites=query("site_summary"),
         fix_first=query("fix_first", limit=FIX_FIRST_POSTS, findings_per_post=FINDINGS_PER_POST),
         duplicate_groups=query("duplicate_groups", limit=DUPLICATE_GROUPS),
-        topics=query("topics"),
+        topics=_with_subtopics(query("topics")),
         topic_map=query("topic_map"),
         cannibalization=query("cannibalization", limit=CANNIBALIZATION),
         findings_by_kind=query("findings_by_kind"),
@@ -72,3 +72,16 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         changes=query("run_changes", limit=CHANGES),
         change_counts=query("run_change_counts"),
     )
+
+
+def _with_subtopics(rows: list[Row]) -> list[Row]:
+    """Broad topics in the query's order, each carrying its subtopics (``parent_id`` rows)."""
+    subtopics: dict[int, list[Row]] = {}
+    for row in rows:
+        if row["parent_id"] is not None:
+            subtopics.setdefault(int(row["parent_id"]), []).append(row)
+    return [
+        {**row, "subtopics": subtopics.get(int(row["topic_id"]), [])}
+        for row in rows
+        if row["parent_id"] is None
+    ]

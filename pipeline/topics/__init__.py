@@ -72,9 +72,12 @@ STATE_FORMAT = 1
 @dataclass(frozen=True, slots=True)
 class _Previous:
     run_id: str
-    centroids: dict[int, TermCentroid]
+    centroids: dict[int, TermCentroid]  # broad topics
     topic_ids: list[int]  # stable id of each of the previous model's topic indices
     next_id: int
+    # Per topic index, the stable ids of its subtopic indices; and their centroids.
+    subtopic_ids: list[list[int]]
+    sub_centroids: dict[int, TermCentroid]
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
@@ -93,7 +96,11 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     previous = _previous(paths)
     if settings.assign_only:
         model, ids = _assign_only_model(paths, previous)
+        sub_ids = _previous_subtopic_ids(previous)
         index_rows = _predicted(model, texts, fit_ids)
+        labels = np.array([index_rows[pid][0] for pid in fit_ids], dtype=np.int64)
+        found = model.predict_subtopics([texts[pid] for pid in fit_ids], labels)
+        sub_of = {pid: int(found[i]) for i, pid in enumerate(fit_ids)}
     else:
         model = TopicModel(k=settings.k, max_k=settings.max_k, random_state=settings.random_state)
         model.fit([texts[pid] for pid in fit_ids])
@@ -102,23 +109,29 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             previous.centroids if previous else {},
             previous.next_id if previous else 0,
         )
+        sub_ids = _subtopic_ids(model, previous, ids.next_id)
         index_rows = {
             pid: (int(model.labels_[i]), float(model.confidence_[i]), model.coords_[i])
             for i, pid in enumerate(fit_ids)
         }
-    _add_copies(model, texts, copy_of, index_rows)
+        sub_of = {pid: int(model.sublabels_[i]) for i, pid in enumerate(fit_ids)}
+    _add_copies(model, texts, copy_of, index_rows, sub_of)
     stable = dict(enumerate(ids.ids))
     assignments = [
-        _assignment(paths.run_id, pid, stable.get(t, -1), c, xy)
+        _assignment(
+            paths.run_id, pid, stable.get(t, -1), c, xy, sub_ids.ids_of.get((t, sub_of[pid]))
+        )
         for pid, (t, c, xy) in ((pid, index_rows[pid]) for pid in texts)
     ]
     # In assign-only mode the model is the previous run's, so its terms are that run's terms.
-    topics = _topic_rows(paths.run_id, ids, model.terms_, assignments, set(copy_of))
+    copies = set(copy_of)
+    topics = _topic_rows(paths.run_id, ids, model.terms_, assignments, copies)
+    topics += _subtopic_rows(paths.run_id, stable, sub_ids, model.subterms_, assignments, copies)
     pairs = _cannibalization(paths.run_id, model, posts, texts, assignments, copy_of)
     write_table(paths.topics_topics, topics, TOPICS)
     write_table(paths.topics_assignments, assignments, POST_TOPICS)
     write_table(paths.topics_cannibalization, pairs, CANNIBALIZATION)
-    _save_state(paths, model, ids, previous)
+    _save_state(paths, model, ids, sub_ids, previous)
     outliers = sum(a["topic_id"] == -1 for a in assignments)
     return StageSummary(
         stage="topics",
@@ -129,7 +142,8 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             "duplicate_posts": len(texts) - len(fit_ids),
             "k": model.k_,
             "min_topic_size": model.min_topic_size_,
-            "topics": len(topics),
+            "topics": len(ids.ids),
+            "subtopics": len(topics) - len(ids.ids),
             "outliers": outliers,
             "kept_ids": len(ids.matched),
             "new_ids": len(ids.ids) - len(ids.matched),
@@ -159,13 +173,22 @@ def _predicted(model: TopicModel, texts: dict[str, str], ids: list[str]) -> dict
 
 
 def _add_copies(
-    model: TopicModel, texts: dict[str, str], copy_of: dict[str, str], rows: dict[str, Row]
+    model: TopicModel,
+    texts: dict[str, str],
+    copy_of: dict[str, str],
+    rows: dict[str, Row],
+    sub_of: dict[str, int],
 ) -> None:
     copies = [pid for pid in texts if pid in copy_of]
-    for pid, (label, confidence, xy) in _predicted(model, texts, copies).items():
+    predicted = _predicted(model, texts, copies)
+    labels = np.array([predicted[pid][0] for pid in copies], dtype=np.int64)
+    subs = model.predict_subtopics([texts[pid] for pid in copies], labels)
+    for i, (pid, (label, confidence, xy)) in enumerate(predicted.items()):
         # The canonical's topic, not the nearest one: a copy belongs where its original is.
-        topic = rows[copy_of[pid]][0] if copy_of[pid] in rows else label
+        original = copy_of[pid]
+        topic = rows[original][0] if original in rows else label
         rows[pid] = (topic, confidence if topic == label else 0.0, xy)
+        sub_of[pid] = sub_of[original] if original in sub_of else int(subs[i])
 
 
 def _previous(paths: RunPaths) -> _Previous | None:
@@ -184,11 +207,16 @@ def _previous(paths: RunPaths) -> _Previous | None:
     centroids: dict[int, TermCentroid] = {}
     for r in rows:
         centroids.setdefault(int(r["topic_id"]), {})[r["term"]] = float(r["weight"])
+    # State of a run from before subtopics has no "subtopic_ids": no subtopics to match.
+    subtopic_ids = [[int(i) for i in subs] for subs in state.get("subtopic_ids", [])]
+    sub = {i for subs in subtopic_ids for i in subs}
     return _Previous(
         run_id=run_id,
-        centroids=centroids,
+        centroids={t: c for t, c in centroids.items() if t not in sub},
         topic_ids=[int(t) for t in state["topic_ids"]],
         next_id=int(state["next_topic_id"]),
+        subtopic_ids=subtopic_ids,
+        sub_centroids={t: c for t, c in centroids.items() if t in sub},
     )
 
 
@@ -219,19 +247,32 @@ def _assign_only_model(
 
 
 def _save_state(
-    paths: RunPaths, model: TopicModel, ids: IdAssignment, previous: _Previous | None
+    paths: RunPaths,
+    model: TopicModel,
+    ids: IdAssignment,
+    sub_ids: _SubtopicIds,
+    previous: _Previous | None,
 ) -> None:
     centroids = [
         {"run_id": paths.run_id, "topic_id": ids.ids[i], "term": term, "weight": weight}
         for i, centroid in enumerate(model.term_centroids_)
         for term, weight in centroid.items()
     ]
+    centroids += [
+        {"run_id": paths.run_id, "topic_id": sid, "term": term, "weight": weight}
+        for (topic, sub), sid in sub_ids.ids_of.items()
+        for term, weight in model.sub_term_centroids_[topic][sub].items()
+    ]
     write_table(paths.topics_centroids, centroids, TOPIC_CENTROIDS)
     save_model(model, paths.topics_model)
     state = {
         "format": STATE_FORMAT,
         "topic_ids": ids.ids,
-        "next_topic_id": ids.next_id,
+        "subtopic_ids": [
+            [sub_ids.ids_of[(t, s)] for s in range(len(subs))]
+            for t, subs in enumerate(model.sub_term_centroids_)
+        ],
+        "next_topic_id": max(ids.next_id, sub_ids.next_id),
         "previous_run_id": previous.run_id if previous else None,
     }
     atomic_write_bytes(paths.topics_state, json.dumps(state, indent=2).encode())
@@ -253,12 +294,18 @@ def _canonical_of(paths: RunPaths) -> dict[str, str]:
 
 
 def _assignment(
-    run_id: str, post_id: str, topic: int, confidence: float, xy: np.ndarray
+    run_id: str,
+    post_id: str,
+    topic: int,
+    confidence: float,
+    xy: np.ndarray,
+    subtopic: int | None = None,
 ) -> dict[str, Any]:
     return {
         "run_id": run_id,
         "post_id": post_id,
         "topic_id": topic,
+        "subtopic_id": subtopic,
         "confidence": round(confidence, 6),
         # Null, not (0, 0), for posts without usable text: the map must not invent a place.
         "x": float(xy[0]) if np.isfinite(xy[0]) else None,
@@ -294,6 +341,85 @@ def _topic_rows(
                     post_ids[i] for i in representatives(confidence, labels, topic_id)
                 ],
                 "previous_similarity": ids.similarity[index],
+                "parent_id": None,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class _SubtopicIds:
+    """Stable ids of the model's subtopics: ``ids_of[(topic index, subtopic index)]``."""
+
+    ids_of: dict[tuple[int, int], int]
+    similarity: dict[tuple[int, int], float | None]
+    next_id: int
+
+
+def _subtopic_ids(model: TopicModel, previous: _Previous | None, next_id: int) -> _SubtopicIds:
+    """Subtopics matched to the previous run's subtopics as topics are (``stable``), in one id
+    space with the topics: a subtopic id is never a topic id, nor one used before."""
+    keys = [
+        (topic, sub)
+        for topic, centroids in enumerate(model.sub_term_centroids_)
+        for sub in range(len(centroids))
+    ]
+    found = assign_ids(
+        [model.sub_term_centroids_[t][s] for t, s in keys],
+        previous.sub_centroids if previous else {},
+        next_id,
+    )
+    return _SubtopicIds(
+        ids_of=dict(zip(keys, found.ids, strict=True)),
+        similarity=dict(zip(keys, found.similarity, strict=True)),
+        next_id=found.next_id,
+    )
+
+
+def _previous_subtopic_ids(previous: _Previous | None) -> _SubtopicIds:
+    """Assign-only mode: the previous run's subtopic ids, unchanged."""
+    assert previous is not None  # _assign_only_model raised already
+    ids_of = {
+        (topic, sub): sid
+        for topic, subs in enumerate(previous.subtopic_ids)
+        for sub, sid in enumerate(subs)
+    }
+    return _SubtopicIds(ids_of, dict.fromkeys(ids_of, 1.0), previous.next_id)
+
+
+def _subtopic_rows(
+    run_id: str,
+    topic_ids: dict[int, int],
+    sub_ids: _SubtopicIds,
+    terms: dict[int, dict[int, list[str]]],
+    assignments: list[dict[str, Any]],
+    copies: set[str],
+) -> list[dict[str, Any]]:
+    """One row per subtopic, ``parent_id`` its topic. Representatives are its canonical posts
+    closest to the parent topic's centroid (the confidence every post row carries)."""
+    post_ids = [a["post_id"] for a in assignments]
+    labels = np.array(
+        [-1 if a["post_id"] in copies or a["subtopic_id"] is None else a["subtopic_id"]
+         for a in assignments],
+        dtype=np.int64,
+    )  # fmt: skip
+    sizes = Counter(a["subtopic_id"] for a in assignments)
+    confidence = np.array([a["confidence"] for a in assignments], dtype=np.float64)
+    rows = []
+    for (topic, sub), sid in sorted(sub_ids.ids_of.items(), key=lambda it: it[1]):
+        words = terms.get(topic, {}).get(sub, [])
+        rows.append(
+            {
+                "run_id": run_id,
+                "topic_id": sid,
+                "label": ", ".join(words),
+                "terms": words,
+                "size": sizes[sid],
+                "representative_post_ids": [
+                    post_ids[i] for i in representatives(confidence, labels, sid)
+                ],
+                "previous_similarity": sub_ids.similarity[(topic, sub)],
+                "parent_id": topic_ids[topic],
             }
         )
     return rows

@@ -73,7 +73,7 @@ from scipy.sparse import csr_matrix
 from sklearn.cluster import KMeans
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import silhouette_samples
+from sklearn.metrics import pairwise_distances, silhouette_samples
 from threadpoolctl import threadpool_limits
 
 Matrix = npt.NDArray[np.float64]
@@ -87,6 +87,8 @@ ROBUST_Z = 3.0
 MIN_SPREAD = 0.05
 MIN_TOPIC_SIZE = 3
 MIN_TOPIC_SHARE = 0.05
+# Share of the corpus a cluster needs to count as a broad topic when k is chosen (docstring).
+BROAD_TOPIC_SHARE = 0.10
 # Scores closer than this are a tie (the smaller k wins): silhouettes of neighbouring k on a
 # small corpus can differ in the last bits only, and float noise must not choose the topics.
 SCORE_DECIMALS = 6
@@ -155,46 +157,67 @@ def min_topic_size(n: int) -> int:
     return max(MIN_TOPIC_SIZE, math.ceil(MIN_TOPIC_SHARE * n))
 
 
+def broad_topic_size(n: int) -> int:
+    """Fewest posts a cluster needs for its members to count in the choice of k (module
+    docstring, "Choosing k"): ``max(3, ceil(BROAD_TOPIC_SHARE * n))``."""
+    return max(MIN_TOPIC_SIZE, math.ceil(BROAD_TOPIC_SHARE * n))
+
+
 def penalized_silhouette(x: Matrix, labels: Labels, min_size: int) -> float | None:
     """Mean silhouette with members of clusters under ``min_size`` scoring 0.
 
     ``None`` when the (sampled) points do not span 2 clusters: the silhouette is undefined.
     """
-    n = x.shape[0]
+    sample = silhouette_sample(x.shape[0])
+    return _sampled_silhouette(pairwise_distances(x[sample]), sample, labels, min_size)
+
+
+def silhouette_sample(n: int) -> npt.NDArray[np.intp]:
+    # Seeded, the same for every k, so that the scores of different k compare.
+    return np.random.default_rng(0).permutation(n)[:SILHOUETTE_SAMPLE]
+
+
+def _sampled_silhouette(
+    distances: Matrix, sample: npt.NDArray[np.intp], labels: Labels, min_size: int
+) -> float | None:
     sizes = np.bincount(labels)
-    # Seeded sample, the same for every k, so that the scores of different k compare.
-    sample = np.random.default_rng(0).permutation(n)[:SILHOUETTE_SAMPLE]
     sampled = labels[sample]
     if not 2 <= len(np.unique(sampled)) <= len(sample) - 1:
         return None
-    scores = silhouette_samples(x[sample], sampled)
+    scores = silhouette_samples(distances, sampled, metric="precomputed")
     return float(np.where(sizes[sampled] < min_size, 0.0, scores).mean())
 
 
 def choose_k(
     x: Matrix, max_k: int, random_state: int, tfidf: csr_matrix | None = None
 ) -> tuple[int, dict[int, float], tuple[Labels, Matrix]]:
-    """The k with the best penalized silhouette, all scores, and that k's fit (module docstring)."""
-    min_size = min_topic_size(x.shape[0])
-    # No k whose clusters would average under the minimum topic size: they could not all be
+    """The k with the best penalized silhouette, all scores, and that k's fit (module docstring).
+
+    Candidates are scored on a k-means++ fit each (``N_INIT`` starts, no NMF seed) and the
+    distances of the silhouette sample are computed once for all of them; only the chosen k is
+    fitted with the seeded start (``kmeans``). The NMF seed was most of a given-k fit's time, so
+    scoring every k with it made automatic k 5-47 times one fit (issue 19).
+    """
+    min_size = broad_topic_size(x.shape[0])
+    # No k whose clusters would average under the minimum size: they could not all be broad
     # topics, and on small corpora this bounds the work.
     upper = min(max_k, x.shape[0] - 1, distinct_points(x), x.shape[0] // min_size)
     if upper < 2:
         return 1, {}, (np.zeros(x.shape[0], dtype=np.int64), _mean_direction(x))
+    sample = silhouette_sample(x.shape[0])
+    distances = pairwise_distances(x[sample])
     scores: dict[int, float] = {}
-    best: tuple[int, tuple[Labels, Matrix]] | None = None
     for k in range(2, upper + 1):
-        fit = kmeans(x, k, random_state, tfidf)
-        score = penalized_silhouette(x, fit[0], min_size)
-        if score is None:
-            continue
-        scores[k] = round(score, SCORE_DECIMALS)
-        if best is None or score > scores[best[0]]:
-            best = (k, fit)
-    if best is None or scores[best[0]] <= 0:
+        with threadpool_limits(limits=1, user_api="openmp"):  # see ``kmeans``
+            labels = KMeans(n_clusters=k, n_init=N_INIT, random_state=random_state).fit(x).labels_
+        score = _sampled_silhouette(distances, sample, labels.astype(np.int64), min_size)
+        if score is not None:
+            scores[k] = round(score, SCORE_DECIMALS)
+    best = max(scores, key=lambda k: (scores[k], -k), default=None)
+    if best is None or scores[best] <= 0:
         # No split scores above 0, the silhouette of leaving the posts together: one topic.
         return 1, scores, (np.zeros(x.shape[0], dtype=np.int64), _mean_direction(x))
-    return best[0], scores, best[1]
+    return best, scores, kmeans(x, best, random_state, tfidf)
 
 
 def _mean_direction(x: Matrix) -> Matrix:

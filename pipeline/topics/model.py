@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from pipeline.topics.cluster import (
     Labels,
     Matrix,
+    broad_topic_size,
     choose_k,
     distinct_points,
     kmeans,
@@ -33,6 +35,7 @@ from pipeline.topics.cluster import (
 from pipeline.topics.labels import (
     MapProjection,
     class_tfidf,
+    contrast_weights,
     representatives,
     top_terms,
 )
@@ -45,7 +48,10 @@ from pipeline.topics.vectorize import (
 )
 
 MIN_TEXTS_TO_CLUSTER = 3
-SAVE_FORMAT = 1
+# A topic with fewer posts is not split into subtopics: two subtopics of a handful of posts each
+# are not a plan a content team can act on.
+SUBTOPIC_MIN_POSTS = 20
+SAVE_FORMAT = 2
 
 
 class TopicModel:
@@ -76,11 +82,23 @@ class TopicModel:
     vectorizer_: TfidfVectorizer | None
     embedding_: LsaEmbedding
     map_: MapProjection
+    sublabels_: Labels
+    subcentroids_: list[Matrix]
+    subterms_: dict[int, dict[int, list[str]]]
+    subrepresentatives_: dict[int, dict[int, list[int]]]
+    sub_term_centroids_: list[list[TermCentroid]]
 
-    def __init__(self, k: int | None = None, max_k: int = 20, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        k: int | None = None,
+        max_k: int = 20,
+        random_state: int = 0,
+        subtopics: bool = True,
+    ) -> None:
         self.k = k
         self.max_k = max_k
         self.random_state = random_state
+        self.subtopics = subtopics
 
     def fit(self, texts: list[str]) -> TopicModel:
         if self.k is not None and self.k < 1:
@@ -117,7 +135,46 @@ class TopicModel:
         self.outlier_floor_ = np.array(
             [outlier_floor(confidence[labels == t]) for t in range(n_topics)]
         )
+        self.subcentroids_ = [np.zeros((0, x.shape[1])) for _ in range(n_topics)]
+        self.sub_term_centroids_ = [[] for _ in range(n_topics)]
+        if self.subtopics:
+            kept = [texts[i] for i in valid]
+            for topic in range(n_topics):
+                self._split(topic, x, tfidf[valid], labels, valid, kept, vocabulary)
         return self
+
+    def _split(
+        self,
+        topic: int,
+        x: Matrix,
+        tfidf: csr_matrix,
+        labels: Labels,
+        index: npt.NDArray[np.intp],
+        texts: list[str],
+        vocabulary: list[str],
+    ) -> None:
+        """Subtopics of one topic (class docstring); ``x``, ``tfidf``, ``labels`` and ``texts``
+        are the rows of texts with words, ``index`` their positions in the input."""
+        members = np.flatnonzero(labels == topic)
+        if members.size < SUBTOPIC_MIN_POSTS:
+            return
+        k, _, (sub, centroids) = choose_k(x[members], self.max_k, self.random_state, tfidf[members])
+        sub, centroids = _without_small(x[members], sub, centroids, broad_topic_size(members.size))
+        if len(centroids) < 2:
+            return
+        sub, centroids = renumber(sub, centroids)
+        k = len(centroids)
+        self.sublabels_[index[members]] = sub
+        self.subcentroids_[topic] = centroids
+        counts = count_vectorizer(vocabulary).transform([texts[i] for i in members])
+        weights = contrast_weights(counts, sub, k)
+        similarity = similarity_to_centroid(x[members], sub, centroids)
+        self.subterms_[topic] = {s: top_terms(weights[s], vocabulary) for s in range(k)}
+        self.subrepresentatives_[topic] = {
+            s: [int(index[members[i]]) for i in representatives(similarity, sub, s)]
+            for s in range(k)
+        }
+        self.sub_term_centroids_[topic] = term_centroids(tfidf[members], sub, k, vocabulary)
 
     def _reset(self, n: int) -> None:
         self.labels_ = np.full(n, -1, dtype=np.int64)
@@ -133,6 +190,11 @@ class TopicModel:
         self.outlier_floor_ = np.zeros(0)
         self.vectorizer_ = None
         self.centroids_ = np.zeros((0, 0))
+        self.sublabels_ = np.full(n, -1, dtype=np.int64)
+        self.subcentroids_ = []
+        self.subterms_ = {}
+        self.subrepresentatives_ = {}
+        self.sub_term_centroids_ = []
 
     def _cluster(self, x: Matrix, tfidf: csr_matrix) -> tuple[Labels, Matrix]:
         if x.shape[0] < MIN_TEXTS_TO_CLUSTER:
@@ -186,6 +248,32 @@ class TopicModel:
             confidence[valid] = best
         return labels, confidence, coords
 
+    def predict_subtopics(self, texts: list[str], labels: Labels) -> Labels:
+        """Subtopic index of each text within its topic ``labels[i]`` (from ``predict``): the
+        nearest subtopic centroid, -1 for outliers and texts of topics without subtopics."""
+        out = np.full(len(texts), -1, np.int64)
+        if self.vectorizer_ is None or not texts or not any(len(c) for c in self.subcentroids_):
+            return out
+        x = self.embedding_.transform(self.vectorizer_.transform(texts))
+        for i, topic in enumerate(labels):
+            if 0 <= topic < len(self.subcentroids_) and len(self.subcentroids_[topic]):
+                out[i] = int(np.argmax(self.subcentroids_[topic] @ x[i]))
+        return out
+
+
+def _without_small(
+    x: Matrix, labels: Labels, centroids: Matrix, min_size: int
+) -> tuple[Labels, Matrix]:
+    """Clusters of at least ``min_size`` members; members of smaller ones go to the nearest
+    remaining centroid (a subtopic of two posts is not a subtopic, and within a topic its posts
+    are not outliers either). The chosen k's score already counted those members as 0."""
+    sizes = np.bincount(labels, minlength=len(centroids))
+    keep = np.flatnonzero(sizes >= min_size)
+    if len(keep) == len(centroids) or len(keep) == 0:
+        return labels, centroids
+    kept = centroids[keep]
+    return np.argmax(x @ kept.T, axis=1).astype(np.int64), kept
+
 
 def save_model(model: TopicModel, path: Path) -> None:
     """What ``predict`` needs, as plain arrays and JSON in one ``.npz`` (no pickle): the TF-IDF
@@ -200,13 +288,24 @@ def save_model(model: TopicModel, path: Path) -> None:
         "min_topic_size_": model.min_topic_size_,
         "terms_": {str(t): v for t, v in model.terms_.items()},
         "term_centroids_": model.term_centroids_,
+        "subtopics": model.subtopics,
+        "subterms_": {
+            str(t): {str(s): terms for s, terms in subs.items()}
+            for t, subs in model.subterms_.items()
+        },
+        "sub_term_centroids_": model.sub_term_centroids_,
         "vocabulary": [] if vectorizer is None else list(vectorizer.get_feature_names_out()),
     }
     arrays: dict[str, np.ndarray] = {
         "meta": np.array(json.dumps(meta)),
         "centroids": model.centroids_,
         "outlier_floor": model.outlier_floor_,
+        # Subtopic centroids of all topics in one array; topic t's are rows
+        # sub_offsets[t]:sub_offsets[t + 1].
+        "sub_offsets": np.cumsum([0] + [len(c) for c in model.subcentroids_]),
     }
+    if any(len(c) for c in model.subcentroids_):
+        arrays["subcentroids"] = np.vstack([c for c in model.subcentroids_ if len(c)])
     if vectorizer is not None:
         arrays["idf"] = np.asarray(vectorizer.idf_)
         if model.embedding_.components_ is not None:
@@ -228,13 +327,26 @@ def load_model(path: Path) -> TopicModel:
     meta = json.loads(str(arrays["meta"]))
     if meta.get("format") != SAVE_FORMAT:
         raise ValueError(f"topic model format {meta.get('format')!r}, expected {SAVE_FORMAT}")
-    model = TopicModel(k=meta["k"], max_k=meta["max_k"], random_state=meta["random_state"])
+    model = TopicModel(
+        k=meta["k"],
+        max_k=meta["max_k"],
+        random_state=meta["random_state"],
+        subtopics=meta["subtopics"],
+    )
     model._reset(0)
     model.k_, model.min_topic_size_ = meta["k_"], meta["min_topic_size_"]
     model.terms_ = {int(t): v for t, v in meta["terms_"].items()}
     model.term_centroids_ = meta["term_centroids_"]
     model.centroids_ = arrays["centroids"]
     model.outlier_floor_ = arrays["outlier_floor"]
+    offsets = [int(o) for o in arrays["sub_offsets"]]
+    subcentroids = arrays.get("subcentroids", np.zeros((0, model.centroids_.shape[1])))
+    model.subcentroids_ = [subcentroids[a:b] for a, b in pairwise(offsets)]
+    model.subterms_ = {
+        int(t): {int(s): terms for s, terms in subs.items()}
+        for t, subs in meta["subterms_"].items()
+    }
+    model.sub_term_centroids_ = meta["sub_term_centroids_"]
     model.embedding_ = LsaEmbedding(model.random_state)
     model.embedding_.components_ = arrays.get("svd_components")
     model.map_ = MapProjection()

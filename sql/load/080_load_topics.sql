@@ -8,5 +8,6 @@ select
     terms,
     size,
     representative_post_ids,
-    previous_similarity
+    previous_similarity,
+    parent_id
 from read_parquet($topics_topics);

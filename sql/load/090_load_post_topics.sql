@@ -5,6 +5,7 @@ select
     $run_id as run_id,
     post_id,
     topic_id,
+    subtopic_id,
     confidence,
     x,
     y

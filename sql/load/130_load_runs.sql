@@ -25,7 +25,8 @@ select
     (select count(*) from findings where run_id = $run_id) as n_findings,
     (select count(*) from duplicate_groups where run_id = $run_id) as n_duplicate_groups,
     -- topic_id -1 (outliers), if the topics stage writes a row for it, is not a topic
-    (select count(*) from topics where run_id = $run_id and topic_id >= 0) as n_topics,
+    (select count(*) from topics where run_id = $run_id and topic_id >= 0 and parent_id is null)
+        as n_topics,
     -- Only a run whose stages up to the load succeeded is loaded (failed and empty runs get a
     -- data-less row from meta/record_run_status.sql).
     'succeeded' as status,

@@ -1,5 +1,6 @@
 select
     topic_id,
+    parent_id,
     label,
     terms,
     size,

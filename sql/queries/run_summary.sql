@@ -7,6 +7,7 @@ select
     (select count(*) from pages where run_id = $run_id and not ok) as page_errors,
     (select count(*) from posts where run_id = $run_id) as posts,
     (select count(*) from duplicate_groups where run_id = $run_id) as duplicate_groups,
-    (select count(*) from topics where run_id = $run_id and topic_id >= 0) as topics,
+    (select count(*) from topics where run_id = $run_id and topic_id >= 0 and parent_id is null)
+        as topics,
     (select count(distinct post_id) from findings where run_id = $run_id) as posts_with_findings,
     (select count(*) from findings where run_id = $run_id) as findings

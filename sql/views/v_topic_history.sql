@@ -5,6 +5,7 @@ select
     topics.topic_id,
     topics.run_id,
     runs.started_at,
+    topics.parent_id,
     topics.label,
     topics.size,
     topics.previous_similarity,

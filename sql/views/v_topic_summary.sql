@@ -1,21 +1,30 @@
--- Topics with their assigned posts counted, and representative post titles in rank order.
+-- Topics and subtopics (parent_id not null) with their assigned posts counted, and
+-- representative post titles in rank order. A post counts in its topic and in its subtopic.
 create or replace view v_topic_summary as
-with assigned as (
+with post_levels as (
+    select run_id, post_id, topic_id, confidence from post_topics
+    union all
+    select run_id, post_id, subtopic_id as topic_id, confidence
+    from post_topics
+    where subtopic_id is not null
+),
+
+assigned as (
     select
-        post_topics.run_id,
-        post_topics.topic_id,
+        post_levels.run_id,
+        post_levels.topic_id,
         count(*) as posts,
         count(distinct posts.site) as n_sites,
-        avg(post_topics.confidence) as avg_confidence,
+        avg(post_levels.confidence) as avg_confidence,
         avg(post_scores.audit_score) as avg_audit_score
-    from post_topics
+    from post_levels
     left join posts
-        on posts.run_id = post_topics.run_id
-        and posts.post_id = post_topics.post_id
+        on posts.run_id = post_levels.run_id
+        and posts.post_id = post_levels.post_id
     left join post_scores
-        on post_scores.run_id = post_topics.run_id
-        and post_scores.post_id = post_topics.post_id
-    group by post_topics.run_id, post_topics.topic_id
+        on post_scores.run_id = post_levels.run_id
+        and post_scores.post_id = post_levels.post_id
+    group by post_levels.run_id, post_levels.topic_id
 ),
 
 -- unnest with its ordinal keeps the topic stage's ranking of representatives
@@ -45,6 +54,7 @@ representative_titles as (
 select
     topics.run_id,
     topics.topic_id,
+    topics.parent_id,
     topics.label,
     topics.terms,
     topics.size,

@@ -312,10 +312,20 @@ def _write_topics(paths: RunPaths, ids: list[str]) -> None:
                 "terms": ["gut", "brain", "microbiome"],
                 "representative_post_ids": ["p_gut"],
             },
+            {  # a subtopic of topic 0
+                "run_id": rid,
+                "topic_id": 2,
+                "label": "trust, conflict",
+                "size": 1,
+                "terms": ["trust", "conflict"],
+                "representative_post_ids": ["p_intimacy"],
+                "parent_id": 0,
+            },
         ],
         TOPICS,
     )
     topic_of = {"p_intimacy": 0, "p_copy": 0, "p_gut": 1}
+    subtopic_of = {"p_intimacy": 2}
     write_table(
         paths.topics_assignments,
         [
@@ -323,6 +333,7 @@ def _write_topics(paths: RunPaths, ids: list[str]) -> None:
                 "run_id": rid,
                 "post_id": pid,
                 "topic_id": topic_of.get(pid, -1),
+                "subtopic_id": subtopic_of.get(pid),
                 "confidence": 0.8,
                 "x": float(i),
                 "y": float(i % 2),

@@ -37,7 +37,7 @@ def test_load_counts_every_table(run_a: RunPaths) -> None:
 
     expected = {
         "runs": 1, "sites": 2, "pages": 7, "posts": 4, "post_blocks": 12, "duplicate_pairs": 1,
-        "duplicate_groups": 1, "duplicate_members": 2, "shared_paragraphs": 1, "topics": 2,
+        "duplicate_groups": 1, "duplicate_members": 2, "shared_paragraphs": 1, "topics": 3,
         "post_topics": 4, "topic_cannibalization": 1, "findings": 4, "post_scores": 4,
         "dedup_signatures": 4,
     }  # fmt: skip
@@ -152,7 +152,12 @@ def _score_above_100(rows: list[dict]) -> list[dict]:
 
 
 def _unknown_topic(rows: list[dict]) -> list[dict]:
-    return [{**rows[0], "topic_id": 7}, *rows[1:]]
+    return [{**rows[0], "topic_id": 7, "subtopic_id": None}, *rows[1:]]
+
+
+def _subtopic_of_another_topic(rows: list[dict]) -> list[dict]:
+    # The sample run's topic 0 has no subtopics: naming one is a subtopic the warehouse lacks.
+    return [{**rows[0], "subtopic_id": 0}, *rows[1:]]
 
 
 def _bad_severity(rows: list[dict]) -> list[dict]:
@@ -169,6 +174,8 @@ def _bad_severity(rows: list[dict]) -> list[dict]:
          "chk_duplicate_groups_without_one_canonical"),
         ("audit_scores", POST_SCORES, _score_above_100, "chk_post_scores_out_of_range"),
         ("topics_assignments", POST_TOPICS, _unknown_topic, "chk_post_topics_unknown_topic"),
+        ("topics_assignments", POST_TOPICS, _subtopic_of_another_topic,
+         "chk_post_topics_unknown_subtopic"),
     ],
 )  # fmt: skip
 def test_a_failing_check_rolls_back_the_whole_load(

@@ -108,6 +108,20 @@ def test_topic_summary_keeps_representative_order(warehouse: Path) -> None:
     assert (posts, titles) == (2, ["Intimacy matters", "Intimacy matters (repost)"])
 
 
+def test_topic_summary_counts_posts_in_their_topic_and_subtopic(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select topic_id, parent_id, posts from v_topic_summary "
+        "where run_id = 'run-a' order by topic_id",
+    )
+    assert rows == [(0, None, 2), (1, None, 1), (2, 0, 1)]
+
+
+def test_run_counts_broad_topics_only(warehouse: Path) -> None:
+    [(n_topics,)] = _query(warehouse, "select n_topics from runs where run_id = 'run-a'")
+    assert n_topics == 2
+
+
 def test_findings_by_kind(warehouse: Path) -> None:
     rows = _query(
         warehouse,
@@ -170,4 +184,4 @@ def test_topic_history_follows_a_topic_id_across_runs(warehouse: Path) -> None:
     )
     # Run B is loaded first but crawled later: history follows crawl time.
     assert rows == [(0, "run-a", 2, None), (0, "run-b", 2, 0), (1, "run-a", 1, None),
-                    (1, "run-b", 1, 0)]  # fmt: skip
+                    (1, "run-b", 1, 0), (2, "run-a", 1, None), (2, "run-b", 1, 0)]  # fmt: skip

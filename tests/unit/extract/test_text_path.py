@@ -55,7 +55,7 @@ _FRAGMENTS = st.sampled_from(
         '<script type="application/ld+json">{"@type": ["BlogPosting", "Thing"]}</script>',
         '<script type="application/ld+json">{"@graph": [{"@type": "Product"}]}</script>',
         '<script type="application/ld+json">{broken</script>',
-        '<div hidden><p>Hidden text that a script would reveal later on.</p></div>',
+        "<div hidden><p>Hidden text that a script would reveal later on.</p></div>",
         '<div style="display:none">Invisible promo</div>',
         '<nav><a href="/a">Home</a> <a href="/b">Blog</a></nav>',
         "<article><h1>Title</h1><p>Body text of the article, long enough.</p></article>",
