@@ -58,7 +58,7 @@ from pipeline.io import (
 )
 from pipeline.paths import RunPaths
 from pipeline.records import CANNIBALIZATION, POST_TOPICS, TOPIC_CENTROIDS, TOPICS
-from pipeline.topics.cannibalization import competing_pairs
+from pipeline.topics.cannibalization import competing_pairs, pair_inputs
 from pipeline.topics.labels import representatives
 from pipeline.topics.model import TopicModel, cluster_texts, load_model, save_model
 from pipeline.topics.stable import IdAssignment, TermCentroid, assign_ids
@@ -438,12 +438,12 @@ def _cannibalization(
         return []
     topic_of = {a["post_id"]: a["topic_id"] for a in assignments}
     candidates = [r for r in posts if r["post_id"] not in copy_of]
-    tfidf = model.vectorizer_.transform([texts[r["post_id"]] for r in candidates])
-    pairs = competing_pairs(
-        tfidf,
+    inputs = pair_inputs(
+        model,
         [r["title"] or "" for r in candidates],
-        [(r["site"] or "", topic_of[r["post_id"]]) for r in candidates],
+        [texts[r["post_id"]] for r in candidates],
     )
+    pairs = competing_pairs(inputs, [(r["site"] or "", topic_of[r["post_id"]]) for r in candidates])
     out = []
     for p in pairs:
         a, b = candidates[p.a], candidates[p.b]

@@ -5,14 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.config import Config, SiteConfig
 from pipeline.io import write_table
 from pipeline.paths import RunPaths
 from pipeline.records import CANNIBALIZATION, DUPLICATE_MEMBERS, POSTS
 from pipeline.topics import run
-from pipeline.topics.cannibalization import competing_pairs, title_overlap, title_terms
+from pipeline.topics.cannibalization import (
+    FEATURES,
+    PairInputs,
+    PairScorer,
+    competing_pairs,
+    pair_inputs,
+    title_overlap,
+    title_terms,
+)
+from pipeline.topics.model import TopicModel
 
 FAST = (
     "Lie down, breathe out slowly, keep the bedroom cool and dark, and stop checking the clock. "
@@ -33,22 +41,34 @@ def test_title_terms_drop_listicle_words_and_match_word_forms() -> None:
     assert title_overlap(frozenset(), frozenset({"sleep"})) == 0.0
 
 
-def test_pairs_need_same_site_same_topic_and_both_overlaps() -> None:
+def _inputs(texts: list[str], titles: list[str]) -> PairInputs:
+    model = TopicModel(k=1, subtopics=False).fit(texts)
+    return pair_inputs(model, titles, [f"{t}\n\n{x}" for t, x in zip(titles, texts, strict=True)])
+
+
+def test_pairs_need_same_site_and_same_topic() -> None:
     texts = [FAST, FASTER, NAPS, FASTER, FASTER]
     titles = [
         "How to Fall Asleep Fast",
         "Falling Asleep Fast: What Works",
         "How Long Should a Nap Be?",
         "Fall Asleep Fast Tonight",  # same text and title, but another site
-        "Bedroom Temperature Explained",  # same site and topic, text overlaps, title does not
+        "Fall Asleep Fast Tonight",  # same site, another topic
     ]
-    groups = [("a", 0), ("a", 0), ("a", 0), ("b", 0), ("a", 0)]
-    tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
-    pairs = competing_pairs(tfidf, titles, groups)
+    groups = [("a", 0), ("a", 0), ("a", 0), ("b", 0), ("a", 1)]
+    pairs = competing_pairs(_inputs(texts, titles), groups)
     assert [(p.a, p.b) for p in pairs] == [(0, 1)]
     assert pairs[0].shared_terms == ("asleep", "fall", "fast")
+    assert pairs[0].score >= PairScorer().threshold
     # Outliers (topic -1) never pair.
-    assert competing_pairs(tfidf, titles, [("a", -1)] * 5) == []
+    assert competing_pairs(_inputs(texts, titles), [("a", -1)] * 5) == []
+
+
+def test_score_grows_with_every_feature() -> None:
+    scorer = PairScorer()
+    low = dict.fromkeys(FEATURES, 0.2)
+    for name in FEATURES:
+        assert scorer.score({**low, name: 0.9}) > scorer.score(low), name
 
 
 def test_stage_writes_pairs_between_canonical_posts(tmp_path: Path) -> None:
