@@ -4,7 +4,8 @@ Reads:   ``RunPaths.crawl_pages``, ``extract_documents``, ``extract_posts``, ``e
          (required); ``dedup_pairs``, ``dedup_members``, ``dedup_paragraphs``, ``dedup_signatures``,
          ``topics_topics``, ``topics_assignments``, ``audit_findings``, ``audit_scores``
          (optional: a missing file loads nothing and is counted); ``config_snapshot``.
-Writes:  ``RunPaths.warehouse`` (``warehouse.duckdb``), the only read-write opener of that file.
+Writes:  ``RunPaths.warehouse`` (``warehouse.duckdb``), through a private copy swapped in whole
+         (``swap``): readers never block a load, a failed or killed load changes nothing.
 
 Every table is keyed by ``run_id``. The load migrates the schema (``sql/migrations``), recreates
 the views (``sql/views``), then in ONE transaction deletes the run's rows, inserts them again from
@@ -37,6 +38,7 @@ from pipeline.warehouse.errors import CheckFailedError, LoadError, MigrationErro
 from pipeline.warehouse.load import LoadResult, RunRecord, load_run
 from pipeline.warehouse.migrate import migrate
 from pipeline.warehouse.sqlfiles import execute_sql, read_sql, transaction
+from pipeline.warehouse.swap import writable
 
 __all__ = [
     "CheckFailedError",
@@ -58,12 +60,9 @@ log = logging.getLogger(__name__)
 def run(paths: RunPaths, config: Config) -> StageSummary:
     """Load the run into ``paths.warehouse``; counts are rows loaded per table."""
     record = _run_record(paths, config)
-    con = connect_writable(paths.warehouse)
-    try:
+    with writable(paths.warehouse) as con:
         applied = migrate(con)
         result = load_run(con, paths, record)
-    finally:
-        con.close()
     if applied:
         log.info("warehouse: applied migrations %s", ", ".join(applied))
     summary = StageSummary(stage="load", run_id=paths.run_id, outputs=[str(paths.warehouse)])
@@ -97,15 +96,6 @@ def _stored_config(paths: RunPaths) -> Config | None:
     return from_snapshot(paths.config_snapshot.read_text(encoding="utf-8"))
 
 
-def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
-    """The one read-write connection; a file another process holds becomes a WarehouseError."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(path))
-    except duckdb.Error as exc:
-        raise WarehouseError(f"cannot open {path} for writing: {exc}") from exc
-
-
 def record_run_status(paths: RunPaths, status: RunStatus) -> None:
     """Record a failed or empty run in ``runs`` (no data rows); a succeeded row is kept."""
     config = _stored_config(paths)
@@ -120,15 +110,13 @@ def record_run_status(paths: RunPaths, status: RunStatus) -> None:
         "stage_status": json.dumps(status.stages, sort_keys=True),
         "error": status.error,
     }
-    con = connect_writable(paths.warehouse)
     try:
-        migrate(con)
-        with transaction(con):
-            execute_sql(con, read_sql("meta/record_run_status.sql"), params)
+        with writable(paths.warehouse) as con:
+            migrate(con)
+            with transaction(con):
+                execute_sql(con, read_sql("meta/record_run_status.sql"), params)
     except duckdb.Error as exc:
         raise WarehouseError(f"recording run {paths.run_id} as {status.status}: {exc}") from exc
-    finally:
-        con.close()
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:

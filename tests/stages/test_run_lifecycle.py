@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.warehouse.swap import LOCK_WAIT_ENV, writer_lock
 from tests.stages.conftest import table_counts
 
 pytestmark = pytest.mark.slow
@@ -30,13 +31,15 @@ EXE = Path(sys.executable).parent / "content-audit"
 GOOD = "good"
 
 
-def _cli(data: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def _cli(
+    data: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(EXE), *args, "--data-dir", str(data / "data"), "--reports-dir", str(data / "reports")],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "COLUMNS": "120"},
+        env={**os.environ, "COLUMNS": "120", **(env or {})},
     )
 
 
@@ -165,10 +168,11 @@ def test_a_rerun_killed_half_way_leaves_the_good_run_as_it_was(good_run: Path) -
 def test_a_rerun_failing_at_the_load_exits_4_and_changes_nothing(good_run: Path) -> None:
     files, rows = _digests(good_run, GOOD), _warehouse_state(good_run, GOOD)
     args = ["run", "--config", str(good_run / "sites.yaml"), "--run-id", GOOD]
-    # An analyst's read-write session in another process holds the warehouse's lock.
-    with duckdb.connect(str(good_run / "data" / "warehouse.duckdb")):
-        proc = _cli(good_run, *args)
+    # Another load holds the warehouse's writer lock past the rerun's patience (readers no
+    # longer can: the load writes a copy, see test_warehouse_swap.py).
+    with writer_lock(good_run / "data" / "warehouse.duckdb"):
+        proc = _cli(good_run, *args, env={LOCK_WAIT_ENV: "1"})
     assert proc.returncode == 4, proc.stderr[-3000:]
-    _one_error_line(proc.stderr, "for writing")
+    _one_error_line(proc.stderr, "another load holds")
     assert _digests(good_run, GOOD) == files
     assert _warehouse_state(good_run, GOOD) == rows

@@ -1,0 +1,136 @@
+"""Writing the warehouse without ever blocking its readers: a private copy, swapped in whole.
+
+DuckDB lets one process open a file read-write, and a reader's read-only connection holds a lock
+that makes the writer's open fail ("Could not set lock on file ... Conflicting lock is held").
+Analysts keep notebooks and BI tools open for days, so the load never opens
+``warehouse.duckdb`` itself. It copies it to ``warehouse.duckdb.load-<pid>``, opens and writes
+the copy, checkpoints and closes it, and renames it over the original (``os.replace``, atomic on
+one filesystem):
+
+* an open reader keeps the file it opened (the old inode stays readable until it closes) and
+  sees the new data on its next connection; the load never waits for it;
+* a load that fails, raises or is killed (SIGKILL included) leaves the original untouched; its
+  copy is removed by the next load (stale copies of dead processes are swept under the lock);
+* two loads at once: an exclusive ``flock`` on ``warehouse.duckdb.lock`` serializes them; the
+  second waits up to ``LOCK_WAIT_S`` (``$CONTENT_AUDIT_LOCK_WAIT_S`` overrides it) and then fails
+  with a message naming the holder's pid.
+
+The price is a copy of the file per load (measured in ``benchmarks/warehouse``), and the rule that
+only the load writes: a session that opens the file read-write itself writes to a file the next
+load replaces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from pipeline.warehouse.errors import WarehouseError
+
+LOCK_WAIT_S = 600.0
+# Operators may shorten (or lengthen) the wait, e.g. so a scheduler's retry takes over sooner.
+LOCK_WAIT_ENV = "CONTENT_AUDIT_LOCK_WAIT_S"
+_POLL_S = 0.2
+COPY_MARK = ".load-"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path, wait_s: float | None = None) -> Iterator[None]:
+    """Hold the warehouse's writer lock; raise WarehouseError after ``wait_s`` of waiting
+    (default: ``$CONTENT_AUDIT_LOCK_WAIT_S``, else ``LOCK_WAIT_S``)."""
+    if wait_s is None:
+        wait_s = _wait_from_env()
+    lock = lock_path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+") as handle:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise WarehouseError(
+                        f"another load holds {lock} (pid {holder}) and did not finish within "
+                        f"{wait_s:.0f} s; retry when it is done (nothing was changed)"
+                    ) from None
+                time.sleep(_POLL_S)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _wait_from_env() -> float:
+    raw = os.environ.get(LOCK_WAIT_ENV)
+    if raw is None:
+        return LOCK_WAIT_S
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        raise WarehouseError(
+            f"{LOCK_WAIT_ENV}={raw!r} is not a number of seconds; unset it or give e.g. 600"
+        ) from None
+
+
+def _sweep(path: Path) -> None:
+    """Copies left by loads that died (only called under the writer lock: none is live)."""
+    for stale in path.parent.glob(path.name + COPY_MARK + "*"):
+        stale.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writable(path: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a private copy of the warehouse at ``path``; when the block
+    ends without an exception the copy replaces ``path`` atomically, otherwise it is dropped and
+    ``path`` stays as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(path, wait_s):
+        _sweep(path)
+        copy = path.with_name(f"{path.name}{COPY_MARK}{os.getpid()}")
+        if path.exists():
+            shutil.copyfile(path, copy)
+            wal = path.with_name(path.name + ".wal")
+            if wal.exists():  # a file last written by an older version, not checkpointed
+                shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        try:
+            con = duckdb.connect(str(copy))
+        except duckdb.Error as exc:
+            _sweep(path)
+            raise WarehouseError(f"cannot open a copy of {path} for writing: {exc}") from exc
+        try:
+            yield con
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            _sweep(path)
+            raise
+        con.close()
+        _fsync(copy)
+        os.replace(copy, path)
+        _fsync(path.parent)
