@@ -107,18 +107,18 @@ def load_corpora(shared: Path = SHARED, draws: int = 3) -> list[Corpus]:
         texts, labels = [p.document for p in picked], [p.topic for p in picked]
         out.append(Corpus(f"written-60/{seed}", "tuning", texts, labels))
     articles = web_articles(shared)
-    dev = [a for a in articles if a.id.startswith("dev/")]
-    more = [a for a in articles if a.id.startswith("more/")]
-    out.append(_of("web-dev", "tuning", dev))
-    for seed in range(draws):
-        out.append(_of(f"web-dev-top4/{seed}", "tuning", _draw(dev, _largest(dev, 4), 15, seed)))
-        out.append(_of(f"web-dev-top5/{seed}", "tuning", _draw(dev, _largest(dev, 5), 25, seed)))
-    dev_tech = [a for a in dev if a.broad == "technology"]
-    out.append(_of("web-dev-technology", "tuning", dev_tech, level="sub"))
-    out.append(_of("web-more", "aside", more))
-    for seed in range(draws):
-        out.append(_of(f"web-more-top5/{seed}", "aside", _draw(more, _largest(more, 5), 50, seed)))
-        out.append(_of(f"web-more-60/{seed}", "aside", _draw(more, _largest(more, 4), 15, seed)))
-    tech = [a for a in more if a.broad == "technology"]
-    out.append(_of("web-more-technology", "aside", tech, level="sub"))
+    # (name, number of largest topics drawn, articles per topic) per part of the web articles.
+    parts = {
+        "dev": ("tuning", [("top4", 4, 15), ("top5", 5, 25)]),
+        "more": ("aside", [("top5", 5, 50), ("60", 4, 15)]),
+    }
+    for short, (role, subsets) in parts.items():
+        part = [a for a in articles if a.id.startswith(f"{short}/")]
+        out.append(_of(f"web-{short}", role, part))
+        for seed in range(draws):
+            for name, classes, per_class in subsets:
+                drawn = _draw(part, _largest(part, classes), per_class, seed)
+                out.append(_of(f"web-{short}-{name}/{seed}", role, drawn))
+        tech = [a for a in part if a.broad == "technology"]
+        out.append(_of(f"web-{short}-technology", role, tech, level="sub"))
     return out

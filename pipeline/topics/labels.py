@@ -21,13 +21,19 @@ TERMS_PER_TOPIC = 4
 REPRESENTATIVES = 3
 
 
-def class_tfidf(counts: csr_matrix, labels: npt.NDArray[np.int64], n_topics: int) -> np.ndarray:
-    """``(n_topics, n_terms)`` c-TF-IDF weights from per-document term ``counts``."""
+def topic_counts(counts: csr_matrix, labels: npt.NDArray[np.int64], n_topics: int) -> np.ndarray:
+    """``(n_topics, n_terms)`` term counts summed over each topic's documents."""
     per_topic = np.zeros((n_topics, counts.shape[1]))
     for topic in range(n_topics):
         rows = np.flatnonzero(labels == topic)
         if rows.size:
             per_topic[topic] = np.asarray(counts[rows].sum(axis=0)).ravel()
+    return per_topic
+
+
+def class_tfidf(counts: csr_matrix, labels: npt.NDArray[np.int64], n_topics: int) -> np.ndarray:
+    """``(n_topics, n_terms)`` c-TF-IDF weights from per-document term ``counts``."""
+    per_topic = topic_counts(counts, labels, n_topics)
     total = per_topic.sum(axis=0)
     avg_words = per_topic.sum() / max(n_topics, 1)
     idf = np.log1p(avg_words / np.where(total > 0, total, np.inf))
@@ -45,11 +51,7 @@ def contrast_weights(
     most frequent in each subtopic and, with two or three siblings, the idf hardly discounts
     them. A topic word is as frequent in the subtopic as in the topic (ratio 1, weight 0).
     """
-    per_topic = np.zeros((n_topics, counts.shape[1]))
-    for topic in range(n_topics):
-        rows = np.flatnonzero(labels == topic)
-        if rows.size:
-            per_topic[topic] = np.asarray(counts[rows].sum(axis=0)).ravel()
+    per_topic = topic_counts(counts, labels, n_topics)
     parent = per_topic.sum(axis=0)
     p_parent = parent / max(parent.sum(), 1.0)
     p_topic = per_topic / np.maximum(per_topic.sum(axis=1, keepdims=True), 1.0)
