@@ -30,7 +30,14 @@ $(BIN)/content-audit: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --python $(PYTHON)
 	@touch $@
 
-install: $(BIN)/content-audit
+# A DuckDB 1.x engine in its own locked environment: the warehouse must open in it (analysts'
+# clients bundle 1.x engines; tests/sql/test_warehouse_compat.py).
+DUCKDB1 := tests/compat/duckdb1/.venv/bin/python
+$(DUCKDB1): $(UV) tests/compat/duckdb1/pyproject.toml tests/compat/duckdb1/uv.lock
+	$(UV) sync --locked --project tests/compat/duckdb1 --python $(PYTHON)
+	@touch $@
+
+install: $(BIN)/content-audit $(DUCKDB1)
 
 demo: install
 	$(BIN)/content-audit demo

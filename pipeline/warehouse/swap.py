@@ -15,9 +15,12 @@ one filesystem):
   second waits up to ``LOCK_WAIT_S`` (``$CONTENT_AUDIT_LOCK_WAIT_S`` overrides it) and then fails
   with a message naming the holder's pid.
 
-The price is a copy of the file per load (measured in ``benchmarks/warehouse``), and the rule that
-only the load writes: a session that opens the file read-write itself writes to a file the next
-load replaces.
+The price is a copy of the file per load, and the rule that only the load writes: a session that
+opens the file read-write itself writes to a file the next load replaces.
+
+The file is written in storage version ``STORAGE_VERSION`` (v1.0.0), which DuckDB 1.0 and every
+later release read; a warehouse an earlier version of this program wrote in DuckDB 2.0's own
+format is rebuilt in it by the next load.
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ import duckdb
 
 from pipeline.warehouse.errors import WarehouseError
 
+# The storage format written: the oldest DuckDB 1.x reads (file version 64, DuckDB 1.0 and later),
+# so analysts' own clients (the CLI, R, BI tools bundling a 1.x engine) open the warehouse. DuckDB
+# 2.0 writes its own format by default, which no 1.x release can read.
+STORAGE_VERSION = "v1.0.0"
+STORAGE_FILE_VERSION = 64
 LOCK_WAIT_S = 600.0
 # Operators may shorten (or lengthen) the wait, e.g. so a scheduler's retry takes over sooner.
 LOCK_WAIT_ENV = "CONTENT_AUDIT_LOCK_WAIT_S"
@@ -96,6 +104,36 @@ def _sweep(path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+def file_version(path: Path) -> int | None:
+    """The storage version number in a DuckDB file's header (None: not a DuckDB file)."""
+    with open(path, "rb") as handle:
+        head = handle.read(20)
+    if len(head) < 20 or head[8:12] != b"DUCK":
+        return None
+    return int.from_bytes(head[12:20], "little")
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+
+
+def _copy_to(source: Path, copy: Path) -> None:
+    """``source`` as a file in ``STORAGE_VERSION``: a plain copy when it is one already, else
+    rebuilt table by table (a warehouse written in DuckDB 2.0's format by an earlier version of
+    this program; ``COPY FROM DATABASE`` keeps tables, views and comments)."""
+    if file_version(source) == STORAGE_FILE_VERSION:
+        shutil.copyfile(source, copy)
+        wal = source.with_name(source.name + ".wal")
+        if wal.exists():  # not checkpointed (a writer of an older version was killed)
+            shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        return
+    with _connect(copy) as con:
+        target = con.execute("select current_database()").fetchone()[0]  # type: ignore[index]
+        con.execute("attach ? as legacy (read_only)", [str(source)])
+        con.execute(f'copy from database legacy to "{target}"')
+        con.execute("detach legacy")
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -113,13 +151,10 @@ def writable(path: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBP
     with writer_lock(path, wait_s):
         _sweep(path)
         copy = path.with_name(f"{path.name}{COPY_MARK}{os.getpid()}")
-        if path.exists():
-            shutil.copyfile(path, copy)
-            wal = path.with_name(path.name + ".wal")
-            if wal.exists():  # a file last written by an older version, not checkpointed
-                shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
         try:
-            con = duckdb.connect(str(copy))
+            if path.exists():
+                _copy_to(path, copy)
+            con = _connect(copy)
         except duckdb.Error as exc:
             _sweep(path)
             raise WarehouseError(f"cannot open a copy of {path} for writing: {exc}") from exc
