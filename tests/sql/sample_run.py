@@ -391,6 +391,8 @@ def _write_audit(paths: RunPaths, ids: list[str], second: bool) -> None:
             _finding(rid, "f2", "p_sleep", "keyword_stuffing", "critical", STUFFING),
             _finding(rid, "f4", "p_sleep", "thin_content", "warning", EVIL_TITLE),
         ]
+    if "p_new" in ids:  # a finding of the second run only
+        findings.append(_finding(rid, "f5", "p_new", "thin_content", "warning", "Breathing"))
     write_table(paths.audit_findings, findings, FINDINGS)
     base = {"p_intimacy": 80.0, "p_sleep": 35.0, "p_gut": 100.0, "p_copy": 70.0, "p_new": 100.0}
     if second:

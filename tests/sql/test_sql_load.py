@@ -64,7 +64,7 @@ def test_runs_are_kept_side_by_side(run_a: RunPaths, run_b: RunPaths) -> None:
     run(run_a, CONFIG)  # reloading A must not touch B
 
     assert counts_for_run(run_a.warehouse, "run-a") == after_a
-    assert counts_for_run(run_b.warehouse, "run-b")["findings"] == 2
+    assert counts_for_run(run_b.warehouse, "run-b")["findings"] == 3
     with duckdb.connect(str(run_a.warehouse), read_only=True) as con:
         assert con.execute("select run_id from runs order by run_id").fetchall() == [
             ("run-a",),

@@ -150,6 +150,47 @@ def test_run_changes_compare_with_the_previous_run_of_the_site(warehouse: Path) 
     assert _query(warehouse, "select count(*) from v_run_changes where run_id = 'run-a'") == [(0,)]
 
 
+def test_finding_changes_by_finding_id(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select site, finding_id, change, previous_run_id from v_finding_changes "
+        "where run_id = 'run-b' order by finding_id",
+    )
+    assert rows == [
+        ("calm-mind", "f1", "persisting", "run-a"),
+        ("calm-mind", "f2", "fixed", "run-a"),  # its post is gone
+        ("wellness-hub", "f3", "persisting", "run-a"),
+        ("calm-mind", "f4", "fixed", "run-a"),
+        ("wellness-hub", "f5", "new", "run-a"),
+    ]
+    first = "select distinct change from v_finding_changes where run_id = 'run-a'"
+    assert _query(warehouse, first) == [("new",)]
+
+
+def test_post_audit_has_one_row_per_post_with_everything(warehouse: Path) -> None:
+    [(posts, distinct)] = _query(
+        warehouse,
+        "select count(*), count(distinct post_id) from v_post_audit where run_id = 'run-a'",
+    )
+    assert posts == distinct == 4
+    row = _query(
+        warehouse,
+        "select words > 0, findings, findings_warning, findings_by_kind, duplicate_role, "
+        "topic_id, subtopic_id, subtopic_label, page_type from v_post_audit "
+        "where run_id = 'run-a' and post_id = 'p_intimacy'",
+    )
+    expected = (True, 1, 1, {"commercial_cta": 1}, "canonical", 0, 2, "trust, conflict", "post")
+    assert row == [expected]
+    types = dict(
+        _query(
+            warehouse,
+            "select column_name, data_type from duckdb_columns() where table_name = 'v_post_audit'",
+        )
+    )
+    assert types["words"] == types["findings"] == "BIGINT"
+    assert types["audit_score"] == types["boilerplate_share"] == "DOUBLE"
+
+
 def test_site_topic_coverage_shares_add_up_per_site(warehouse: Path) -> None:
     rows = _query(
         warehouse,
