@@ -302,6 +302,73 @@ def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool, debug: b
         _guard(go, debug)
 
 
+@main.command()
+@click.argument("sql")
+@_data_dir
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "parquet"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of the terminal (required for parquet).",
+)
+@_debug
+def query(sql: str, data_dir: Path, fmt: str, out: Path | None, debug: bool) -> None:
+    """Run SQL against the warehouse, read-only (never waits for or blocks a load)."""
+    from pipeline.warehouse import connect_readonly
+    from pipeline.warehouse.access import format_result, query_to_parquet, run_query
+
+    def go() -> None:
+        if fmt == "parquet" and out is None:
+            raise click.UsageError("--format parquet needs --out FILE")
+        with connect_readonly(data_dir / "warehouse.duckdb") as con:
+            if fmt == "parquet":
+                assert out is not None
+                n = query_to_parquet(con, sql, out)
+                click.echo(f"wrote {n} rows to {out}", err=True)
+                return
+            text = format_result(run_query(con, sql), fmt)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+
+    _guard(go, debug)
+
+
+@main.command()
+@_data_dir
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for one file per view.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True
+)
+@_debug
+def export(data_dir: Path, out: Path, fmt: str, debug: bool) -> None:
+    """Write every warehouse view as Parquet or CSV, for tools that cannot open DuckDB files."""
+    from pipeline.warehouse import connect_readonly
+    from pipeline.warehouse.access import export_views
+
+    def go() -> None:
+        with connect_readonly(data_dir / "warehouse.duckdb") as con:
+            counts = export_views(con, out, fmt)
+        for view, n in counts.items():
+            click.echo(f"{out / f'{view}.{fmt}'}: {n} rows")
+
+    _guard(go, debug)
+
+
 @main.command(name="train-extractor")
 @_dev_dir
 @click.option(
