@@ -369,6 +369,22 @@ def export(data_dir: Path, out: Path, fmt: str, debug: bool) -> None:
     _guard(go, debug)
 
 
+@main.command(name="docs-warehouse")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/warehouse.md"),
+    show_default=True,
+)
+def docs_warehouse(out: Path) -> None:
+    """Write the warehouse data dictionary (every table, view and column, from their comments)."""
+    from pipeline.warehouse.dictionary import data_dictionary
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(data_dictionary(), encoding="utf-8")
+    click.echo(f"wrote {out}")
+
+
 @main.command(name="train-extractor")
 @_dev_dir
 @click.option(

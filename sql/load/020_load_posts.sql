@@ -24,5 +24,19 @@ select
     boilerplate_words,
     main_text,
     text_hash,
-    fetched_at
+    fetched_at,
+    -- The path of the canonical URL (else the URL): lowercased, no query, fragment or trailing
+    -- slash; "/" for a site's root.
+    coalesce(
+        nullif(
+            rtrim(
+                lower(regexp_extract(
+                    coalesce(canonical_url, url), '^(?:[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)?([^?#]*)', 1
+                )),
+                '/'
+            ),
+            ''
+        ),
+        '/'
+    ) as post_key
 from read_parquet($extract_posts);

@@ -5,6 +5,7 @@ select
     count(*) filter (where change = 'new') as new,
     count(*) filter (where change = 'removed') as removed,
     count(*) filter (where change = 'score_changed') as score_changed,
+    count(*) filter (where change = 'text_changed') as text_changed,
     count(*) filter (where change = 'unchanged') as unchanged
 from v_run_changes
 where run_id = $run_id

@@ -14,7 +14,7 @@ from v_run_changes
 where run_id = $run_id
     and change <> 'unchanged'
 order by
-    case change when 'score_changed' then 0 when 'new' then 1 else 2 end,
+    case change when 'score_changed' then 0 when 'new' then 1 when 'removed' then 2 else 3 end,
     abs(score_delta) desc nulls last,
     site,
     url

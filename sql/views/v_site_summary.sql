@@ -85,3 +85,42 @@ left join post_stats using (run_id, site)
 left join finding_stats using (run_id, site)
 left join duplicate_stats using (run_id, site)
 left join score_stats using (run_id, site);
+
+comment on view v_site_summary is
+    'One row per run and site: crawl outcome, posts, words, boilerplate share, findings by severity, '
+    'duplicate copies and average audit score; the per-site table of the report. Grain: run x site. '
+    'Key: (run_id, site). pages and errors count every URL the crawl attempted or refused, '
+    'robots.txt, sitemaps and feeds included, not only HTML pages.';
+comment on column v_site_summary.run_id is 'The run (runs.run_id).';
+comment on column v_site_summary.site is 'The site (sites.site).';
+comment on column v_site_summary.url is
+    'The site''s start URL from the config (sites.url); null if the site is not in the run config.';
+comment on column v_site_summary.pages is
+    'URLs attempted on the site (rows of pages): pages, robots.txt, sitemaps and feeds, and URLs '
+    'refused without a request (robots.txt disallow, private address).';
+comment on column v_site_summary.pages_ok is
+    'Of pages, the URLs fetched with a usable body (pages.ok), 304 Not Modified revisits included.';
+comment on column v_site_summary.errors is
+    'Of pages, every row with ok = false (= pages - pages_ok), whatever its error_class: URLs never '
+    'requested because robots.txt disallowed them (robots_disallowed) or they are private '
+    'addresses, failed fetches of robots.txt, sitemaps and feeds (e.g. a 404 on /sitemap.xml), HTTP '
+    'errors, timeouts, out-of-scope redirects, unsupported content types, decode errors. Not only '
+    'broken pages: group pages by error_class to tell them apart.';
+comment on column v_site_summary.posts is 'Posts extracted from the site (rows of posts).';
+comment on column v_site_summary.avg_words is
+    'Mean main-text words per post (posts.word_count, boilerplate excluded); null when no posts.';
+comment on column v_site_summary.boilerplate_share is
+    'Word-weighted boilerplate share of the site''s posts: sum(boilerplate_words) / sum(page_words), '
+    '0-1 (not the mean of the posts'' shares); null when no posts or no words.';
+comment on column v_site_summary.findings is 'Findings on the site''s posts, all severities.';
+comment on column v_site_summary.findings_critical is 'Findings of severity critical.';
+comment on column v_site_summary.findings_warning is 'Findings of severity warning.';
+comment on column v_site_summary.findings_info is 'Findings of severity info.';
+comment on column v_site_summary.posts_with_findings is
+    'Distinct posts of the site with at least one finding.';
+comment on column v_site_summary.duplicate_posts is
+    'Posts of the site that are copies: non-canonical members of a duplicate group (the canonical '
+    'original is not counted), counted on the copy''s site.';
+comment on column v_site_summary.avg_audit_score is
+    'Mean audit score 0-100 of the site''s scored posts (post_scores.audit_score), one per post, '
+    'unrounded; null when no post is scored.';

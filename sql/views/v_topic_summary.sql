@@ -66,3 +66,27 @@ select
 from topics
 left join assigned using (run_id, topic_id)
 left join representative_titles using (run_id, topic_id);
+
+comment on view v_topic_summary is
+    'Topics and subtopics of a run (parent_id not null = subtopic) with their assigned posts counted, '
+    'sites, mean confidence and audit score, and representative posts in rank order. A post counts '
+    'in its topic and again in its subtopic: sum posts over rows with parent_id null only. Outlier '
+    'posts (topic_id -1) have no row here. Grain: run x topic. Key: (run_id, topic_id).';
+comment on column v_topic_summary.run_id is 'The run (runs.run_id).';
+comment on column v_topic_summary.topic_id is 'The topic or subtopic (topics.topic_id), stable across runs.';
+comment on column v_topic_summary.parent_id is
+    'For a subtopic, its broad topic (topics.topic_id); null for a broad topic.';
+comment on column v_topic_summary.label is 'Short label: the top terms, comma-separated.';
+comment on column v_topic_summary.terms is 'Top terms of the topic, most characteristic first.';
+comment on column v_topic_summary.size is 'Posts assigned to the topic by the topics stage (topics.size).';
+comment on column v_topic_summary.posts is
+    'Posts assigned to it in post_topics (topic_id, or subtopic_id for a subtopic); 0 when none.';
+comment on column v_topic_summary.n_sites is 'Distinct sites of those posts.';
+comment on column v_topic_summary.avg_confidence is
+    'Mean assignment confidence of those posts (post_topics.confidence, 0-1). There is no subtopic '
+    'confidence: a subtopic''s value averages its posts'' broad-topic confidence.';
+comment on column v_topic_summary.avg_audit_score is
+    'Mean audit score 0-100 of those posts (post_scores.audit_score), unrounded; null when none is scored.';
+comment on column v_topic_summary.representatives is
+    'Representative posts, closest to the centroid first: a list of struct(title, url); ids missing '
+    'from posts are dropped; empty list when none. Titles are scraped text: escape before display.';

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
+from pipeline.io import write_table
 from pipeline.paths import RunPaths
+from pipeline.records import POSTS
 from pipeline.warehouse import run
 from pipeline.warehouse.sqlfiles import sql_files
-from tests.sql.sample_run import CONFIG
+from tests.sql.sample_run import CONFIG, write_sample_run
 
 VIEWS = [p.rsplit("/", 1)[1].removesuffix(".sql") for p in sql_files("views")]
 
@@ -226,3 +229,28 @@ def test_topic_history_follows_a_topic_id_across_runs(warehouse: Path) -> None:
     # Run B is loaded first but crawled later: history follows crawl time.
     assert rows == [(0, "run-a", 2, None), (0, "run-b", 2, 0), (1, "run-a", 1, None),
                     (1, "run-b", 1, 0), (2, "run-a", 1, None), (2, "run-b", 1, 0)]  # fmt: skip
+
+
+def test_history_follows_posts_across_a_host_scheme_and_port_move(
+    run_a: RunPaths, data_dir: Path
+) -> None:
+    # Run C: run A's posts again, served from another host and port over https, with a
+    # trailing slash (a domain move, or the demo on new ports). Its crawl started at the same
+    # time as run A's, so run A is its previous run by the run-id tie-break.
+    moved = RunPaths(data_dir, "run-c")
+    write_sample_run(moved)
+    rows = pq.read_table(moved.extract_posts).to_pylist()
+    for r in rows:
+        path = r["url"].split("://", 1)[1].split("/", 1)[1]
+        r["url"] = f"https://www.moved.example:8443/{path}/"
+    write_table(moved.extract_posts, rows, POSTS)
+    run(run_a, CONFIG)
+    run(moved, CONFIG)
+
+    changes = _query(
+        data_dir / "warehouse.duckdb",
+        "select change, url <> previous_url from v_run_changes where run_id = 'run-c'",
+    )
+    assert len(changes) == 4
+    assert {c for c, _ in changes} <= {"unchanged", "score_changed", "text_changed"}
+    assert all(moved_url for _, moved_url in changes)
