@@ -254,3 +254,23 @@ def test_history_follows_posts_across_a_host_scheme_and_port_move(
     assert len(changes) == 4
     assert {c for c, _ in changes} <= {"unchanged", "score_changed", "text_changed"}
     assert all(moved_url for _, moved_url in changes)
+
+
+EXAMPLES = sorted(
+    (Path(__file__).resolve().parents[2] / "sql" / "queries" / "examples").glob("*.sql")
+)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_question_answers_on_a_two_run_warehouse(
+    warehouse: Path, example: Path
+) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(example.read_text(encoding="utf-8")).fetchall()
+    assert rows, f"{example.name} answered nothing on the sample warehouse"
+
+
+def test_the_examples_are_the_ones_the_readme_shows() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert len(EXAMPLES) >= 6
+    assert all(f"sql/queries/examples/{p.name}" in readme for p in EXAMPLES)

@@ -93,3 +93,11 @@ def test_export_writes_every_view(data: Path, tmp_path: Path) -> None:
     assert code == 0
     header = (out / "v_post_audit.csv").read_text().splitlines()[0]
     assert header.startswith("run_id,post_id,site,url")
+
+
+def test_query_runs_an_example_file_as_the_readme_shows(data: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "sql" / "queries" / "examples" / "fix_first.sql"
+    code, out, err = _cli("query", example.read_text(), "--data-dir", str(data), "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("site,title,url,audit_score")
+    assert len(out.splitlines()) > 1
