@@ -303,7 +303,14 @@ def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool, debug: b
 
 
 @main.command()
-@click.argument("sql")
+@click.argument("sql", required=False)
+@click.option(
+    "--file",
+    "sql_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Read the SQL from this file (e.g. sql/queries/examples/fix_first.sql).",
+)
 @_data_dir
 @click.option(
     "--format",
@@ -319,10 +326,16 @@ def demo(data_dir: Path, reports_dir: Path, run_id: str, verbose: bool, debug: b
     help="Write to this file instead of the terminal (required for parquet).",
 )
 @_debug
-def query(sql: str, data_dir: Path, fmt: str, out: Path | None, debug: bool) -> None:
+def query(
+    sql: str | None, sql_file: Path | None, data_dir: Path, fmt: str, out: Path | None, debug: bool
+) -> None:
     """Run SQL against the warehouse, read-only (never waits for or blocks a load)."""
     from pipeline.warehouse import connect_readonly
     from pipeline.warehouse.access import format_result, query_to_parquet, run_query
+
+    if (sql is None) == (sql_file is None):
+        raise click.UsageError("give the SQL as an argument or with --file, not both")
+    text = sql if sql is not None else sql_file.read_text(encoding="utf-8")  # type: ignore[union-attr]
 
     def go() -> None:
         if fmt == "parquet" and out is None:
@@ -330,15 +343,15 @@ def query(sql: str, data_dir: Path, fmt: str, out: Path | None, debug: bool) -> 
         with connect_readonly(data_dir / "warehouse.duckdb") as con:
             if fmt == "parquet":
                 assert out is not None
-                n = query_to_parquet(con, sql, out)
+                n = query_to_parquet(con, text, out)
                 click.echo(f"wrote {n} rows to {out}", err=True)
                 return
-            text = format_result(run_query(con, sql), fmt)
+            rendered = format_result(run_query(con, text), fmt)
         if out is None:
-            click.echo(text, nl=False)
+            click.echo(rendered, nl=False)
         else:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+            out.write_text(rendered, encoding="utf-8")
 
     _guard(go, debug)
 

@@ -97,7 +97,15 @@ def test_export_writes_every_view(data: Path, tmp_path: Path) -> None:
 
 def test_query_runs_an_example_file_as_the_readme_shows(data: Path) -> None:
     example = Path(__file__).resolve().parents[2] / "sql" / "queries" / "examples" / "fix_first.sql"
-    code, out, err = _cli("query", example.read_text(), "--data-dir", str(data), "--format", "csv")
+    # A file, not an argument: SQL starting with a "--" comment would read as an option.
+    code, out, err = _cli(
+        "query", "--file", str(example), "--data-dir", str(data), "--format", "csv"
+    )
     assert code == 0, err
     assert out.splitlines()[0].startswith("site,title,url,audit_score")
     assert len(out.splitlines()) > 1
+
+
+def test_query_needs_exactly_one_of_sql_and_file(data: Path) -> None:
+    code, _, err = _cli("query", "--data-dir", str(data))
+    assert code == 2 and "--file" in err
