@@ -335,7 +335,7 @@ def query(
 
     if (sql is None) == (sql_file is None):
         raise click.UsageError("give the SQL as an argument or with --file, not both")
-    text = sql if sql is not None else sql_file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    text = sql_file.read_text(encoding="utf-8") if sql_file is not None else str(sql)
 
     def go() -> None:
         if fmt == "parquet" and out is None:
