@@ -24,13 +24,12 @@ left join posts as post_a
     and post_a.post_id = pairs.post_id_a
 left join posts as post_b
     on post_b.run_id = pairs.run_id
-    and post_b.post_id = pairs.post_id_b
-order by pairs.run_id, pairs.site, pairs.score desc, pairs.post_id_a, pairs.post_id_b;
+    and post_b.post_id = pairs.post_id_b;
 
 comment on view v_cannibalization is
     'Pairs of posts of one site in one topic competing for the same search query '
-    '(topic_cannibalization), with both posts'' titles and URLs and the topic''s label; sorted by run, '
-    'site and score, best pair first. Duplicate copies are left out (they are dedup''s finding). '
+    '(topic_cannibalization), with both posts'' titles and URLs and the topic''s label (unordered: '
+    'order by score desc for the best pair first). Duplicate copies are left out (they are dedup''s finding). '
     'Grain: run x pair. Key: (run_id, post_id_a, post_id_b), post_id_a < post_id_b.';
 comment on column v_cannibalization.run_id is 'The run (runs.run_id).';
 comment on column v_cannibalization.site is 'The site both posts are on (sites.site).';

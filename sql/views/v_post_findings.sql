@@ -7,7 +7,7 @@ select
     findings.site,
     posts.title,
     posts.url,
-    post_scores.audit_score,
+    cast(round(post_scores.audit_score, 1) as double) as audit_score,
     findings.kind,
     findings.severity,
     -- numeric rank so "worst first" sorts the same everywhere
@@ -40,7 +40,7 @@ comment on column v_post_findings.title is
     'The post''s title (scraped text: escape before display); null if the post is not in posts.';
 comment on column v_post_findings.url is 'The post''s final URL (posts.url).';
 comment on column v_post_findings.audit_score is
-    'The post''s audit score 0-100, 100 = no findings (post_scores.audit_score), unrounded. A post '
+    'The post''s audit score 0-100, 100 = no findings (post_scores.audit_score), one decimal. A post '
     'value repeated on each of its findings: averaging it here weights posts by their findings.';
 comment on column v_post_findings.kind is 'The finding''s kind (findings.kind), e.g. thin_content.';
 comment on column v_post_findings.severity is 'info | warning | critical.';

@@ -13,12 +13,11 @@ select
         partition by topics.topic_id order by runs.started_at nulls first, topics.run_id
     ) as size_change
 from topics
-left join runs using (run_id)
-order by topics.topic_id, runs.started_at nulls first, topics.run_id;
+left join runs using (run_id);
 
 comment on view v_topic_history is
-    'A topic id across runs: one row per topic or subtopic and run it appears in, ordered by topic_id '
-    'and run start, with its label, size and size change. Topic ids are stable across runs '
+    'A topic id across runs: one row per topic or subtopic and run it appears in (unordered: order '
+    'by topic_id, started_at), with its label, size and size change. Topic ids are stable across runs '
     '(topics.previous_similarity). A run without the topic has no row. Grain: topic x run. '
     'Key: (topic_id, run_id).';
 comment on column v_topic_history.topic_id is 'The topic or subtopic (topics.topic_id), stable across runs.';
