@@ -1,25 +1,15 @@
 -- One row per post of a run: everything an analyst asks about a post without a join.
 create or replace view v_post_audit as
 with finding_counts as (
+    -- One pass over findings: counts per severity and the kind -> count map together.
     select
         run_id,
         post_id,
         count(*) filter (where severity = 'critical') as findings_critical,
         count(*) filter (where severity = 'warning') as findings_warning,
-        count(*) filter (where severity = 'info') as findings_info
+        count(*) filter (where severity = 'info') as findings_info,
+        histogram(kind) as findings_by_kind
     from findings
-    group by run_id, post_id
-),
-
-kind_counts as (
-    select run_id, post_id, kind, count(*) as n
-    from findings
-    group by run_id, post_id, kind
-),
-
-by_kind as (
-    select run_id, post_id, map(list(kind order by kind), list(n order by kind)) as findings_by_kind
-    from kind_counts
     group by run_id, post_id
 ),
 
@@ -49,7 +39,7 @@ select
     cast(coalesce(finding_counts.findings_critical, 0) as bigint) as findings_critical,
     cast(coalesce(finding_counts.findings_warning, 0) as bigint) as findings_warning,
     cast(coalesce(finding_counts.findings_info, 0) as bigint) as findings_info,
-    coalesce(by_kind.findings_by_kind, map()) as findings_by_kind,
+    coalesce(finding_counts.findings_by_kind, map()) as findings_by_kind,
     membership.group_id as duplicate_group_id,
     membership.duplicate_role,
     post_topics.topic_id,
@@ -60,7 +50,6 @@ select
 from posts
 left join post_scores using (run_id, post_id)
 left join finding_counts using (run_id, post_id)
-left join by_kind using (run_id, post_id)
 left join membership using (run_id, post_id)
 left join page_of using (run_id, post_id)
 left join post_topics using (run_id, post_id)
