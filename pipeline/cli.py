@@ -389,13 +389,18 @@ def export(data_dir: Path, out: Path, fmt: str, debug: bool) -> None:
     default=Path("docs/warehouse.md"),
     show_default=True,
 )
-def docs_warehouse(out: Path) -> None:
+@_debug
+def docs_warehouse(out: Path, debug: bool) -> None:
     """Write the warehouse data dictionary (every table, view and column, from their comments)."""
     from pipeline.warehouse.dictionary import data_dictionary
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(data_dictionary(), encoding="utf-8")
-    click.echo(f"wrote {out}")
+    def go() -> None:
+        text = data_dictionary()  # before touching the file: a broken view leaves it as it was
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+
+    _guard(go, debug)
 
 
 @main.command(name="train-extractor")

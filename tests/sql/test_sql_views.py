@@ -274,3 +274,16 @@ def test_the_examples_are_the_ones_the_readme_shows() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert len(EXAMPLES) >= 6
     assert all(f"sql/queries/examples/{p.name}" in readme for p in EXAMPLES)
+
+
+def test_post_history_follows_each_post_over_all_runs(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select post_key, run_id, appearance, previous_appearance_run_id, score_delta "
+        "from v_post_history where site = 'calm-mind' order by post_key, appearance",
+    )
+    assert rows == [
+        ("/blog/intimacy-and-mental-health", "run-a", 1, None, None),
+        ("/blog/intimacy-and-mental-health", "run-b", 2, "run-a", 10.0),
+        ("/blog/sleep-anxiety", "run-a", 1, None, None),  # removed in run B: one appearance
+    ]
