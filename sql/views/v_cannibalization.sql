@@ -5,9 +5,9 @@ select
     pairs.site,
     pairs.topic_id,
     topics.label as topic_label,
-    pairs.score,
-    pairs.text_similarity,
-    pairs.title_overlap,
+    cast(round(pairs.score, 3) as double) as score,
+    cast(round(pairs.text_similarity, 3) as double) as text_similarity,
+    cast(round(pairs.title_overlap, 3) as double) as title_overlap,
     pairs.shared_terms,
     pairs.post_id_a,
     post_a.title as title_a,
@@ -37,7 +37,9 @@ comment on column v_cannibalization.topic_id is
     'The broad topic both posts are assigned to (topics.topic_id, post_topics.topic_id; not a subtopic).';
 comment on column v_cannibalization.topic_label is 'The topic''s top terms, comma-separated (topics.label).';
 comment on column v_cannibalization.score is
-    'Mean of text_similarity and title_overlap, 0-1; higher = stronger competition; pairs sort by it.';
+    'Probability that the two posts answer one search query, 0-1, three decimals: the topics '
+    'stage''s pair scorer (text, opening and title similarities and title-term overlap; '
+    'pipeline.topics.cannibalization). Higher = stronger competition.';
 comment on column v_cannibalization.text_similarity is
     'Cosine similarity of the two main texts'' TF-IDF vectors, 0-1.';
 comment on column v_cannibalization.title_overlap is

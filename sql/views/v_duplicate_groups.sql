@@ -40,8 +40,8 @@ select
     canonical.title as canonical_title,
     canonical.url as canonical_url,
     duplicate_groups.canonical_rule,
-    duplicate_groups.size,
-    duplicate_groups.n_sites,
+    cast(duplicate_groups.size as bigint) as size,
+    cast(duplicate_groups.n_sites as bigint) as n_sites,
     member_lists.members
 from duplicate_groups
 left join posts as canonical

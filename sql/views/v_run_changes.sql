@@ -91,11 +91,11 @@ select
         when text_changed then 'text_changed'
         else 'unchanged'
     end as change,
-    audit_score,
-    previous_audit_score,
-    audit_score - previous_audit_score as score_delta,
-    n_findings,
-    previous_n_findings
+    cast(round(audit_score, 1) as double) as audit_score,
+    cast(round(previous_audit_score, 1) as double) as previous_audit_score,
+    cast(round(audit_score - previous_audit_score, 1) as double) as score_delta,
+    cast(n_findings as bigint) as n_findings,
+    cast(previous_n_findings as bigint) as previous_n_findings
 from compared;
 
 comment on view v_run_changes is

@@ -7,9 +7,9 @@ select
     runs.started_at,
     topics.parent_id,
     topics.label,
-    topics.size,
-    topics.previous_similarity,
-    topics.size - lag(topics.size) over (
+    cast(topics.size as bigint) as size,
+    cast(round(topics.previous_similarity, 3) as double) as previous_similarity,
+    cast(topics.size as bigint) - lag(topics.size) over (
         partition by topics.topic_id order by runs.started_at nulls first, topics.run_id
     ) as size_change
 from topics

@@ -57,7 +57,7 @@ select
     topics.parent_id,
     topics.label,
     topics.terms,
-    topics.size,
+    cast(topics.size as bigint) as size,
     coalesce(assigned.posts, 0) as posts,
     coalesce(assigned.n_sites, 0) as n_sites,
     assigned.avg_confidence,
