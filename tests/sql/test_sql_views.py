@@ -287,3 +287,18 @@ def test_post_history_follows_each_post_over_all_runs(warehouse: Path) -> None:
         ("/blog/intimacy-and-mental-health", "run-b", 2, "run-a", 10.0),
         ("/blog/sleep-anxiety", "run-a", 1, None, None),  # removed in run B: one appearance
     ]
+
+
+def test_boilerplate_views_have_one_grain_each(warehouse: Path) -> None:
+    [(site_rows, site_keys)] = _query(
+        warehouse,
+        "select count(*), count(distinct (run_id, site, category)) from v_boilerplate_by_site",
+    )
+    [(post_rows, post_keys, null_posts)] = _query(
+        warehouse,
+        "select count(*), count(distinct (run_id, post_id, category)), "
+        "count(*) filter (where post_id is null) from v_boilerplate_by_post",
+    )
+    [(mixed,)] = _query(warehouse, "select count(*) from v_boilerplate_by_category")
+    assert site_rows == site_keys > 0 and post_rows == post_keys > 0 and null_posts == 0
+    assert site_rows + post_rows == mixed
