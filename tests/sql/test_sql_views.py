@@ -302,3 +302,23 @@ def test_boilerplate_views_have_one_grain_each(warehouse: Path) -> None:
     [(mixed,)] = _query(warehouse, "select count(*) from v_boilerplate_by_category")
     assert site_rows == site_keys > 0 and post_rows == post_keys > 0 and null_posts == 0
     assert site_rows + post_rows == mixed
+
+
+def test_a_renamed_slug_with_the_same_text_is_the_same_post(
+    run_a: RunPaths, data_dir: Path
+) -> None:
+    renamed = RunPaths(data_dir, "run-c")
+    write_sample_run(renamed)
+    rows = pq.read_table(renamed.extract_posts).to_pylist()
+    for r in rows:
+        r["url"] = r["url"] + "-renamed"
+        r["canonical_url"] = r["url"]
+    write_table(renamed.extract_posts, rows, POSTS)
+    run(run_a, CONFIG)
+    run(renamed, CONFIG)
+
+    changes = _query(
+        data_dir / "warehouse.duckdb",
+        "select change from v_run_changes where run_id = 'run-c'",
+    )
+    assert len(changes) == 4 and {c for (c,) in changes} <= {"unchanged", "score_changed"}
