@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import duckdb
 import pytest
 
+from pipeline.paths import RunPaths
 from tests.stages.conftest import DemoRun, table_counts
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
@@ -119,3 +124,25 @@ def test_rerun_replaces_the_run(demo_run: DemoRun) -> None:
     run_all(demo_run.paths, resolve_config(demo_run.paths, None))
     after = table_counts(demo_run.paths.warehouse, "demo")
     assert after == before
+
+
+def test_the_example_questions_answer_on_a_two_run_demo_warehouse(demo_run: DemoRun) -> None:
+    """sql/queries/examples/ on the demo warehouse after a second run of the same sites: every
+    question runs, and the second run finds the same posts (no post new or removed)."""
+    from pipeline.runner import resolve_config, run_all
+
+    second = RunPaths(demo_run.paths.data_dir, "demo-2", demo_run.paths.reports_dir)
+    run_all(second, resolve_config(second, demo_run.paths.data_dir.parent / "sites.yaml"))
+    examples = sorted((ROOT / "sql" / "queries" / "examples").glob("*.sql"))
+    assert len(examples) >= 6
+    with duckdb.connect(str(second.warehouse), read_only=True) as con:
+        assert con.execute("select run_id from v_latest_run").fetchone() == ("demo-2",)
+        answered = {p.stem: len(con.execute(p.read_text()).fetchall()) for p in examples}
+        changes = dict(
+            con.execute(
+                "select change, count(*) from v_run_changes where run_id = 'demo-2' group by 1"
+            ).fetchall()
+        )
+    assert answered["fix_first"] > 0 and answered["duplicate_groups_with_titles"] > 0
+    assert answered["topic_coverage_per_site"] > 0 and answered["boilerplate_by_site"] > 0
+    assert "new" not in changes and "removed" not in changes and sum(changes.values()) > 0
