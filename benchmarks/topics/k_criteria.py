@@ -17,7 +17,6 @@ comparison can be rerun.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -32,7 +31,7 @@ from sklearn.metrics import (
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from pipeline.topics.cluster import distinct_points, penalized_silhouette
+from pipeline.topics.cluster import distinct_points, min_topic_size, penalized_silhouette
 
 Matrix = np.ndarray
 MAX_K = 20
@@ -49,7 +48,7 @@ def _fit(x: Matrix, k: int, n_init: int = 10) -> np.ndarray:
 
 
 def silhouette_5(x: Matrix) -> int:
-    min_size = max(3, math.ceil(0.05 * x.shape[0]))
+    min_size = min_topic_size(x.shape[0])  # the 5 % share of a topic at all
     scores = {}
     for k in range(2, _upper(x, min_size) + 1):
         score = penalized_silhouette(x, _fit(x, k), min_size)

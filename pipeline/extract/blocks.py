@@ -236,10 +236,9 @@ def _collapse(text: str) -> str:
 class _Segmenter:
     def __init__(self, root: etree._Element, drop: frozenset[str], reveal: bool = False) -> None:
         self.drop = drop
-        self.reveal = reveal
-        self.hidden: list[etree._Element] = []  # hidden elements the walk skipped
         # What counts as hidden: nothing when revealing.
         self.hidden_set: set[etree._Element] = set() if reveal else _hidden_elements(root)
+        self.hidden: list[etree._Element] = []  # hidden elements the walk skipped
         self.holders = _block_holders(root)
         self.raw: list[_Raw] = []
 
@@ -260,7 +259,7 @@ class _Segmenter:
     def walk(self, el: etree._Element, parent: _Ctx, depth: int) -> None:
         tag = _visible_tag(el, self.drop, self.hidden_set)
         if not tag:
-            if not self.reveal and isinstance(el.tag, str) and el.tag.lower() not in self.drop:
+            if el in self.hidden_set and el.tag.lower() not in self.drop:
                 self.hidden.append(el)
             return
         cls = el.get("class")

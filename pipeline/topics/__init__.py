@@ -97,10 +97,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     if settings.assign_only:
         model, ids = _assign_only_model(paths, previous)
         sub_ids = _previous_subtopic_ids(previous)
-        index_rows = _predicted(model, texts, fit_ids)
-        labels = np.array([index_rows[pid][0] for pid in fit_ids], dtype=np.int64)
-        found = model.predict_subtopics([texts[pid] for pid in fit_ids], labels)
-        sub_of = {pid: int(found[i]) for i, pid in enumerate(fit_ids)}
+        index_rows, sub_of = _predicted(model, texts, fit_ids)
     else:
         model = TopicModel(k=settings.k, max_k=settings.max_k, random_state=settings.random_state)
         model.fit([texts[pid] for pid in fit_ids])
@@ -167,9 +164,13 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
 Row = tuple[int, float, np.ndarray]  # model topic index, confidence, map (x, y)
 
 
-def _predicted(model: TopicModel, texts: dict[str, str], ids: list[str]) -> dict[str, Row]:
-    labels, confidence, coords = model.predict([texts[pid] for pid in ids])
-    return {pid: (int(labels[i]), float(confidence[i]), coords[i]) for i, pid in enumerate(ids)}
+def _predicted(
+    model: TopicModel, texts: dict[str, str], ids: list[str]
+) -> tuple[dict[str, Row], dict[str, int]]:
+    """Both levels for ``ids`` without refitting: (topic, confidence, map) and subtopic index."""
+    labels, confidence, coords, subs = model.predict_levels([texts[pid] for pid in ids])
+    rows = {pid: (int(labels[i]), float(confidence[i]), coords[i]) for i, pid in enumerate(ids)}
+    return rows, {pid: int(subs[i]) for i, pid in enumerate(ids)}
 
 
 def _add_copies(
@@ -179,16 +180,13 @@ def _add_copies(
     rows: dict[str, Row],
     sub_of: dict[str, int],
 ) -> None:
-    copies = [pid for pid in texts if pid in copy_of]
-    predicted = _predicted(model, texts, copies)
-    labels = np.array([predicted[pid][0] for pid in copies], dtype=np.int64)
-    subs = model.predict_subtopics([texts[pid] for pid in copies], labels)
-    for i, (pid, (label, confidence, xy)) in enumerate(predicted.items()):
+    predicted, subs = _predicted(model, texts, [pid for pid in texts if pid in copy_of])
+    for pid, (label, confidence, xy) in predicted.items():
         # The canonical's topic, not the nearest one: a copy belongs where its original is.
         original = copy_of[pid]
         topic = rows[original][0] if original in rows else label
         rows[pid] = (topic, confidence if topic == label else 0.0, xy)
-        sub_of[pid] = sub_of[original] if original in sub_of else int(subs[i])
+        sub_of[pid] = sub_of.get(original, subs[pid])
 
 
 def _previous(paths: RunPaths) -> _Previous | None:

@@ -17,11 +17,10 @@ pairs: precision 0.683, recall 0.727 (``benchmarks/topics/title_pairs``, README 
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -104,14 +103,24 @@ def pair_inputs(model: TopicModel, titles: Sequence[str], texts: Sequence[str]) 
     )
 
 
-def pair_features(inputs: PairInputs, a: int, b: int) -> dict[str, float]:
-    text = inputs.tfidf[a].multiply(inputs.tfidf[b]).sum()
+def group_features(inputs: PairInputs, rows: Sequence[int]) -> dict[str, np.ndarray]:
+    """Each of ``FEATURES`` for every pair of ``rows``, as ``(len(rows), len(rows))`` matrices
+    (one matrix product per feature instead of one per pair; the diagonal is meaningless)."""
+    idx = list(rows)
+    tfidf = inputs.tfidf[idx]
+    openings, titles = inputs.openings[idx], inputs.titles[idx]
+    terms = [inputs.terms[i] for i in idx]
     return {
-        "text_similarity": float(text),
-        "opening_similarity": float(np.clip(inputs.openings[a] @ inputs.openings[b], 0, 1)),
-        "title_similarity": float(np.clip(inputs.titles[a] @ inputs.titles[b], 0, 1)),
-        "title_overlap": title_overlap(inputs.terms[a], inputs.terms[b]),
+        "text_similarity": np.asarray((tfidf @ tfidf.T).toarray()),
+        "opening_similarity": np.clip(openings @ openings.T, 0, 1),
+        "title_similarity": np.clip(titles @ titles.T, 0, 1),
+        "title_overlap": np.array([[title_overlap(a, b) for b in terms] for a in terms]),
     }
+
+
+def pair_features(inputs: PairInputs, a: int, b: int) -> dict[str, float]:
+    """``FEATURES`` of one pair (the labeled-pair benchmark scores pairs one by one)."""
+    return {name: float(m[0, 1]) for name, m in group_features(inputs, [a, b]).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +131,12 @@ class PairScorer:
     intercept: float = INTERCEPT
     threshold: float = THRESHOLD
 
-    def score(self, features: dict[str, float]) -> float:
+    def score(self, features: Mapping[str, Any]) -> Any:
+        """The probability of one pair (float features) or of many (arrays of one shape)."""
         z = self.intercept + sum(
             w * features[f] for w, f in zip(self.weights, FEATURES, strict=True)
         )
-        return 1.0 / (1.0 + math.exp(-z))
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +164,15 @@ def competing_pairs(
     out: list[Pair] = []
     for key in sorted(members):
         rows = members[key]
-        for x, a in enumerate(rows):
-            for b in rows[x + 1 :]:
-                f = pair_features(inputs, a, b)
-                score = scorer.score(f)
-                if score >= scorer.threshold:
-                    shared = tuple(sorted(inputs.terms[a] & inputs.terms[b]))
-                    text, overlap = f["text_similarity"], f["title_overlap"]
-                    out.append(Pair(min(a, b), max(a, b), text, overlap, shared, score))
+        if len(rows) < 2:
+            continue
+        features = group_features(inputs, rows)
+        scores = scorer.score(features)
+        for i, j in zip(*np.nonzero(np.triu(scores >= scorer.threshold, k=1)), strict=True):
+            a, b = rows[int(i)], rows[int(j)]
+            shared = tuple(sorted(inputs.terms[a] & inputs.terms[b]))
+            text = float(features["text_similarity"][i, j])
+            overlap = float(features["title_overlap"][i, j])
+            out.append(Pair(min(a, b), max(a, b), text, overlap, shared, float(scores[i, j])))
     out.sort(key=lambda p: (-p.score, p.a, p.b))
     return out

@@ -158,15 +158,15 @@ def distinct_points(x: Matrix) -> int:
     return int(np.unique(np.round(x, 9), axis=0).shape[0])
 
 
-def min_topic_size(n: int) -> int:
+def min_topic_size(n: int, share: float = MIN_TOPIC_SHARE) -> int:
     """Fewest posts a topic of an ``n``-post corpus may have (see the module docstring)."""
-    return max(MIN_TOPIC_SIZE, math.ceil(MIN_TOPIC_SHARE * n))
+    return max(MIN_TOPIC_SIZE, math.ceil(share * n))
 
 
 def broad_topic_size(n: int) -> int:
     """Fewest posts a cluster needs for its members to count in the choice of k (module
     docstring, "Choosing k"): ``max(3, ceil(BROAD_TOPIC_SHARE * n))``."""
-    return max(MIN_TOPIC_SIZE, math.ceil(BROAD_TOPIC_SHARE * n))
+    return min_topic_size(n, BROAD_TOPIC_SHARE)
 
 
 def penalized_silhouette(x: Matrix, labels: Labels, min_size: int) -> float | None:

@@ -65,6 +65,14 @@ class TopicModel:
     centroid, outliers included: how far off an outlier is), ``term_centroids_`` (per topic: its
     heaviest TF-IDF terms, comparable across fits; see ``stable``), ``outlier_floor_`` (per
     topic: the least cosine a member has; ``predict`` marks texts under it as outliers).
+
+    Second level (``subtopics=True``): each topic of at least ``SUBTOPIC_MIN_POSTS`` posts is
+    clustered again on its members' LSA vectors by the same rule (``choose_k``, at least 10 % of
+    the topic per subtopic; smaller clusters are folded into the nearest one), and a topic where
+    no split beats none has no subtopics. ``sublabels_`` (subtopic index within the post's topic,
+    -1 for none), ``subcentroids_`` (per topic; 0 rows when not split), ``subterms_`` (per topic,
+    per subtopic: the terms that set it apart from its siblings, ``labels.contrast_weights``) and
+    ``sub_term_centroids_`` (for stable subtopic ids). ``predict_levels`` assigns both levels.
     """
 
     labels_: Labels
@@ -85,7 +93,6 @@ class TopicModel:
     sublabels_: Labels
     subcentroids_: list[Matrix]
     subterms_: dict[int, dict[int, list[str]]]
-    subrepresentatives_: dict[int, dict[int, list[int]]]
     sub_term_centroids_: list[list[TermCentroid]]
 
     def __init__(
@@ -168,12 +175,7 @@ class TopicModel:
         self.subcentroids_[topic] = centroids
         counts = count_vectorizer(vocabulary).transform([texts[i] for i in members])
         weights = contrast_weights(counts, sub, k)
-        similarity = similarity_to_centroid(x[members], sub, centroids)
         self.subterms_[topic] = {s: top_terms(weights[s], vocabulary) for s in range(k)}
-        self.subrepresentatives_[topic] = {
-            s: [int(index[members[i]]) for i in representatives(similarity, sub, s)]
-            for s in range(k)
-        }
         self.sub_term_centroids_[topic] = term_centroids(tfidf[members], sub, k, vocabulary)
 
     def _reset(self, n: int) -> None:
@@ -193,7 +195,6 @@ class TopicModel:
         self.sublabels_ = np.full(n, -1, dtype=np.int64)
         self.subcentroids_ = []
         self.subterms_ = {}
-        self.subrepresentatives_ = {}
         self.sub_term_centroids_ = []
 
     def _cluster(self, x: Matrix, tfidf: csr_matrix) -> tuple[Labels, Matrix]:
@@ -229,15 +230,21 @@ class TopicModel:
         fitted topic's least similar member allowed (``outlier_floor_``): a new post on a
         subject the fit never saw is an outlier, not forced into the nearest topic. The
         confidence is the cosine to the nearest centroid either way."""
+        labels, confidence, coords, _ = self.predict_levels(texts)
+        return labels, confidence, coords
+
+    def predict_levels(self, texts: list[str]) -> tuple[Labels, Matrix, Matrix, Labels]:
+        """``predict``'s topic, confidence and coordinates, and each text's subtopic within its
+        topic (``predict_subtopics``), from one transform of the texts."""
         n = len(texts)
         labels, confidence = np.full(n, -1, np.int64), np.zeros(n)
-        coords = np.full((n, 2), np.nan)
+        coords, sublabels = np.full((n, 2), np.nan), np.full(n, -1, np.int64)
         if self.vectorizer_ is None or n == 0:
-            return labels, confidence, coords
+            return labels, confidence, coords, sublabels
         tfidf = self.vectorizer_.transform(texts)
         valid = np.flatnonzero(tfidf.getnnz(axis=1) > 0)
         if valid.size == 0:
-            return labels, confidence, coords
+            return labels, confidence, coords, sublabels
         x = self.embedding_.transform(tfidf[valid])
         coords[valid] = self.map_.transform(x)
         if len(self.centroids_):
@@ -246,18 +253,23 @@ class TopicModel:
             best = np.clip(sims.max(axis=1), 0.0, 1.0)
             labels[valid] = np.where(best >= self.outlier_floor_[nearest], nearest, -1)
             confidence[valid] = best
-        return labels, confidence, coords
+            sublabels[valid] = self._nearest_subtopics(x, labels[valid])
+        return labels, confidence, coords, sublabels
 
     def predict_subtopics(self, texts: list[str], labels: Labels) -> Labels:
         """Subtopic index of each text within its topic ``labels[i]`` (from ``predict``): the
         nearest subtopic centroid, -1 for outliers and texts of topics without subtopics."""
-        out = np.full(len(texts), -1, np.int64)
-        if self.vectorizer_ is None or not texts or not any(len(c) for c in self.subcentroids_):
-            return out
+        if self.vectorizer_ is None or not texts:
+            return np.full(len(texts), -1, np.int64)
         x = self.embedding_.transform(self.vectorizer_.transform(texts))
-        for i, topic in enumerate(labels):
-            if 0 <= topic < len(self.subcentroids_) and len(self.subcentroids_[topic]):
-                out[i] = int(np.argmax(self.subcentroids_[topic] @ x[i]))
+        return self._nearest_subtopics(x, np.asarray(labels))
+
+    def _nearest_subtopics(self, x: Matrix, labels: Labels) -> Labels:
+        out = np.full(len(labels), -1, np.int64)
+        for topic, centroids in enumerate(self.subcentroids_):
+            rows = np.flatnonzero(labels == topic)
+            if len(centroids) and rows.size:
+                out[rows] = np.argmax(x[rows] @ centroids.T, axis=1)
         return out
 
 

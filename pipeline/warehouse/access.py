@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 
 from pipeline.warehouse.errors import WarehouseError
 
@@ -35,19 +36,19 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
         columns = [d[0] for d in cursor.description or []]
         return Result(columns, cursor.fetchall())
     except duckdb.Error as exc:
-        raise WarehouseError(f"query failed: {' '.join(str(exc).split())}") from exc
+        raise WarehouseError(f"query failed: {exc}") from exc
 
 
 def query_to_parquet(con: duckdb.DuckDBPyConnection, sql: str, out: Path) -> int:
     """Write the query's rows to ``out`` as Parquet; return the row count."""
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        relation = con.sql(sql)
-        relation.write_parquet(str(out))
-        count = con.execute(f"select count(*) from read_parquet('{_quoted(out)}')").fetchone()
+        # Through a relation, not COPY (sql): the user's SQL may end with ";" or a comment.
+        table = con.sql(sql).to_arrow_table()
     except duckdb.Error as exc:
-        raise WarehouseError(f"query failed: {' '.join(str(exc).split())}") from exc
-    return int(count[0]) if count else 0
+        raise WarehouseError(f"query failed: {exc}") from exc
+    pq.write_table(table, out)
+    return table.num_rows
 
 
 def _quoted(path: Path) -> str:
@@ -99,11 +100,12 @@ def export_views(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str) -> dic
         tmp = target.with_name(target.name + ".tmp")
         options = "format parquet" if fmt == "parquet" else "format csv, header true"
         try:
-            con.execute(f"copy (select * from {view}) to '{_quoted(tmp)}' ({options})")
+            # COPY answers with the rows it wrote: the view runs once.
+            row = con.execute(f"copy (select * from {view}) to '{_quoted(tmp)}' ({options})")
+            written = row.fetchone()
         except duckdb.Error as exc:
             tmp.unlink(missing_ok=True)
-            raise WarehouseError(f"exporting {view}: {' '.join(str(exc).split())}") from exc
+            raise WarehouseError(f"exporting {view}: {exc}") from exc
         tmp.replace(target)  # a reader of the export never sees half a file
-        row = con.execute(f"select count(*) from {view}").fetchone()
-        counts[view] = int(row[0]) if row else 0
+        counts[view] = int(written[0]) if written else 0
     return counts

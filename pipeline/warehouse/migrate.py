@@ -93,9 +93,36 @@ def _apply(con: duckdb.DuckDBPyConnection, migration: Migration) -> None:
         raise MigrationError(f"{migration.name} failed and was rolled back: {exc}") from exc
 
 
+_VIEW_NAME = re.compile(r"\bv_[a-z0-9_]+\b")
+_SQL_COMMENT = re.compile(r"--[^\n]*|'(?:[^']|'')*'")  # comments and string literals
+
+
+def _in_dependency_order(views: dict[str, str]) -> list[str]:
+    """View files (``views/v_name.sql`` -> SQL) ordered so that a view comes after every view its
+    SQL reads (DuckDB binds a view when it is created); alphabetical where nothing constrains."""
+    name_of = {relpath: relpath.rsplit("/", 1)[1].removesuffix(".sql") for relpath in views}
+    file_of = {name: relpath for relpath, name in name_of.items()}
+    reads = {
+        relpath: {file_of[n] for n in _VIEW_NAME.findall(_SQL_COMMENT.sub(" ", sql))
+                  if n in file_of and n != name_of[relpath]}
+        for relpath, sql in views.items()
+    }  # fmt: skip
+    ordered: list[str] = []
+    while len(ordered) < len(views):
+        ready = [r for r in sorted(views) if r not in ordered and reads[r] <= set(ordered)]
+        if not ready:
+            cycle = sorted(r for r in views if r not in ordered)
+            raise MigrationError(f"views read each other in a cycle: {', '.join(cycle)}")
+        ordered.append(ready[0])
+    return ordered
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)create every view in one transaction; return their file names."""
-    names = sql_files("views", prefix="v_")
+    """(Re)create every view in one transaction, each after the views it reads; return their
+    file names in the order they were created."""
+    names = _in_dependency_order(
+        {relpath: read_sql(relpath) for relpath in sql_files("views", "v_")}
+    )
     try:
         with transaction(con):
             for relpath in names:

@@ -147,8 +147,7 @@ def writable(path: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBP
     """A read-write connection to a private copy of the warehouse at ``path``; when the block
     ends without an exception the copy replaces ``path`` atomically, otherwise it is dropped and
     ``path`` stays as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(path, wait_s):
+    with writer_lock(path, wait_s):  # creates path's directory for the lock file
         _sweep(path)
         copy = path.with_name(f"{path.name}{COPY_MARK}{os.getpid()}")
         try:

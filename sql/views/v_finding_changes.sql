@@ -2,20 +2,8 @@
 -- succeeded run of the same site, matched by finding_id (stable across runs: a hash of the post,
 -- the kind and the evidence). A site's first run has only new findings.
 create or replace view v_finding_changes as
-with site_runs as (
-    select sites.run_id, sites.site, runs.started_at
-    from sites
-    join runs using (run_id)
-    where runs.status = 'succeeded'
-),
-
-previous as (
-    select
-        run_id,
-        site,
-        lag(run_id) over (partition by site order by started_at nulls first, run_id)
-            as previous_run_id
-    from site_runs
+with previous as (
+    select run_id, site, previous_run_id from v_site_runs
 ),
 
 current_findings as (

@@ -2,23 +2,8 @@
 -- scheme, port or trailing-slash change is the same post) with the previous run that crawled the
 -- same site: new, removed, score changed, text changed or unchanged. A site's first run has no rows.
 create or replace view v_run_changes as
--- Succeeded runs only: a failed or empty run is never "the previous run".
-with site_runs as (
-    select sites.run_id, sites.site, runs.started_at
-    from sites
-    join runs using (run_id)
-    where runs.status = 'succeeded'
-),
-
--- Previous run = the latest earlier crawl of the same site; run_id breaks started_at ties.
-previous as (
-    select
-        run_id,
-        site,
-        lag(run_id) over (
-            partition by site order by started_at nulls first, run_id
-        ) as previous_run_id
-    from site_runs
+with previous as (
+    select run_id, site, previous_run_id from v_site_runs
 ),
 
 scored_posts as (

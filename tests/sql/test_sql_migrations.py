@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipeline.warehouse import MigrationError, migrate
-from pipeline.warehouse.migrate import migrations
+from pipeline.warehouse.migrate import _in_dependency_order, migrations
 from tests.sql.helpers import TABLES
 
 # applied_at as text: fetching TIMESTAMPTZ into Python would need pytz.
@@ -83,3 +83,15 @@ def test_a_failing_migration_rolls_back_and_is_not_recorded(
     assert con.execute(
         "select comment from duckdb_tables() where table_name = 'runs'"
     ).fetchone() == (None,)
+
+
+def test_views_are_created_after_the_views_they_read() -> None:
+
+    views = {
+        "views/v_a.sql": "create view v_a as select * from v_c; comment on view v_a is 'v_b';",
+        "views/v_b.sql": "-- reads v_a in a comment only\ncreate view v_b as select 1;",
+        "views/v_c.sql": "create view v_c as select 1;",
+    }
+    assert _in_dependency_order(views) == ["views/v_b.sql", "views/v_c.sql", "views/v_a.sql"]
+    with pytest.raises(MigrationError, match="cycle"):
+        _in_dependency_order({**views, "views/v_c.sql": "create view v_c as select * from v_a;"})
