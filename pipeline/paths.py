@@ -11,7 +11,8 @@ Layout under the data directory::
     raw/.staging/<run_id>/...            success only (``RunPaths.staging``, ``runstate.publish``)
     warehouse.duckdb                     the DuckDB warehouse (only the load stage writes it)
 
-Reports go to a separate directory (default ``reports/``): ``latest.html`` and ``<run_id>.html``.
+Reports go to a separate directory (default ``reports/``): ``latest.html``, ``<run_id>.html`` and
+the run's CSV files in ``<run_id>/``.
 """
 
 from __future__ import annotations
@@ -200,3 +201,9 @@ class RunPaths:
     @property
     def report_for_run(self) -> Path:
         return self.reports_dir / f"{self.run_id}.html"
+
+    @property
+    def report_exports(self) -> Path:
+        """The run's CSV files (fix list, findings, ...), linked from its report as
+        ``<run_id>/<name>.csv`` (the same relative link works from ``latest.html``)."""
+        return self.reports_dir / self.run_id

@@ -28,6 +28,9 @@ PALETTE: tuple[str, ...] = (
 OUTLIER_COLOUR = "#9a9a9a"
 
 _WIDTH = 640
+# A phone's bar chart is drawn again at its width (a 640-unit chart shrunk to a 360 px screen
+# has 7 px labels); the page shows one of the two by a media query.
+NARROW_WIDTH = 360
 _LABEL_W = 200  # room for a site name or a finding kind at 12px
 _VALUE_W = 60
 _ROW_H = 22
@@ -50,6 +53,7 @@ class Point:
     y: float
     group: int  # topic id; -1 = outlier
     label: str  # shown as the point's tooltip
+    href: str = ""  # where a click on the point goes (the post's row in the report)
 
 
 def topic_colour(topic_id: int) -> str:
@@ -68,26 +72,30 @@ def bar_chart(
     max_value: float | None = None,
     fmt: Callable[[float], str] = _fmt_count,
     colour: str = PALETTE[0],
+    width: int = _WIDTH,
 ) -> Markup:
     """Horizontal bars on a labelled value axis, scaled to ``max_value`` (default: a round
-    number at or above the largest value)."""
+    number at or above the largest value). ``width`` under 640 draws a phone's version: the
+    label column shrinks with it, so the text stays at 12 px on the screen."""
     if not bars:
         return Markup("")
     ticks = axis_ticks(max_value if max_value is not None else max(b.value for b in bars))
     top = ticks[-1]
-    span = _WIDTH - _LABEL_W - _VALUE_W
+    label_w = round(_LABEL_W * min(1.0, width / _WIDTH * 1.15))
+    chars = round(_LABEL_CHARS * label_w / _LABEL_W)
+    span = width - label_w - _VALUE_W
     plot_h = _ROW_H * len(bars) + _PAD
-    parts = [_svg_open(_WIDTH, plot_h + _AXIS_H, title)]
-    parts.append(_value_axis(ticks, top, span, plot_h, fmt, axis_label))
+    parts = [_svg_open(width, plot_h + _AXIS_H, title)]
+    parts.append(_value_axis(ticks, top, span, plot_h, fmt, axis_label, label_w))
     for i, bar in enumerate(bars):
         y = _PAD // 2 + i * _ROW_H
         length = 0.0 if top <= 0 else max(0.0, min(1.0, bar.value / top)) * span
         parts.append(
-            f'<text x="{_LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(shorten(bar.label))}'
-            "</text>"
-            f'<rect x="{_LABEL_W}" y="{y + 3}" width="{length:.1f}" height="{_ROW_H - 6}" '
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
+            f"{escape(shorten(bar.label, chars))}</text>"
+            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{_ROW_H - 6}" '
             f'fill="{colour}"><title>{escape(bar.label)}: {escape(fmt(bar.value))}</title></rect>'
-            f'<text x="{_LABEL_W + length + 4:.1f}" y="{y + 15}">{escape(fmt(bar.value))}</text>'
+            f'<text x="{label_w + length + 4:.1f}" y="{y + 15}">{escape(fmt(bar.value))}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -113,18 +121,19 @@ def _value_axis(
     plot_h: int,
     fmt: Callable[[float], str],
     caption: str,
+    label_w: int = _LABEL_W,
 ) -> str:
     """Vertical grid lines at the ticks, their values under the plot, and the axis caption."""
     parts = []
     for tick in ticks:
-        x = _LABEL_W + tick / top * span
+        x = label_w + tick / top * span
         parts.append(
             f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{plot_h}" stroke="{_GRID}"/>'
             f'<text class="tick" x="{x:.1f}" y="{plot_h + 12}" text-anchor="middle">'
             f"{escape(fmt(tick))}</text>"
         )
     parts.append(
-        f'<text class="axis" x="{_LABEL_W + span / 2:.1f}" y="{plot_h + 28}" '
+        f'<text class="axis" x="{label_w + span / 2:.1f}" y="{plot_h + 28}" '
         f'text-anchor="middle">{escape(caption)}</text>'
     )
     return "".join(parts)
@@ -150,16 +159,19 @@ def scatter_chart(
     project = _projector(points)
     for p in points:
         cx, cy = project(p)
-        parts.append(
+        circle = (
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{topic_colour(p.group)}" '
             f'fill-opacity="0.8"><title>{escape(p.label)}</title></circle>'
         )
+        if p.href:
+            circle = f'<a href="{escape(p.href)}">{circle}</a>'
+        parts.append(circle)
     parts.extend(_group_labels(points, project))
     for i, (group, label) in enumerate(sorted(legend.items())):
         y = _MAP_H + i * _ROW_H
         parts.append(
             f'<circle cx="{_PAD}" cy="{y + 11}" r="5" fill="{topic_colour(group)}"/>'
-            f'<text x="{_PAD * 2}" y="{y + 15}">{escape(label)}</text>'
+            f'<text class="legend" x="{_PAD * 2}" y="{y + 15}">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -230,3 +242,47 @@ def swatch(topic_id: int) -> Markup:
         f'<svg class="swatch" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">'
         f'<circle cx="5" cy="5" r="5" fill="{topic_colour(topic_id)}"/></svg>'
     )
+
+
+def line_chart(
+    values: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    max_value: float = 100.0,
+    width: int = NARROW_WIDTH,
+) -> Markup:
+    """One series over time (label, value), oldest first, on a 0..``max_value`` scale, each
+    point's value written above it. Drawn at a phone's width: it scales up, never down."""
+    known = [(i, v) for i, (_, v) in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return Markup("")
+    height, top_pad, bottom = 150, 22, 24
+    plot_h = height - top_pad - bottom
+    step = (width - 4 * _PAD) / max(len(values) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return 2 * _PAD + i * step, top_pad + (1 - max(0.0, min(v, max_value)) / max_value) * plot_h
+
+    parts = [_svg_open(width, height, title)]
+    parts.append(
+        f'<line x1="{2 * _PAD}" y1="{top_pad + plot_h}" x2="{width - 2 * _PAD}" '
+        f'y2="{top_pad + plot_h}" stroke="{_GRID}"/>'
+    )
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in known))
+    parts.append(f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>')
+    for i, v in known:
+        x, y = xy(i, v)
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{PALETTE[0]}">'
+            f"<title>{escape(values[i][0])}: {v:.1f}</title></circle>"
+            f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle">{v:.0f}</text>'
+        )
+    for i in sorted({0, len(values) - 1}):
+        x = 2 * _PAD + i * step
+        anchor = "start" if i == 0 else "end"
+        parts.append(
+            f'<text class="tick" x="{x:.1f}" y="{height - 6}" text-anchor="{anchor}">'
+            f"{escape(values[i][0])}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

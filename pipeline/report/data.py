@@ -12,16 +12,21 @@ from pipeline.warehouse.sqlfiles import fetch_dicts
 
 Row = dict[str, Any]
 
-# How much of each list the report shows. The page stays readable and small for a big crawl;
-# totals are always shown beside a truncated list, and the warehouse holds every row.
+# How much of each list the page shows. It stays small and quick for a big crawl (10,000 posts:
+# under 10 MB, benchmarks/report); a truncated list always says "showing X of Y" and links to
+# the CSV file beside the page that has every row (``exports``), and the warehouse has them too.
 FIX_FIRST_POSTS = 25
-FINDINGS_PER_POST = 3
+FINDINGS_PER_POST = 3  # on a fix-first card; the rest open under it
+POST_ROWS = 2000  # rows of the posts table
+POST_CARDS = 300  # posts with every finding written out (evidence, fix), lowest score first
+FINDING_ROWS = 2000  # rows of the findings table
 DUPLICATE_GROUPS = 50
 SHARED_PARAGRAPHS = 30
 CRAWL_ERRORS = 200
 LEFT_OUT_EXAMPLES = 3  # example URLs per site and reason
 CHANGES = 100
 CANNIBALIZATION = 50
+TREND_RUNS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,12 @@ class ReportData:
     left_out: list[Row]  # fetched pages that are not posts, per site and reason
     changes: list[Row]
     change_counts: list[Row]
+    overview: Row  # health score now and at each site's previous run, severities, new / fixed
+    trend: list[Row]  # key figures of the last runs, oldest first, this run last
+    posts: list[Row]  # the posts table, lowest score first (``total`` on each row)
+    findings: list[Row]  # the findings table, critical first (``total`` on each row)
+    card_findings: list[Row]  # every finding of the posts written out as cards (POST_CARDS)
+    duplicate_texts: dict[str, str]  # post_id -> main text, for the shown groups' members
 
 
 def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
@@ -54,14 +65,22 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
             "there is no report for it and latest.html is left as it was"
         )
 
-    def query(name: str, **limits: int) -> list[Row]:
-        return fetch_dicts(con, f"queries/report_{name}.sql", {"run_id": run_id, **limits})
+    def query(name: str, **params: object) -> list[Row]:
+        return fetch_dicts(con, f"queries/report_{name}.sql", {"run_id": run_id, **params})
 
+    groups = query("duplicate_groups", limit=DUPLICATE_GROUPS)
+    texts = fetch_dicts(
+        con,
+        "queries/report_duplicate_texts.sql",
+        {"run_id": run_id, "group_ids": [g["group_id"] for g in groups]},
+    )
+    posts = query("posts", limit=POST_ROWS)
+    carded = card_posts(posts)
     return ReportData(
         run=run[0],
         sites=query("site_summary"),
         fix_first=query("fix_first", limit=FIX_FIRST_POSTS, findings_per_post=FINDINGS_PER_POST),
-        duplicate_groups=query("duplicate_groups", limit=DUPLICATE_GROUPS),
+        duplicate_groups=groups,
         topics=_with_subtopics(query("topics")),
         topic_map=query("topic_map"),
         cannibalization=query("cannibalization", limit=CANNIBALIZATION),
@@ -71,7 +90,19 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         left_out=query("left_out", examples=LEFT_OUT_EXAMPLES),
         changes=query("run_changes", limit=CHANGES),
         change_counts=query("run_change_counts"),
+        overview=query("overview")[0],
+        trend=query("trend", limit=TREND_RUNS),
+        posts=posts,
+        findings=query("findings", limit=FINDING_ROWS, post_ids=None),
+        card_findings=query("findings", limit=1_000_000, post_ids=carded) if carded else [],
+        duplicate_texts={str(t["post_id"]): str(t["main_text"] or "") for t in texts},
     )
+
+
+def card_posts(posts: list[Row]) -> list[str]:
+    """Ids of the posts written out as cards with every finding: the first ``POST_CARDS`` of
+    the posts table (lowest score first) that have findings."""
+    return [str(p["post_id"]) for p in posts if p["findings"]][:POST_CARDS]
 
 
 def _with_subtopics(rows: list[Row]) -> list[Row]:

@@ -2,72 +2,235 @@
 
 Titles, URLs, evidence and topic terms are scraped text an attacker controls. Autoescaping covers
 HTML; links additionally go through ``http_url`` because escaping does not stop a
-``javascript:`` URL; and the page's Content-Security-Policy forbids scripts and remote loads, so
-even a missed hole could not execute or phone home.
+``javascript:`` URL; and the page's Content-Security-Policy allows no remote load and no script
+but the page's own (``report.js``, by its SHA-256), which writes scraped text only as text.
 """
 
 from __future__ import annotations
 
+import base64
+import difflib
+import hashlib
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from urllib.parse import urlsplit
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pipeline.report import charts
-from pipeline.report.data import CHANGES, CRAWL_ERRORS, FIX_FIRST_POSTS, ReportData
+from pipeline.report import charts, labels
+from pipeline.report.data import (
+    CHANGES,
+    CRAWL_ERRORS,
+    FIX_FIRST_POSTS,
+    POST_CARDS,
+    ReportData,
+    Row,
+    card_posts,
+)
+from pipeline.report.exports import EXPORTS
 
 # About five lines of the report's text column: enough to recognise the passage in the post.
 EVIDENCE_CHARS = 480
+# The topic map draws at most this many points (every n-th post of each topic past it): 5,000
+# points made a 759 KB map that no one can read point by point.
+MAP_POINTS = 2000
+TOP_ACTIONS = 3
+DIFF_PASSAGES = 3  # differing passages shown per copy; the CSV and the posts have the rest
+DIFF_CHARS = 300
+# A post's audit score loses these points per finding (pipeline.audit.scoring); the same weights
+# rank what to fix first across kinds. Notes (info) are suggestions and never rank.
+SEVERITY_POINTS = {"critical": 20.0, "warning": 8.0}
 
 
-def render_report(data: ReportData, *, title: str) -> str:
-    """The report page for one run, as an HTML string."""
+def render_report(data: ReportData, *, title: str, exports_dir: str = "") -> str:
+    """The report page for one run, as an HTML string. ``exports_dir`` is where its CSV files
+    are, relative to the page ("" leaves them unlinked)."""
     template = _environment().get_template("report.html.j2")
+    carded = set(card_posts(data.posts))
+
+    def anchor(post_id: object) -> str:
+        """A post's card when it has one, else its row of the posts table."""
+        return f"post-{post_id}" if str(post_id) in carded else f"row-{post_id}"
+
     return template.render(
         title=title,
         run=data.run,
         data=data,
-        charts=build_charts(data),
-        limits={"fix_first": FIX_FIRST_POSTS, "crawl_errors": CRAWL_ERRORS, "changes": CHANGES},
+        overview=data.overview,
+        charts=build_charts(data, anchor),
+        anchor=anchor,
+        actions=top_actions(data.findings_by_kind, data.findings),
+        diffs=duplicate_diffs(data.duplicate_groups, data.duplicate_texts),
+        carded=carded,
+        findings_by_post=_findings_by_post(data.card_findings),
+        exports={
+            name: f"{quote(exports_dir)}/{name}.csv" if exports_dir else "" for name in EXPORTS
+        },
+        export_notes=EXPORTS,
+        script=Markup(_script()),
+        csp=content_security_policy(),
+        limits={
+            "fix_first": FIX_FIRST_POSTS,
+            "crawl_errors": CRAWL_ERRORS,
+            "changes": CHANGES,
+            "post_cards": POST_CARDS,
+            "map_points": MAP_POINTS,
+        },
     )
 
 
-def build_charts(data: ReportData) -> dict[str, Markup]:
+@cache
+def _script() -> str:
+    return (resources.files("pipeline.report") / "templates" / "report.js").read_text("utf-8")
+
+
+def content_security_policy() -> Markup:
+    """Nothing from anywhere; inline styles; the page's own script only, by its hash."""
+    digest = base64.b64encode(hashlib.sha256(_script().encode("utf-8")).digest()).decode()
+    return Markup(
+        f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def top_actions(kinds: Sequence[Row], findings: Sequence[Row]) -> list[Row]:
+    """The kinds of problem to fix first: by the audit score they cost in all (critical and
+    warning findings, scored as the audit scores a post), each with how many posts and sites
+    it touches and the fix its most confident finding suggests."""
+    hints: dict[str, str] = {}
+    for f in findings:
+        if f["fix_hint"]:
+            hints.setdefault(str(f["kind"]), str(f["fix_hint"]))
+    ranked = []
+    for k in kinds:
+        cost = sum(points * (k[sev] or 0) for sev, points in SEVERITY_POINTS.items())
+        if cost > 0:
+            ranked.append({**k, "cost": cost, "fix_hint": hints.get(str(k["kind"]), "")})
+    ranked.sort(key=lambda k: (-k["cost"], -k["posts"], k["kind"]))
+    return ranked[:TOP_ACTIONS]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in text.split("\n") if p.strip()]
+
+
+def duplicate_diffs(groups: Sequence[Row], texts: dict[str, str]) -> dict[str, list[Row]]:
+    """For each copy (post id) of the shown groups: up to ``DIFF_PASSAGES`` passages where its
+    text differs from its group's canonical post, as (canonical side, copy side) pairs, and how
+    many there are in all. A word-for-word copy has none."""
+    out: dict[str, list[Row]] = {}
+    for group in groups:
+        members = group["members"] or []
+        canonical = next((m for m in members if m["is_canonical"]), None)
+        if canonical is None:
+            continue
+        left = _paragraphs(texts.get(str(canonical["post_id"]), ""))
+        for member in members:
+            if member["is_canonical"]:
+                continue
+            right = _paragraphs(texts.get(str(member["post_id"]), ""))
+            matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+            passages = [
+                {
+                    "original": charts.shorten(" ".join(left[i1:i2]), DIFF_CHARS),
+                    "duplicate": charts.shorten(" ".join(right[j1:j2]), DIFF_CHARS),
+                }
+                for op, i1, i2, j1, j2 in matcher.get_opcodes()
+                if op != "equal"
+            ]
+            out[str(member["post_id"])] = passages
+    return out
+
+
+def _findings_by_post(findings: Sequence[Row]) -> dict[str, list[Row]]:
+    by_post: dict[str, list[Row]] = {}
+    for f in findings:
+        by_post.setdefault(str(f["post_id"]), []).append(f)
+    return by_post
+
+
+def _thinned(points: list[charts.Point]) -> list[charts.Point]:
+    """At most about ``MAP_POINTS`` points: every n-th of each topic, so small topics stay."""
+    if len(points) <= MAP_POINTS:
+        return points
+    step = -(-len(points) // MAP_POINTS)
+    kept: list[charts.Point] = []
+    seen: dict[int, int] = {}
+    for p in points:  # the query orders by topic, then post
+        n = seen.get(p.group, 0)
+        seen[p.group] = n + 1
+        if n % step == 0:
+            kept.append(p)
+    return kept
+
+
+def _both_widths(draw: Callable[..., Markup], *args: Any, **kwargs: Any) -> Markup:
+    """A chart drawn for a desktop and again for a phone; CSS shows one of them."""
+    wide = draw(*args, **kwargs)
+    if not wide:
+        return wide
+    narrow = draw(*args, **kwargs, width=charts.NARROW_WIDTH)
+    return Markup(
+        f'<div class="wide-only">{wide}</div><div class="narrow-only" aria-hidden="true">'
+        f"{narrow}</div>"
+    )
+
+
+def build_charts(data: ReportData, anchor: Callable[[object], str]) -> dict[str, Markup]:
     topic_labels = {int(t["topic_id"]): f"{t['topic_id']}: {t['label']}" for t in data.topics}
     points = [
-        charts.Point(p["x"], p["y"], int(p["topic_id"]), p["title"] or "") for p in data.topic_map
+        charts.Point(
+            p["x"], p["y"], int(p["topic_id"]), p["title"] or "", f"#{anchor(p['post_id'])}"
+        )
+        for p in data.topic_map
     ]
+    shown = _thinned(points)
     legend = {p.group: topic_labels.get(p.group, "outliers") for p in points}
+    map_title = "Topic map: one point per post"
+    if len(shown) < len(points):
+        map_title = f"Topic map: {len(shown):,} of {len(points):,} posts"
     return {
-        "site_scores": charts.bar_chart(
+        "site_scores": _both_widths(
+            charts.bar_chart,
             [charts.Bar(r["site"], r["avg_audit_score"] or 0.0) for r in data.sites],
-            title="Average audit score per site",
-            axis_label="average audit score (100 = no findings)",
+            title="Health score per site",
+            axis_label="health score (average audit score; 100 = no findings)",
             max_value=100.0,
             colour=charts.PALETTE[0],
         ),
-        "findings_by_kind": charts.bar_chart(
-            [charts.Bar(humanize(r["kind"]), r["findings"]) for r in data.findings_by_kind],
+        "findings_by_kind": _both_widths(
+            charts.bar_chart,
+            [
+                charts.Bar(labels.label("kind", r["kind"]), r["findings"])
+                for r in data.findings_by_kind
+            ],
             title="Findings by kind",
             axis_label="findings",
         ),
-        "boilerplate": charts.bar_chart(
+        "boilerplate": _both_widths(
+            charts.bar_chart,
             [charts.Bar(r["site"], r["boilerplate_share"] or 0.0) for r in data.sites],
-            title="Boilerplate share of page words, per site",
+            title="Template share of page words, per site",
             axis_label="share of page words that are template (menus, banners, footers)",
             max_value=1.0,
             fmt=pct,
             colour=charts.PALETTE[1],
         ),
-        "topic_sizes": charts.bar_chart(
+        "topic_sizes": _both_widths(
+            charts.bar_chart,
             [charts.Bar(topic_labels[int(t["topic_id"])], t["size"] or 0) for t in data.topics],
             title="Posts per topic",
             axis_label="posts",
             colour=charts.PALETTE[2],
         ),
-        "topic_map": charts.scatter_chart(
-            points, title="Topic map: one point per post", legend=legend
+        "topic_map": charts.scatter_chart(shown, title=map_title, legend=legend),
+        "trend": charts.line_chart(
+            [(str(r["run_id"]), r["health"]) for r in data.trend],
+            title="Health score over the last runs",
         ),
     }
 
@@ -136,6 +299,8 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
+        label=labels.label,
+        explain=labels.explain,
         pct=pct,
         num=num,
         when=when,

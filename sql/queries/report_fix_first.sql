@@ -66,7 +66,10 @@ select
     post_scores.audit_score,
     post_scores.n_findings,
     top_findings.findings,
-    coalesce(hidden_findings.more_findings, []) as more_findings
+    coalesce(hidden_findings.more_findings, []) as more_findings,
+    -- A copy says so on its card: fixing the canonical post may be the better move.
+    case when not members.is_canonical then groups.canonical_url end as copy_of_url,
+    case when not members.is_canonical then groups.canonical_title end as copy_of_title
 from post_scores
 join posts
     on posts.run_id = post_scores.run_id
@@ -75,6 +78,12 @@ join top_findings
     on top_findings.post_id = post_scores.post_id
 left join hidden_findings
     on hidden_findings.post_id = post_scores.post_id
+left join duplicate_members as members
+    on members.run_id = post_scores.run_id
+    and members.post_id = post_scores.post_id
+left join v_duplicate_groups as groups
+    on groups.run_id = members.run_id
+    and groups.group_id = members.group_id
 where post_scores.run_id = $run_id
 order by post_scores.audit_score, post_scores.n_findings desc, posts.url
 limit $limit;

@@ -6,6 +6,15 @@ with previous_runs as (
         previous_run_id
     from v_run_changes
     where run_id = $run_id
+),
+
+-- robots.txt exclusions are the site's choice, not failures: counted apart from errors.
+robots as (
+    select site, count(*) as robots_blocked
+    from pages
+    where run_id = $run_id
+        and error_class = 'robots_disallowed'
+    group by site
 )
 
 select
@@ -13,7 +22,8 @@ select
     current_run.url,
     current_run.pages,
     current_run.pages_ok,
-    current_run.errors,
+    current_run.errors - coalesce(robots.robots_blocked, 0) as errors,
+    coalesce(robots.robots_blocked, 0) as robots_blocked,
     current_run.posts,
     current_run.avg_words,
     current_run.boilerplate_share,
@@ -29,6 +39,8 @@ select
 from v_site_summary as current_run
 left join previous_runs
     on previous_runs.site = current_run.site
+left join robots
+    on robots.site = current_run.site
 left join v_site_summary as previous_run
     on previous_run.run_id = previous_runs.previous_run_id
     and previous_run.site = current_run.site

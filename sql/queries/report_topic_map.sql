@@ -1,5 +1,6 @@
 -- One point per post for the topic map; outliers (topic -1) included so the map shows them.
 select
+    post_topics.post_id,
     post_topics.topic_id,
     post_topics.x,
     post_topics.y,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import re
 from html.parser import HTMLParser
 
@@ -16,6 +18,7 @@ from tests.sql.sample_run import CONFIG, POST_SPECS, PROMO, STUFFING
 
 SECTIONS = ["fix-first", "sites", "duplicates", "topics", "findings", "shared", "errors", "changes"]
 POST_URLS = {url for _, url, _, _ in POST_SPECS.values()}
+SITE_URLS = {"http://127.0.0.1:8001/", "http://127.0.0.1:8002/"}
 
 
 class _Refs(HTMLParser):
@@ -50,10 +53,15 @@ def test_report_has_every_section_and_header_numbers(report_a: str) -> None:
     for section in SECTIONS:
         assert f'<section id="{section}">' in report_a
     assert "Run <code>run-a</code> · crawl started 2025-06-01 08:00 UTC" in report_a
-    assert '<div class="stat"><b>5</b>pages fetched</div>' in report_a
-    assert '<div class="stat"><b>2</b>crawl errors<small>and 0 URLs excluded' in report_a
-    assert '<div class="stat"><b>3</b>posts with findings</div>' in report_a
-    assert '<div class="stat"><b>1</b>critical findings<small>4 findings in all' in report_a
+    overview = report_a.split('<section id="overview">')[1].split("</section>")[0]
+    assert '<b><a href="#errors">2</a></b>crawl errors<small>0 URLs excluded' in overview
+    assert "posts audited<small>3 with findings</small>" in overview
+    # The critical count links to its rows: the findings table, filtered by severity.
+    assert (
+        '<b><a href="#findings-table" data-table-target="findings-table" '
+        'data-filter-severity="Critical">1</a></b>critical problems'
+    ) in overview
+    assert "first run: nothing to compare" in overview
 
 
 def test_fix_first_ranks_by_score_with_evidence_and_hints(report_a: str) -> None:
@@ -65,20 +73,30 @@ def test_fix_first_ranks_by_score_with_evidence_and_hints(report_a: str) -> None
     assert f"<blockquote>{STUFFING}</blockquote>" in fix_first
     assert f"<blockquote>{PROMO}</blockquote>" in fix_first
     assert "Fix: Rewrite to remove keyword_stuffing." in fix_first
-    assert '<span class="sev sev-critical">critical</span> <b>keyword stuffing</b>' in fix_first
+    assert (
+        '<span class="sev sev-critical" title="Fix now: harms readers or search visibility.">'
+        "Critical</span> <b>Keyword stuffing</b>"
+    ) in fix_first
 
 
 def test_other_sections_show_their_rows(report_a: str) -> None:
-    assert "canonical on calm-mind (chosen by earliest published) · 2 posts on 2 sites" in report_a
-    assert '<td>syndicated</td><td>near</td><td class="n">93%</td>' in report_a
-    assert '<td class="terms">intimacy, relationship, trust</td>' in report_a
-    assert '>http://127.0.0.1:8001/blog/missing</td><td class="n">404</td><td>http 404</td>' in (
+    assert "original on calm-mind (published first: it has the earliest publication date.)" in (
         report_a
     )
-    assert "<td>timeout</td>" in report_a
+    assert "· 2 posts on 2 sites" in report_a
+    assert (
+        '<td data-label="Role">copy on another site</td><td data-label="Match">nearly the same</td>'
+        '<td class="n" data-label="Similarity">93%</td>'
+    ) in report_a
+    assert '<td class="terms" data-label="Top terms">intimacy, relationship, trust</td>' in report_a
+    assert (
+        '>http://127.0.0.1:8001/blog/missing</td><td class="n" data-label="Status">404</td>'
+        '<td data-label="Problem" title="">http 404</td>'
+    ) in report_a
+    assert ">Timed out</td>" in report_a
     assert "First run for these sites: nothing to compare yet." in report_a
-    # site scores, boilerplate, topic sizes, topic map, findings by kind
-    assert report_a.count('<svg class="chart"') == 5
+    # site scores, boilerplate, topic sizes, findings by kind twice (desktop and phone), the map
+    assert report_a.count('<svg class="chart"') == 9
 
 
 def test_changes_since_the_previous_run(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
@@ -88,15 +106,20 @@ def test_changes_since_the_previous_run(loaded_runs: tuple[RunPaths, RunPaths]) 
     changes = html.split('<section id="changes">')[1].split("</section>")[0]
 
     assert "First run" not in changes
-    assert '<td class="change-new">new</td>' in changes
-    assert '<td class="change-removed">removed</td>' in changes
-    assert '<td class="change-score_changed">score changed</td><td class="n">80</td>' in changes
+    assert '<td class="change-new" data-label="Change">new</td>' in changes
+    assert '<td class="change-removed" data-label="Change">removed</td>' in changes
+    assert (
+        '<td class="change-score_changed" data-label="Change">score changed</td>'
+        '<td class="n" data-label="Score before">80</td>'
+    ) in changes
 
 
 def test_scraped_markup_is_escaped(report_a: str) -> None:
-    assert "<script" not in report_a
+    # The page's one script is its own, the last element of the body; nothing scraped is one.
+    assert report_a.count("<script") == 1
+    assert report_a.index("<script>") > report_a.index("</main>")
     assert "Sleep &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; anxiety" in report_a
-    assert "script" not in _parse(report_a).tags
+    assert _parse(report_a).tags.count("script") == 1
 
 
 def test_report_is_self_contained(report_a: str) -> None:
@@ -109,10 +132,16 @@ def test_report_is_self_contained(report_a: str) -> None:
     # The only remote references are links to the audited posts.
     assert remote
     assert {(tag, name) for tag, name, _ in remote} == {("a", "href")}
-    assert {value for _, _, value in remote} <= POST_URLS
-    assert not {"script", "link", "img", "iframe", "object", "embed"} & set(parsed.tags)
+    assert {value for _, _, value in remote} <= POST_URLS | SITE_URLS
+    assert not {"link", "img", "iframe", "object", "embed"} & set(parsed.tags)
     assert "@import" not in report_a and "url(" not in report_a
-    assert "default-src 'none'" in report_a  # CSP: nothing loads or runs even if a hole appears
+    # CSP: nothing loads, and no script runs but the page's own, allowed by its hash.
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', report_a)
+    assert csp and "default-src 'none'" in csp.group(1)
+    script = report_a.split("<script>")[1].split("</script>")[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp.group(1)
+    assert "unsafe-inline" not in csp.group(1).split("script-src")[1].split(";")[0]
 
 
 def test_only_http_urls_become_links(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
@@ -182,5 +211,8 @@ def test_pages_left_out_are_listed_per_site_with_reason_and_examples(
     section = html[html.index('<section id="left-out">') :]
     section = section[: section.index("</section>")]
     # The calm-mind home page was fetched, is a listing, and is shown with its reason.
-    assert '<td>calm-mind</td><td>listing page</td><td class="n">1</td>' in section
+    assert (
+        '<td data-label="Site">calm-mind</td><td data-label="Why" title="A category, tag or '
+        'archive page listing posts.">List of posts</td><td class="n" data-label="Pages">1</td>'
+    ) in section
     assert f"{CALM}/" in section

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.io import read_rows
 from pipeline.paths import RunPaths
 from pipeline.report import run
 from pipeline.report.render import clip, finding_message, signed
@@ -25,14 +26,30 @@ def busy_report(busy_run: RunPaths) -> str:
     return busy_run.report_for_run.read_text(encoding="utf-8")
 
 
-def test_sites_overview_comes_before_the_post_list_with_a_verdict(busy_report: str) -> None:
-    # Before: "how are my sites doing" was answered only by a table after every post card.
+def test_overview_and_sites_come_before_the_post_list_with_a_verdict(
+    busy_run: RunPaths, busy_report: str
+) -> None:
+    # Before: "how are my sites doing" was answered only by a table after every post card, and
+    # "3 of 4 posts have findings" counted notes, true of every post of every run.
+    assert busy_report.index('<section id="overview">') < busy_report.index('<section id="sites">')
     assert busy_report.index('<section id="sites">') < busy_report.index('<section id="fix-first">')
-    assert (
-        '<p class="verdict"><b>3 of 4</b> posts have findings, <b>1</b> of them critical; '
-        "the site needing most work is <b>calm-mind</b> (average score 58 of 100).</p>"
-    ) in busy_report
-    assert 'aria-label="Average audit score per site"' in _section(busy_report, "sites")
+    verdict = _section(busy_report, "overview").split('<p class="verdict">')[1].split("</p>")[0]
+    scores = [row["audit_score"] for row in read_rows(busy_run.audit_scores)]
+    health = sum(scores) / len(scores)  # the run's health: the average of its posts' scores
+    assert f'<b class="fair">{health:.0f} of 100</b>' in verdict
+    assert "<b>1</b> critical problem and <b>6</b> warnings on 4 posts" in verdict
+    assert 'aria-label="Health score per site"' in _section(busy_report, "sites")
+
+
+def test_the_three_things_to_fix_first_are_ranked_by_what_they_cost(busy_report: str) -> None:
+    # One critical keyword stuffing (20 points) outranks three promo warnings (24) only by
+    # cost: promo first, then stuffing; each names its posts' count and links to their rows.
+    actions = _section(busy_report, "overview").split('<ol class="actions">')[1].split("</ol>")[0]
+    kinds = [part.split("</b>")[0] for part in actions.split("<li><b>")[1:]]
+
+    assert kinds[:2] == ["Promotion inside the article", "Keyword stuffing"]
+    assert 'data-filter-kind="Promotion inside the article">1</a> post across 1 site' in actions
+    assert "Fix: Move the promo block below the article." in actions
 
 
 def test_a_post_shows_one_finding_of_each_kind_before_a_second_of_any(busy_report: str) -> None:
@@ -41,8 +58,14 @@ def test_a_post_shows_one_finding_of_each_kind_before_a_second_of_any(busy_repor
     card = _section(busy_report, "fix-first").split("<article")[1]
     kinds = [part.split("</b>")[0] for part in card.split("</span> <b>")[1:]]
 
-    assert kinds == ["keyword stuffing", "promo in body", "thin content"]
-    assert '<p class="more">Also: 2 more promo in body.</p>' in card
+    assert kinds == ["Keyword stuffing", "Promotion inside the article", "Thin content"]
+    # Before: "Also: 2 more promo in body." could not be opened.
+    assert (
+        '<p class="more">Also: 2 more promotion inside the article: '
+        '<a href="#post-p_sleep">see all of this post\'s findings</a>.</p>'
+    ) in card
+    every = busy_report.split('<details class="post" id="post-p_sleep">')[1].split("</details>")[0]
+    assert every.count("<li>") == 5  # its two findings of run-a and the three promo blocks
     assert "5 findings" in card
 
 
@@ -51,7 +74,7 @@ def test_the_message_does_not_repeat_the_evidence_cut_mid_word(busy_report: str)
     # whole sentence quoted as evidence.
     card = _section(busy_report, "fix-first").split("<article")[1]
 
-    assert "<b>promo in body</b>: promo block inside the article (block 3)\n" in card
+    assert "<b>Promotion inside the article</b>: promo block inside the article (block 3)\n" in card
     assert f"<blockquote>{PROMO}</blockquote>" in card
     assert PROMO[:40] + "…" not in card
     assert f"<blockquote>{STUFFING}</blockquote>" in card
@@ -89,7 +112,10 @@ def test_repeated_paragraphs_leave_out_text_shared_only_by_copies(busy_report: s
     assert COPIED_PARAGRAPH not in shared
     assert "1 more are repeated only between copies of one post" in shared
     assert f"<blockquote>{PROMO}</blockquote>" in shared
-    assert 'title="The gut-brain axis" rel="nofollow noreferrer">wellness-hub</a>' in shared
+    # Before: the posts were only site names, the titles shown on hover.
+    assert 'rel="nofollow noreferrer">The gut-brain axis</a> <span class="meta">(wellness-hub)' in (
+        shared
+    )
 
 
 def test_changes_read_as_better_or_worse(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
@@ -99,9 +125,9 @@ def test_changes_read_as_better_or_worse(loaded_runs: tuple[RunPaths, RunPaths])
     html = second.report_for_run.read_text(encoding="utf-8")
     changes = _section(html, "changes")
 
-    assert '<td class="n better">+10</td><td class="n">1 → 1</td>' in changes
+    assert '<td class="n better" data-label="Difference">+10</td>' in changes
     sites = _section(html, "sites")
-    assert '<td class="n better" title="since run run-a">+32.5</td>' in sites  # 57.5 -> 90
+    assert '<td class="n better" data-label="Change">+32.5</td>' in sites  # 57.5 -> 90
 
 
 @pytest.mark.parametrize(
