@@ -151,7 +151,10 @@ def scatter_chart(
         return Markup("")
     legend = legend or {}
     legend_h = _ROW_H * len(legend)
-    parts = [_svg_open(_WIDTH, _MAP_H + legend_h, title)]
+    # Points that link somewhere make the map a group of links, not one image: a role="img"
+    # would hide them from keyboard and screen-reader users (axe: nested-interactive).
+    role = "group" if any(p.href for p in points) else "img"
+    parts = [_svg_open(_WIDTH, _MAP_H + legend_h, title, role)]
     parts.append(
         f'<rect x="0.5" y="0.5" width="{_WIDTH - 1}" height="{_MAP_H - 1}" '
         'fill="none" stroke="#ddd"/>'
@@ -229,10 +232,10 @@ def shorten(label: str, limit: int = _LABEL_CHARS) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def _svg_open(width: int, height: int, title: str) -> str:
+def _svg_open(width: int, height: int, title: str, role: str = "img") -> str:
     return (
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'role="{role}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     )
 
 

@@ -7,7 +7,14 @@
   "use strict";
   var PAGE = 50;
 
+  // What a filter matches and a reader sees; sorting may use a cell's data-sort key instead
+  // (severity sorts critical, warning, note rather than alphabetically).
   function cellText(row, index) {
+    var cell = row.cells[index];
+    return cell ? cell.textContent.trim() : "";
+  }
+
+  function sortKey(row, index) {
     var cell = row.cells[index];
     return cell ? (cell.getAttribute("data-sort") || cell.textContent).trim() : "";
   }
@@ -39,6 +46,14 @@
       "aria-label": "Search the rows of: " + (table.caption ? table.caption.textContent : "table") });
     search.addEventListener("input", function () { self.query = search.value.toLowerCase(); self.page = 0; self.draw(); });
     controls.appendChild(search);
+    // Headers are hidden on a phone (rows stack), so sorting is also offered as a menu.
+    var sorter = make("select", { "aria-label": "Sort the rows", "class": "sorter" });
+    sorter.appendChild(make("option", { value: "" }, "Sort by\u2026"));
+    sorter.addEventListener("change", function () {
+      if (!sorter.value) return;
+      var parts = sorter.value.split(":");
+      self.sort(+parts[0], heads[+parts[0]], parts[1] === "a");
+    });
     heads.forEach(function (th, index) {
       var key = th.getAttribute("data-key");
       if (key) self.columns[key] = index;
@@ -52,11 +67,17 @@
         controls.appendChild(select);
       }
       if (th.hasAttribute("data-nosort")) return;
-      var button = make("button", { type: "button", "class": "sort" }, th.textContent.trim());
+      var name = th.textContent.trim();
+      sorter.appendChild(make("option", { value: index + ":a" }, name + ", lowest first"));
+      sorter.appendChild(make("option", { value: index + ":d" }, name + ", highest first"));
+      var button = make("button", { type: "button", "class": "sort" }, name);
       th.textContent = "";
       th.appendChild(button);
-      button.addEventListener("click", function () { self.sort(index, th); });
+      button.addEventListener("click", function () {
+        self.sort(index, th, th.getAttribute("aria-sort") !== "ascending");
+      });
     });
+    controls.appendChild(sorter);
     this.status = make("p", { "class": "status", "aria-live": "polite" });
     this.pager = make("div", { "class": "pager" });
     this.prev = make("button", { type: "button" }, "Previous");
@@ -73,12 +94,11 @@
     this.draw();
   }
 
-  Table.prototype.sort = function (index, th) {
-    var ascending = th.getAttribute("aria-sort") !== "ascending";
+  Table.prototype.sort = function (index, th, ascending) {
     Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     this.rows.sort(function (a, b) {
-      var x = cellText(a, index), y = cellText(b, index), nx = number(x), ny = number(y);
+      var x = sortKey(a, index), y = sortKey(b, index), nx = number(x), ny = number(y);
       var order = nx !== null && ny !== null ? nx - ny : x.localeCompare(y);
       return ascending ? order : -order;
     });
