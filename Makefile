@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install demo test test-fast lint format typecheck train eval bench-extraction bench-crawl bench-dedup bench-detectors bench-topics bench-realweb clean
+.PHONY: help install demo test test-fast lint format typecheck chromium train eval bench-report bench-extraction bench-crawl bench-dedup bench-detectors bench-topics bench-realweb clean
 
 help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench-detectors   detectors on the real labeled set, the real-material injection set, the older set"
 	@echo "make bench-topics      topics beside TF-IDF+LSA+KMeans (true k): quality, stability, 10k posts"
 	@echo "make bench-realweb     every stage on blogs of real pages (needs ../shared/data)"
+	@echo "make bench-report      the report of a 10,000-post run: size, render time, load in Chromium"
 	@echo "make clean      remove data/, reports/ and the environments"
 
 $(UV):
@@ -53,11 +54,22 @@ format: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+# The report's browser test (tests/stages/test_report_browser.py) drives Debian's Chromium
+# through Playwright; nothing is downloaded at run time.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  else echo "make test needs Debian's chromium for the report's browser test: apt-get install chromium" >&2; exit 1; fi; }
+
+test: lint typecheck chromium
 	$(BIN)/pytest
 
 test-fast: install
 	$(BIN)/pytest -m "not slow"
+
+bench-report: install chromium
+	$(BIN)/python benchmarks/report/run.py
 
 train: install
 	$(BIN)/content-audit train-extractor
