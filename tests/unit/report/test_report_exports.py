@@ -67,7 +67,7 @@ def test_a_cut_list_says_how_much_it_shows_and_where_the_rest_is(
         f'<p class="truncated">Showing 1 of {total}; the full list is in '
         '<a href="run-a/findings.csv">findings.csv</a>.</p>'
     ) in html
-    assert 'data-total="%d"' % total in html
+    assert f'data-total="{total}"' in html
 
 
 def _crawl_error_classes() -> set[str]:
