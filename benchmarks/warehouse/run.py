@@ -19,7 +19,6 @@ texts, drops 2 % and adds 2 %, so the changes views have work. Then:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import statistics
 import subprocess
@@ -52,8 +51,9 @@ from pipeline.records import (  # noqa: E402
     TOPICS,
 )
 from pipeline.warehouse import run as load  # noqa: E402
+from tests.sql.large_run import real_texts  # noqa: E402
+from tests.sql.large_run import short_hash as _h  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
 POSTS_PER_SITE = 500
 KINDS = ("promo_in_body", "seo_filler", "thin_content")
 QUERIES = {
@@ -61,19 +61,6 @@ QUERIES = {
     "v_run_changes": "select * from v_run_changes where run_id = 'b'",
     "v_finding_changes": "select * from v_finding_changes where run_id = 'b'",
 }
-
-
-def real_texts() -> list[tuple[str, str]]:
-    out = []
-    for name in ("extraction-dev", "extraction-more"):
-        truth = json.loads((SHARED / name / "ground-truth.json").read_text(encoding="utf-8"))
-        out += [(v["title"] or "untitled", v["articleBody"]) for v in truth.values()
-                if len(v["articleBody"].split()) >= 50]  # fmt: skip
-    return out
-
-
-def _h(*parts: object) -> str:
-    return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
 def write_run(paths: RunPaths, n: int, texts: list[tuple[str, str]], second: bool) -> Config:

@@ -60,7 +60,8 @@ def real_texts() -> list[tuple[str, str]]:
     return out
 
 
-def _h(*parts: object) -> str:
+def short_hash(*parts: object) -> str:
+    """16 hex digits of the parts: stable ids and text hashes for generated rows."""
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
@@ -108,12 +109,13 @@ def write_large_run(
                               "headings": [], "h1_count": 1, "links_internal": 5,
                               "links_external": 1, "outbound_links": [], "word_count": words,
                               "page_words": words + 120, "boilerplate_words": 120,
-                              "main_text": body, "text_hash": _h(body),
+                              "main_text": body, "text_hash": short_hash(body),
                               "fetched_at": start})  # fmt: skip
         rows["blocks"].append({"run_id": rid, "post_id": pid, "site": site, "block_index": 0,
                                "tag": "p", "text": body[:200], "word_count": 30,
                                "position": 0.0, "main_score": 0.9, "is_main": True,
-                               "category": "content", "text_hash": _h(body[:200])})  # fmt: skip
+                               "category": "content",
+                               "text_hash": short_hash(body[:200])})  # fmt: skip
         evidence = (body.split("\n")[0] or body)[:200]
         penalty, n_found = 0.0, 0
         for k, (kind, severity, fix) in enumerate(FINDING_MIX):
@@ -123,7 +125,7 @@ def write_large_run(
             keep = severity == "info" or every
             if not keep or (second and (i + k) % 10 == 0):
                 continue
-            findings.append({"run_id": rid, "finding_id": _h(pid, kind), "post_id": pid,
+            findings.append({"run_id": rid, "finding_id": short_hash(pid, kind), "post_id": pid,
                              "site": site, "kind": kind, "severity": severity,
                              "score": round(0.5 + (i * 13 + k) % 50 / 100, 2),
                              "message": f"{kind.replace('_', ' ')} in the post",
