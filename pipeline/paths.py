@@ -129,6 +129,11 @@ class RunPaths:
     def crawl_pages(self) -> Path:
         return self.stage_dir("crawl") / "pages.parquet"
 
+    @property
+    def crawl_links(self) -> Path:
+        """The internal link graph: (page, in-scope link target, anchor text) rows."""
+        return self.stage_dir("crawl") / "links.parquet"
+
     # -- extract -----------------------------------------------------------------------------
     @property
     def extract_documents(self) -> Path:

@@ -95,6 +95,19 @@ PAGES = pa.schema(
     metadata=primary_key("run_id", "site", "url"),
 )
 
+# -- crawl: the internal link graph, one row per (page, in-scope link target) ---------------------
+LINKS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("site", pa.string()),
+        ("source_url", pa.string()),  # the linking page (pages.url)
+        ("target_url", pa.string()),  # the link, resolved and canonical (as pages.url would be)
+        ("anchor_text", pa.string()),  # the link's text (or its image's alt), cut at 200 chars
+        ("position", pa.int32()),  # the link's order among the page's links, from 0
+    ],
+    metadata=primary_key("run_id", "site", "source_url", "target_url"),
+)
+
 # -- extract ---------------------------------------------------------------------------------
 DOCUMENTS = pa.schema(  # one row per fetched HTML page: what extract made of it
     [

@@ -3,7 +3,9 @@
 Reads: the ``sites`` and ``crawl`` sections of the config (and ``user_agent``); the network.
 Writes: ``RunPaths.warc(site)`` (one gzipped WARC/1.1 per site: request and response records of
 robots.txt, sitemaps, feeds, pages and redirects) and ``RunPaths.crawl_pages`` (``records.PAGES``:
-one row per URL the crawl decided about, with a snake_case ``error_class`` when not ok).
+one row per URL the crawl decided about, with a snake_case ``error_class`` when not ok) and
+``RunPaths.crawl_links`` (``records.LINKS``: the internal link graph, one row per fetched page
+and in-scope link target, with its anchor text).
 
 Error classes: robots_disallowed, private_address, timeout, connect_error, network_error,
 invalid_url, http_error, too_large, too_many_redirects, redirect_loop, out_of_scope_redirect,
@@ -28,6 +30,7 @@ from pipeline.crawl.archive import WarcArchive
 from pipeline.crawl.fetch import Fetcher, HostGate, make_client
 from pipeline.crawl.incremental import Previous, previous_pages
 from pipeline.crawl.progress import CrawlProgress
+from pipeline.crawl.rows import link_rows
 from pipeline.crawl.site import SiteCrawl
 from pipeline.crawl.spool import RowSpool
 from pipeline.crawl.urls import canonicalize_url, origin
@@ -50,9 +53,10 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             counts = asyncio.run(crawl_sites(paths, config, progress, spool))
         # Imported once the crawl is over: records' schemas load pyarrow (~35 MB of RSS once
         # the crawl's own libraries are in), which the crawl itself never needs.
-        from pipeline.records import PAGES
+        from pipeline.records import LINKS, PAGES
 
         write_table(paths.crawl_pages, spool, PAGES, batch_rows=PAGES_BATCH_ROWS)
+        n_links = write_table(paths.crawl_links, link_rows(spool), LINKS)
         return StageSummary(
             stage="crawl",
             run_id=paths.run_id,
@@ -62,11 +66,16 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
                 "pages_ok": spool.ok,
                 "errors": len(spool) - spool.ok,
                 "pages_unchanged": spool.unchanged,
+                "internal_links": n_links,
                 "links_out_of_scope": counts["links_out_of_scope"],
                 "links_over_max_pages": counts["links_over_max_pages"],
             },
             dropped=dict(sorted(spool.error_classes.items())),
-            outputs=[str(paths.crawl_pages), *(str(paths.warc(s.name)) for s in config.sites)],
+            outputs=[
+                str(paths.crawl_pages),
+                str(paths.crawl_links),
+                *(str(paths.warc(s.name)) for s in config.sites),
+            ],
         )
 
 

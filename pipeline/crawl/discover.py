@@ -33,11 +33,18 @@ class Sitemap:
     locs: tuple[str, ...]  # child sitemaps for an index, page URLs for a urlset
 
 
+# A link's text as the warehouse keeps it (a whole card of text inside one <a> is cut).
+ANCHOR_CHARS = 200
+
+
 @dataclass(frozen=True, slots=True)
 class PageLinks:
     links: tuple[str, ...]  # <a href> targets, canonical, in document order, de-duplicated
     feeds: tuple[str, ...]  # RSS/Atom feeds announced or linked by the page
     canonical: str | None = None  # <link rel="canonical">, first one, resolved
+    # (target, anchor text) of each target of ``links``, its first <a>'s text (or, for an
+    # image link, the image's alt text): the page's edges of the site's link graph.
+    anchors: tuple[tuple[str, str], ...] = ()
 
 
 def _local(tag: object) -> str:
@@ -104,6 +111,7 @@ def page_links(html: str, page_url: str) -> PageLinks:
             break
     links: list[str | None] = []
     feeds: list[str | None] = []
+    anchors: dict[str, str] = {}
     canonical = None
     for el in doc.iter("a", "link"):
         href = el.get("href")
@@ -120,4 +128,14 @@ def page_links(html: str, page_url: str) -> PageLinks:
             feeds.append(url)
         else:
             links.append(url)
-    return PageLinks(_unique(links), _unique(feeds), canonical)
+            if url is not None and url not in anchors:
+                anchors[url] = anchor_text(el)
+    return PageLinks(_unique(links), _unique(feeds), canonical, tuple(anchors.items()))
+
+
+def anchor_text(el: etree._Element) -> str:
+    """The words a link shows: its text, else its images' alt text; spaces collapsed, cut."""
+    text = " ".join(el.text_content().split())
+    if not text:
+        text = " ".join(" ".join(img.get("alt") or "" for img in el.iter("img")).split())
+    return text[:ANCHOR_CHARS]

@@ -1,12 +1,15 @@
-"""Building ``records.PAGES`` rows: one per URL the crawl decided about."""
+"""Building ``records.PAGES`` rows (one per URL the crawl decided about) and the
+``records.LINKS`` rows of the internal link graph."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pipeline.crawl.fetch import NOT_MODIFIED, FetchResult
 from pipeline.crawl.incremental import Previous
+from pipeline.crawl.urls import in_scope
 
 
 def fetched_row(
@@ -101,3 +104,30 @@ def refused_row(
         "unchanged": None,
         "canonical_url": None,
     }
+
+
+# A page row's internal links, spooled with the row and written to links.parquet (not a column
+# of pages.parquet: the pages schema ignores the key).
+LINKS_KEY = "_links"
+
+
+def internal_links(
+    anchors: Iterable[tuple[str, str]], page_url: str, site_url: str
+) -> list[tuple[str, str]]:
+    """The (target, anchor text) links of a page that stay in the site's scope, itself left out:
+    the page's edges of the site's internal link graph."""
+    return [(t, text) for t, text in anchors if t != page_url and in_scope(t, site_url)]
+
+
+def link_rows(page_rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``records.LINKS`` rows from page rows carrying ``LINKS_KEY``, in the rows' order."""
+    for row in page_rows:
+        for position, (target, text) in enumerate(row.get(LINKS_KEY) or ()):
+            yield {
+                "run_id": row["run_id"],
+                "site": row["site"],
+                "source_url": row["url"],
+                "target_url": target,
+                "anchor_text": text,
+                "position": position,
+            }

@@ -327,6 +327,9 @@ class SiteCrawl:
             return
         found = discover.page_links(decode_html(result.body, result.content_type), result.final_url)
         row["canonical_url"] = found.canonical
+        # The site's internal link graph (crawl/links.parquet): every in-scope link of the page,
+        # followed or not, so a broken link's sources and the posts nothing links to are known.
+        row[rows.LINKS_KEY] = rows.internal_links(found.anchors, item.url, self.site_url)
         for feed in found.feeds:
             self._admit(feed, item.depth, "link", "feed")
         if item.depth < self.site.max_depth:

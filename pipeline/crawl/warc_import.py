@@ -30,11 +30,13 @@ from warcio.exceptions import ArchiveLoadFailed
 from pipeline.config import Config, ConfigError, SiteConfig
 from pipeline.crawl import rows
 from pipeline.crawl.archive import Exchange, WarcArchive, parse_warc_date
-from pipeline.crawl.fetch import FetchResult
-from pipeline.crawl.site import accepts
+from pipeline.crawl.discover import page_links
+from pipeline.crawl.encoding import decode_html
+from pipeline.crawl.fetch import FetchResult, media_type
+from pipeline.crawl.site import HTML_TYPES, accepts
 from pipeline.io import StageSummary, write_table
 from pipeline.paths import RunPaths, check_site_name
-from pipeline.records import PAGES
+from pipeline.records import LINKS, PAGES
 
 log = logging.getLogger(__name__)
 _NOT_NAME = re.compile(r"[^a-z0-9_-]+")
@@ -151,7 +153,13 @@ def import_warcs(
                         continue
                     seen.add((name, ex.url))
                     starts.setdefault(name, ex.url)
-                    out.append(_row(paths, name, ex, archives, stack))
+                    row = _row(paths, name, ex, archives, stack)
+                    if row["ok"] and media_type(row["content_type"]) in HTML_TYPES:
+                        found = page_links(decode_html(ex.body, row["content_type"]), ex.url)
+                        row[rows.LINKS_KEY] = rows.internal_links(
+                            found.anchors, ex.url, starts[name]
+                        )
+                    out.append(row)
             except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
                 # A truncated or corrupt file keeps the records read before the damage.
                 log.warning("%s: unreadable from here on (%s); records before kept", path, exc)
@@ -162,6 +170,7 @@ def import_warcs(
             f"--from-warc {source}: no HTTP response record in {len(files)} file(s)"
         )
     write_table(paths.crawl_pages, out, PAGES)
+    write_table(paths.crawl_links, rows.link_rows(out), LINKS)
     config = Config(sites=[SiteConfig(name=s, url=starts[s]) for s in sites])
     summary = StageSummary(
         stage="crawl",
@@ -176,7 +185,11 @@ def import_warcs(
         dropped=dict(
             sorted((dropped + Counter(r["error_class"] for r in out if r["error_class"])).items())
         ),
-        outputs=[str(paths.crawl_pages), *(str(paths.warc(s)) for s in sites)],
+        outputs=[
+            str(paths.crawl_pages),
+            str(paths.crawl_links),
+            *(str(paths.warc(s)) for s in sites),
+        ],
     )
     return summary, config
 

@@ -23,6 +23,7 @@ FINDING_ROWS = 2000  # rows of the findings table
 DUPLICATE_GROUPS = 50
 SHARED_PARAGRAPHS = 30
 CRAWL_ERRORS = 200
+ORPHANS = 200
 LEFT_OUT_EXAMPLES = 3  # example URLs per site and reason
 CHANGES = 100
 CANNIBALIZATION = 50
@@ -49,6 +50,8 @@ class ReportData:
     posts: list[Row]  # the posts table, lowest score first (``total`` on each row)
     findings: list[Row]  # the findings table, critical first (``total`` on each row)
     card_findings: list[Row]  # every finding of the posts written out as cards (POST_CARDS)
+    orphans: list[Row]  # posts no page of their site links to (``total`` on each row)
+    topic_coverage: list[Row]  # per site and broad topic: posts and share of the site
     duplicate_texts: dict[str, str]  # post_id -> main text, for the shown groups' members
 
 
@@ -95,6 +98,8 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         posts=posts,
         findings=query("findings", limit=FINDING_ROWS, post_ids=None),
         card_findings=query("findings", limit=1_000_000, post_ids=carded) if carded else [],
+        orphans=query("orphans", limit=ORPHANS),
+        topic_coverage=query("topic_coverage"),
         duplicate_texts={str(t["post_id"]): str(t["main_text"] or "") for t in texts},
     )
 

@@ -86,6 +86,15 @@ CRAWL_ERRORS: dict[str, Label] = {
     "invalid_url": Label("Invalid URL", "The link is not a URL the crawler can fetch."),
     "too_many_redirects": Label("Too many redirects", "The URL redirects more than allowed."),
     "redirect_loop": Label("Redirect loop", "The URL redirects back to itself."),
+    "private_address": Label(
+        "Private address", "The link points at a private network address; never fetched."
+    ),
+    "out_of_scope_redirect": Label(
+        "Redirects off the site", "The URL redirects to another site, which is not crawled."
+    ),
+    "unsupported_content_type": Label(
+        "Not a web page", "The URL answers with a file type the audit does not read."
+    ),
     "robots_disallowed": Label(
         "Excluded by robots.txt", "The site asks crawlers not to fetch it (not an error)."
     ),

@@ -39,6 +39,7 @@ EVIDENCE_CHARS = 480
 # points made a 759 KB map that no one can read point by point.
 MAP_POINTS = 2000
 TOP_ACTIONS = 3
+COVERAGE_SITES = 8  # columns of the topic coverage table; the view has every site
 DIFF_PASSAGES = 3  # differing passages shown per copy; the CSV and the posts have the rest
 DIFF_CHARS = 300
 # A post's audit score loses these points per finding (pipeline.audit.scoring); the same weights
@@ -65,6 +66,7 @@ def render_report(data: ReportData, *, title: str, exports_dir: str = "") -> str
         anchor=anchor,
         actions=top_actions(data.findings_by_kind, data.findings),
         diffs=duplicate_diffs(data.duplicate_groups, data.duplicate_texts),
+        coverage=topic_coverage(data.topic_coverage, data.sites),
         carded=carded,
         findings_by_post=_findings_by_post(data.card_findings),
         exports={
@@ -112,6 +114,19 @@ def top_actions(kinds: Sequence[Row], findings: Sequence[Row]) -> list[Row]:
             ranked.append({**k, "cost": cost, "fix_hint": hints.get(str(k["kind"]), "")})
     ranked.sort(key=lambda k: (-k["cost"], -k["posts"], k["kind"]))
     return ranked[:TOP_ACTIONS]
+
+
+def topic_coverage(rows: Sequence[Row], sites: Sequence[Row]) -> Row:
+    """The topics x sites table: the ``COVERAGE_SITES`` sites with most posts as columns, each
+    cell the share of the site's posts in the topic (None where it has none)."""
+    by_size = sorted(sites, key=lambda s: (-(s["posts"] or 0), s["site"]))
+    shown = sorted(s["site"] for s in by_size[:COVERAGE_SITES] if s["posts"])
+    cells = {(r["site"], int(r["topic_id"])): r for r in rows}
+    return {
+        "sites": shown,
+        "hidden": max(0, len([s for s in sites if s["posts"]]) - len(shown)),
+        "cells": cells,
+    }
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -5,9 +5,9 @@ again from ``read_parquet($<input>)``, where ``<input>`` is the name of a ``RunP
 (``$crawl_pages``, ``$dedup_pairs``, ...). Binding paths by those names keeps every path out of
 the SQL text and lets this module tell which statement needs which file.
 
-Crawl and extract outputs are required. Dedup, topics and audit outputs are optional: when one is
-missing, the insert that reads it is skipped (the delete still runs, so a rerun never keeps stale
-rows) and the table loads nothing.
+Crawl pages and extract outputs are required. The link graph and the dedup, topics and audit
+outputs are optional: when one is missing, the insert that reads it is skipped (the delete still
+runs, so a rerun never keeps stale rows) and the table loads nothing.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ REQUIRED_INPUTS: Mapping[str, str] = {
     "extract_blocks": "extract",
 }
 OPTIONAL_INPUTS: Mapping[str, str] = {
+    "crawl_links": "crawl",  # a run imported or crawled before links were recorded has none
     "dedup_pairs": "dedup",
     "dedup_members": "dedup",
     "dedup_paragraphs": "dedup",

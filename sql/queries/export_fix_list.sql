@@ -1,5 +1,9 @@
 -- fix_list.csv: every post of the run, lowest audit score first, with its findings by severity,
--- duplicate role, topic and boilerplate share (one row per post).
+-- duplicate role, topic, boilerplate share and whether any page of its site links to it.
+with orphans as (
+    select post_id from v_orphan_posts where run_id = $run_id
+)
+
 select
     audit.audit_score,
     audit.site,
@@ -15,7 +19,9 @@ select
     audit.duplicate_role,
     audit.topic_label as topic,
     audit.subtopic_label as subtopic,
+    orphans.post_id is not null as linked_from_nowhere,
     audit.post_id
 from v_post_audit as audit
+left join orphans using (post_id)
 where audit.run_id = $run_id
 order by audit.audit_score nulls last, audit.findings_critical desc, audit.url

@@ -40,6 +40,8 @@ select
     findings_posts.posts_with_findings,
     findings_posts.n_findings_critical,
     page_errors.n_robots_blocked,
-    page_errors.n_fetch_errors
+    page_errors.n_fetch_errors,
+    (select count(*) from v_broken_links where run_id = $run_id) as n_broken_links,
+    (select count(*) from links where run_id = $run_id) as n_links
 from runs, findings_posts, page_errors
 where runs.run_id = $run_id;

@@ -10,6 +10,7 @@ TABLES = (
     "runs",
     "sites",
     "pages",
+    "links",
     "posts",
     "post_blocks",
     "duplicate_pairs",

@@ -25,6 +25,7 @@ from pipeline.records import (
     DOCUMENTS,
     DUPLICATE_MEMBERS,
     FINDINGS,
+    LINKS,
     PAGES,
     POST_SCORES,
     POST_TOPICS,
@@ -172,4 +173,25 @@ def write_large_run(
     write_table(paths.topics_topics, topics, TOPICS)
     write_table(paths.topics_assignments, assigned, POST_TOPICS)
     write_table(paths.dedup_members, members, DUPLICATE_MEMBERS)
+    write_table(paths.crawl_links, _links(rid, ids), LINKS)
     return config
+
+
+def _links(rid: str, ids: list[int]) -> list[dict[str, Any]]:
+    """Each post links the next post of its site (one in 97 does not: the next is an orphan),
+    and one post in 100 links a missing page (a broken link)."""
+    kept = set(ids)
+    rows = []
+    for i in ids:
+        s = i // POSTS_PER_SITE
+        source = f"http://127.0.0.1:9/{s}/post-{i}"
+        targets = []
+        if i + 1 in kept and (i + 1) // POSTS_PER_SITE == s and i % 97:
+            targets.append((f"http://127.0.0.1:9/{s}/post-{i + 1}", "next post"))
+        if i % 100 == 0:
+            targets.append((f"http://127.0.0.1:9/{s}/missing-{i // 100 % 3}", "read more"))
+        for position, (target, text) in enumerate(targets):
+            rows.append({"run_id": rid, "site": f"site{s}", "source_url": source,
+                         "target_url": target, "anchor_text": text,
+                         "position": position})  # fmt: skip
+    return rows

@@ -24,6 +24,7 @@ from pipeline.records import (
     DUPLICATE_MEMBERS,
     DUPLICATE_PAIRS,
     FINDINGS,
+    LINKS,
     PAGES,
     POST_SCORES,
     POST_TOPICS,
@@ -67,6 +68,7 @@ def write_sample_run(paths: RunPaths, *, second: bool = False, optional: bool = 
     ids = _post_ids(second)
     atomic_write_bytes(paths.config_snapshot, snapshot(CONFIG).encode())
     write_table(paths.crawl_pages, _pages(paths.run_id, ids, start), PAGES)
+    write_table(paths.crawl_links, _links(paths.run_id, ids), LINKS)
     write_table(paths.extract_documents, _documents(paths.run_id, ids), DOCUMENTS)
     write_table(paths.extract_posts, [_post(paths.run_id, p, start) for p in ids], POSTS)
     write_table(paths.extract_blocks, _blocks(paths.run_id, ids), BLOCKS)
@@ -129,6 +131,33 @@ def _pages(run_id: str, ids: list[str], start: datetime) -> list[dict[str, Any]]
     for i, pid in enumerate(ids, start=1):
         site, url, _, _ = POST_SPECS[pid]
         rows.append(_page(run_id, site, url, start + timedelta(seconds=i)))
+    return rows
+
+
+# The link graph: calm-mind's home page links its two posts and a page that is missing (a broken
+# link); the gut-brain post links the copy and a URL that timed out. Nothing links to gut-brain
+# or to the second run's new post: they are orphans (found through the sitemap only).
+BROKEN_LINK_TEXT = "Our sleep guide (old link)"
+LINK_EDGES: tuple[tuple[str, str, str], ...] = (
+    (f"{CALM}/", POST_SPECS["p_intimacy"][1], "Intimacy matters"),
+    (f"{CALM}/", POST_SPECS["p_sleep"][1], "Sleep and anxiety"),
+    (f"{CALM}/", f"{CALM}/blog/missing", BROKEN_LINK_TEXT),
+    (POST_SPECS["p_intimacy"][1], POST_SPECS["p_sleep"][1], "sleep"),
+    (POST_SPECS["p_gut"][1], POST_SPECS["p_copy"][1], "intimacy"),
+    (POST_SPECS["p_gut"][1], f"{HUB}/slow", "a slow page"),
+)
+
+
+def _links(run_id: str, ids: list[str]) -> list[dict[str, Any]]:
+    sources = {f"{CALM}/"} | {POST_SPECS[p][1] for p in ids}
+    site = {CALM: "calm-mind", HUB: "wellness-hub"}
+    rows = []
+    for source, target, text in LINK_EDGES:
+        if source in sources:
+            position = sum(r["source_url"] == source for r in rows)
+            rows.append({"run_id": run_id, "site": site[source[: len(CALM)]],
+                         "source_url": source, "target_url": target, "anchor_text": text,
+                         "position": position})  # fmt: skip
     return rows
 
 

@@ -36,7 +36,8 @@ def test_load_counts_every_table(run_a: RunPaths) -> None:
     summary = run(run_a, CONFIG)
 
     expected = {
-        "runs": 1, "sites": 2, "pages": 7, "posts": 4, "post_blocks": 12, "duplicate_pairs": 1,
+        "runs": 1, "sites": 2, "pages": 7, "links": 6, "posts": 4, "post_blocks": 12,
+        "duplicate_pairs": 1,
         "duplicate_groups": 1, "duplicate_members": 2, "shared_paragraphs": 1, "topics": 3,
         "post_topics": 4, "topic_cannibalization": 1, "findings": 4, "post_scores": 4,
         "dedup_signatures": 4,

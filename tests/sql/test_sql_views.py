@@ -322,3 +322,29 @@ def test_a_renamed_slug_with_the_same_text_is_the_same_post(
         "select change from v_run_changes where run_id = 'run-c'",
     )
     assert len(changes) == 4 and {c for (c,) in changes} <= {"unchanged", "score_changed"}
+
+
+def test_broken_links_name_the_page_to_edit_and_orphans_are_the_posts_linked_from_nowhere(
+    tmp_path: Path,
+) -> None:
+    # Before: a 404 was listed without the page linking to it (no link graph was kept), and a
+    # post reachable only through the sitemap could not be told from a linked one.
+    from tests.sql.sample_run import BROKEN_LINK_TEXT, CALM, HUB, POST_SPECS
+
+    paths = RunPaths(tmp_path / "data", "run-a", tmp_path / "reports")
+    write_sample_run(paths)
+    run(paths, CONFIG)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        broken = con.execute(
+            "select target_url, source_url, anchor_text, source_post_id from v_broken_links "
+            "order by target_url"
+        ).fetchall()
+        orphans = con.execute("select post_id from v_orphan_posts order by post_id").fetchall()
+
+    assert broken == [
+        (f"{CALM}/blog/missing", f"{CALM}/", BROKEN_LINK_TEXT, None),
+        (f"{HUB}/slow", POST_SPECS["p_gut"][1], "a slow page", "p_gut"),
+    ]
+    # gut-brain: nothing links to it; intimacy-copy is linked from gut-brain, the calm posts
+    # from the home page.
+    assert orphans == [("p_gut",)]

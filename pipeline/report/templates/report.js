@@ -182,4 +182,9 @@
   }
   window.addEventListener("hashchange", reveal);
   reveal();
+
+  // Printing shows every finding: the post cards open (the print stylesheet shows every row).
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
 })();

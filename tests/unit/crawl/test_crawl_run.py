@@ -357,7 +357,32 @@ def test_rows_in_admission_order_through_the_spool(crawled: dict[str, Any]) -> N
         f"{base}/robots.txt", f"{base}/", f"{base}/sitemap_index.xml"
     ]  # fmt: skip
     paths: RunPaths = crawled["paths"]
-    assert [p.name for p in paths.crawl_pages.parent.iterdir()] == ["pages.parquet"]
+    assert sorted(p.name for p in paths.crawl_pages.parent.iterdir()) == [
+        "links.parquet", "pages.parquet"
+    ]  # fmt: skip
+
+
+def test_the_internal_link_graph_is_recorded(crawled: dict[str, Any]) -> None:
+    # Before: links were followed and forgotten, so a 404 could not be traced to the pages that
+    # link to it, and a post linked from nowhere could not be told from one that is.
+    base = crawled["srv"].base
+    paths: RunPaths = crawled["paths"]
+    links = pq.read_table(paths.crawl_links).to_pylist()
+    edges = {(r["source_url"], r["target_url"]): r for r in links}
+
+    listing = f"{base}/listing/"
+    assert (f"{base}/", listing) in edges and edges[(f"{base}/", listing)]["anchor_text"] == (
+        "all posts"
+    )
+    # The broken link is known with its source and text; off-site links are not internal.
+    assert edges[(listing, f"{base}/missing")]["anchor_text"] == "/missing"
+    assert not any(t.startswith(("http://example.com", "http://10.")) for _, t in edges)
+    # A page's links keep their order; the fragment of /posts/d#comments is dropped.
+    from_listing = sorted(
+        (r for r in links if r["source_url"] == listing), key=lambda r: r["position"]
+    )
+    assert [r["target_url"] for r in from_listing[:2]] == [f"{base}/posts/a", f"{base}/posts/d"]
+    assert {r["run_id"] for r in links} == {paths.run_id} and {r["site"] for r in links} == {"blog"}
 
 
 def _warc(crawled: dict[str, Any]) -> Path:

@@ -61,6 +61,21 @@ def test_page_links_and_feeds() -> None:
     found = page_links(html, "http://x.org/index.html")
     assert found.links == ("http://x.org/blog/post-1", "http://other.org/")
     assert found.feeds == ("http://x.org/blog/feed.xml", "http://x.org/feed.xml")
+    # Each target's first link text: "1", not "again".
+    assert found.anchors == (("http://x.org/blog/post-1", "1"), ("http://other.org/", "o"))
+
+
+def test_anchor_text_is_the_words_shown_or_the_image_alt() -> None:
+    html = (
+        """<a href="/a">  Read\n   <b>more</b> </a><a href="/b"><img alt="Sleep guide"></a>
+      <a href="/c">"""
+        + "word " * 100
+        + "</a>"
+    )
+    anchors = dict(page_links(html, "http://x.org/").anchors)
+    assert anchors["http://x.org/a"] == "Read more"
+    assert anchors["http://x.org/b"] == "Sleep guide"
+    assert len(anchors["http://x.org/c"]) == 200
 
 
 @pytest.mark.parametrize(

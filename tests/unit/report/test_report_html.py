@@ -54,7 +54,11 @@ def test_report_has_every_section_and_header_numbers(report_a: str) -> None:
         assert f'<section id="{section}">' in report_a
     assert "Run <code>run-a</code> · crawl started 2025-06-01 08:00 UTC" in report_a
     overview = report_a.split('<section id="overview">')[1].split("</section>")[0]
-    assert '<b><a href="#errors">2</a></b>crawl errors<small>0 URLs excluded' in overview
+    assert (
+        '<b><a href="#errors">2</a></b>crawl errors<small>2 broken links on the sites\' pages; '
+        "0 URLs excluded"
+    ) in overview
+    assert '<b><a href="#orphans">1</a></b>orphan posts' in overview
     assert "posts audited<small>3 with findings</small>" in overview
     # The critical count links to its rows: the findings table, filtered by severity.
     assert (
@@ -91,12 +95,27 @@ def test_other_sections_show_their_rows(report_a: str) -> None:
     assert '<td class="terms" data-label="Top terms">intimacy, relationship, trust</td>' in report_a
     assert (
         '>http://127.0.0.1:8001/blog/missing</td><td class="n" data-label="Status">404</td>'
-        '<td data-label="Problem" title="">http 404</td>'
+        '<td data-label="Problem" title="">http 404 <small class="meta">(Not Found)</small></td>'
     ) in report_a
-    assert ">Timed out</td>" in report_a
+    assert '>Timed out <small class="meta">(read timed out after 20s)</small></td>' in report_a
     assert "First run for these sites: nothing to compare yet." in report_a
     # site scores, boilerplate, topic sizes, findings by kind twice (desktop and phone), the map
     assert report_a.count('<svg class="chart"') == 9
+
+
+def test_a_broken_link_names_the_pages_to_edit_and_orphans_are_listed(report_a: str) -> None:
+    # Before: "a 404 is listed without the page that links to it", and posts linked from nowhere
+    # were not reported at all.
+    from tests.sql.sample_run import BROKEN_LINK_TEXT
+
+    errors = report_a.split('<section id="errors">')[1].split("</section>")[0]
+    missing = errors.split("/blog/missing</td>")[1].split("</tr>")[0]
+    assert '<td class="n" data-label="Linked from">1 page</td>' in missing
+    assert (
+        f'>http://127.0.0.1:8001/</a> <span class="meta">(“{BROKEN_LINK_TEXT}”)</span>' in missing
+    )
+    orphans = report_a.split('<section id="orphans">')[1].split("</section>")[0]
+    assert ">The gut-brain axis</a>" in orphans and "Intimacy matters" not in orphans
 
 
 def test_changes_since_the_previous_run(loaded_runs: tuple[RunPaths, RunPaths]) -> None:

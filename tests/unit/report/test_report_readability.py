@@ -6,6 +6,8 @@ its fix.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.io import read_rows
@@ -118,6 +120,21 @@ def test_repeated_paragraphs_leave_out_text_shared_only_by_copies(busy_report: s
     )
 
 
+def test_topics_show_each_sites_coverage(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
+    # Before: a topic's "sites" count said how many sites wrote about it, not how much of each
+    # site it is, so a site's gap (a topic its competitor covers and it does not) was invisible.
+    _, second = loaded_runs
+    run(second, CONFIG)
+    topics = _section(second.report_for_run.read_text(encoding="utf-8"), "topics")
+    coverage = topics.split("<caption>Share of each site's posts per topic</caption>")[1]
+    gut = coverage.split("1: gut, brain, microbiome</th>")[1].split("</tr>")[0]
+
+    assert gut == (
+        '<td class="n" data-label="calm-mind">–</td>'
+        '<td class="n" data-label="wellness-hub">33%</td>'
+    )
+
+
 def test_changes_read_as_better_or_worse(loaded_runs: tuple[RunPaths, RunPaths]) -> None:
     # Before: "delta 10" / "-8" in plain text, and a site's own trend was not shown at all.
     _, second = loaded_runs
@@ -135,3 +152,29 @@ def test_changes_read_as_better_or_worse(loaded_runs: tuple[RunPaths, RunPaths])
 )
 def test_signed(value: float | None, text: str) -> None:
     assert signed(value) == text
+
+
+def test_robots_exclusions_are_not_counted_as_a_sites_errors(tmp_path: Path) -> None:
+    # Before: the Sites table's "errors / pages" counted robots.txt exclusions as errors while
+    # the header said they were not.
+    from pipeline.io import write_table
+    from pipeline.records import PAGES
+    from pipeline.warehouse import run as load
+    from tests.sql.sample_run import CALM, write_sample_run
+
+    paths = RunPaths(tmp_path / "data", "run-a", tmp_path / "reports")
+    write_sample_run(paths)
+    pages = read_rows(paths.crawl_pages)
+    template = next(p for p in pages if p["url"] == f"{CALM}/blog/missing")
+    pages.append({**template, "url": f"{CALM}/private/", "status": None,
+                  "error_class": "robots_disallowed", "error_message": "disallowed",
+                  "robots_allowed": False})  # fmt: skip
+    write_table(paths.crawl_pages, pages, PAGES)
+    load(paths, CONFIG)
+    run(paths, CONFIG)
+    sites = _section(paths.report_for_run.read_text(encoding="utf-8"), "sites")
+    calm = sites.split('data-label="Site">')[1].split("</tr>")[0]
+
+    assert '<td class="n" data-label="Crawl errors">1 of 5 <small>(+1 robots.txt)</small></td>' in (
+        calm
+    )
