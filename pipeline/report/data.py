@@ -52,6 +52,7 @@ class ReportData:
     card_findings: list[Row]  # every finding of the posts written out as cards (POST_CARDS)
     orphans: list[Row]  # posts no page of their site links to (``total`` on each row)
     topic_coverage: list[Row]  # per site and broad topic: posts and share of the site
+    finding_changes: list[Row]  # findings new or fixed since the previous run (``total``)
     duplicate_texts: dict[str, str]  # post_id -> main text, for the shown groups' members
 
 
@@ -100,6 +101,7 @@ def fetch_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData
         card_findings=query("findings", limit=1_000_000, post_ids=carded) if carded else [],
         orphans=query("orphans", limit=ORPHANS),
         topic_coverage=query("topic_coverage"),
+        finding_changes=query("finding_changes", limit=CHANGES),
         duplicate_texts={str(t["post_id"]): str(t["main_text"] or "") for t in texts},
     )
 

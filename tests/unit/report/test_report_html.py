@@ -125,6 +125,12 @@ def test_changes_since_the_previous_run(loaded_runs: tuple[RunPaths, RunPaths]) 
     changes = html.split('<section id="changes">')[1].split("</section>")[0]
 
     assert "First run" not in changes
+    # Before: findings fixed or new since the previous run were only in the warehouse.
+    fixed = changes.split('id="finding-changes-table"')[1].split("</tr>")[1]
+    assert (
+        '<td class="better" data-label="Change">fixed</td><td data-label="Severity" '
+        'data-sort="0">Critical</td><td data-label="Kind">Keyword stuffing</td>'
+    ) in fixed
     assert '<td class="change-new" data-label="Change">new</td>' in changes
     assert '<td class="change-removed" data-label="Change">removed</td>' in changes
     assert (
