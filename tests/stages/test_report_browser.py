@@ -172,6 +172,13 @@ def test_ten_thousand_post_report_in_chromium(browser: Any, large_report: Path, 
     scores = [float(r[2]) for r in opened.visible_rows("posts-table")]
     assert scores == sorted(scores, reverse=True)
 
+    # A topic's post count opens the posts table filtered to that topic.
+    topic_link = page.locator("#topics a[data-filter-topic]").first
+    topic = topic_link.get_attribute("data-filter-topic")
+    topic_link.click()
+    rows = opened.visible_rows("posts-table")
+    assert rows and all(r[6] == topic for r in rows)
+
     # A link to a post whose row is on another page of the table shows that row.
     hidden_id = page.eval_on_selector("#posts-table tbody tr[hidden]", "r => r.id")
     page.evaluate(f"location.hash = '{hidden_id}'")
