@@ -5,7 +5,9 @@
 // the network and writes scraped text only through textContent, never as HTML.
 (function () {
   "use strict";
-  var PAGE = 50;
+  // A phone shows fewer rows per page: a stacked row is several lines tall.
+  var NARROW = window.matchMedia("(max-width: 600px)").matches;
+  var PAGE = NARROW ? 10 : 50;
 
   // What a filter matches and a reader sees; sorting may use a cell's data-sort key instead
   // (severity sorts critical, warning, note rather than alphabetically).
@@ -179,12 +181,38 @@
     }
     var details = target.closest("details");
     if (details) details.open = true;
+    if (target.hidden) {  // a card kept back for "Show more" on a phone
+      target.hidden = false;
+      target.scrollIntoView();
+    }
   }
   window.addEventListener("hashchange", reveal);
-  reveal();
+
+  // On a phone, long lists of cards show their first few with a button for the rest, and the
+  // side-by-side comparisons of duplicates start closed (each is a screen or two tall there).
+  if (NARROW) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-more]"), function (list) {
+      var keep = +list.getAttribute("data-more");
+      var extra = Array.prototype.filter.call(list.children, function (c) {
+        return c.tagName === "ARTICLE" || c.tagName === "DETAILS";
+      }).slice(keep);
+      if (!extra.length) return;
+      extra.forEach(function (c) { c.hidden = true; });
+      var more = make("button", { type: "button", "class": "show-more" }, "Show " + extra.length + " more");
+      more.addEventListener("click", function () {
+        extra.forEach(function (c) { c.hidden = false; });
+        more.remove();
+      });
+      list.appendChild(more);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("details.diff-box"), function (d) { d.open = false; });
+  }
+
+  reveal();  // after the phone layout above, so a link into a hidden card still shows it
 
   // Printing shows every finding: the post cards open (the print stylesheet shows every row).
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-more] > [hidden]"), function (a) { a.hidden = false; });
   });
 })();
