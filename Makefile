@@ -27,8 +27,9 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# The celery extra is installed too: the test suite starts a real Celery deployment (tests/celery).
 $(BIN)/content-audit: $(UV) pyproject.toml uv.lock
-	$(UV) sync --locked --python $(PYTHON)
+	$(UV) sync --locked --extra celery --python $(PYTHON)
 	@touch $@
 
 # A DuckDB 1.x engine in its own locked environment: the warehouse must open in it (analysts'

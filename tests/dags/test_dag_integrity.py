@@ -62,12 +62,19 @@ def test_dag_settings(audit_dag: DAG) -> None:
     }
 
 
-def test_retries(audit_dag: DAG) -> None:
+def test_retries_timeouts_alerts_and_docs(audit_dag: DAG) -> None:
+    # Before: no execution_timeout (a hung crawl blocked every later run), no failure alert, no
+    # task docs, a fixed retry delay.
     crawl = audit_dag.get_task("crawl")
     assert crawl.retries == 2
-    assert crawl.retry_delay == timedelta(minutes=5)
+    assert crawl.execution_timeout == timedelta(hours=6)
     for tid in EXPECTED_UPSTREAM.keys() - {"crawl"}:
         assert audit_dag.get_task(tid).retries == 1, tid
+    for tid in EXPECTED_UPSTREAM:
+        t = audit_dag.get_task(tid)
+        assert t.retry_delay == timedelta(seconds=60) and t.retry_exponential_backoff, tid
+        assert t.execution_timeout is not None and t.doc_md and t.owner == "content-audit", tid
+        assert t.on_failure_callback, tid
     assert audit_dag.get_task("load").max_active_tis_per_dag == 1
     others = EXPECTED_UPSTREAM.keys() - {"load"}
     assert all(audit_dag.get_task(t).max_active_tis_per_dag is None for t in others)
