@@ -403,6 +403,33 @@ def docs_warehouse(out: Path, debug: bool) -> None:
     _guard(go, debug)
 
 
+@main.command(name="celery-env")
+@click.option(
+    "--database-url",
+    default="postgresql+psycopg2://postgres@127.0.0.1:5432/airflow",
+    show_default=True,
+    help="Airflow's metadata database (PostgreSQL, created beforehand).",
+)
+@click.option(
+    "--broker-url", default="redis://127.0.0.1:6379/0", show_default=True, help="Redis broker."
+)
+@click.option("--airflow-home", type=click.Path(path_type=Path), default=Path("airflow-home"))
+@click.option("--api-port", type=int, default=8080, show_default=True)
+def celery_env(database_url: str, broker_url: str, airflow_home: Path, api_port: int) -> None:
+    """Print the environment of a Celery deployment as shell export lines (eval them in every
+    shell that starts an Airflow process: they share the fernet key and JWT secret)."""
+    from pipeline.deploy import CeleryDeployment
+
+    deployment = CeleryDeployment(
+        airflow_home=airflow_home.resolve(),
+        dags_folder=(Path(__file__).resolve().parent.parent / "dags"),
+        database_url=database_url,
+        broker_url=broker_url,
+        api_port=api_port,
+    )
+    click.echo(deployment.export_lines(), nl=False)
+
+
 @main.command(name="train-extractor")
 @_dev_dir
 @click.option(
