@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,22 +211,66 @@ def read_manifest(paths: RunPaths, stage: str) -> dict[str, Any] | None:
     return data
 
 
-def previous_finished_run(paths: RunPaths, stage: str) -> str | None:
-    """The most recently finished other run whose ``stage`` completed (its manifest exists).
+_ORDER_DIR = ".order"  # under data_dir/runs: one file per run, "when it first started"
+_ORDER_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
-    "Most recent" is by the manifest's ``finished_at`` (then run id): the one place the wall
-    clock orders anything, because "the run before this one" is what a person means by it.
+
+def run_started(paths: RunPaths, at: datetime | None = None) -> str:
+    """When the run first started (UTC, microseconds): recorded by its first call and never
+    changed, so clearing or rerunning a run keeps its place in the run order.
+
+    This is the one place the wall clock orders runs: "the run before this one" (the baseline of
+    an incremental crawl, of topic lineage, of the report's changes) is the run that *started*
+    before it, whenever either was last rerun. ``at`` records a given time instead of now (a run
+    imported or generated with its own dates); an existing record always wins.
     """
+    path = paths.data_dir / "runs" / _ORDER_DIR / f"{paths.run_id}.json"
+    known = _recorded_start(path)
+    if known is not None:
+        return known
+    started = (at or datetime.now(UTC)).astimezone(UTC).strftime(_ORDER_FORMAT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # O_EXCL: two tasks of one run starting at once record one time
+        with path.open("x", encoding="utf-8") as out:
+            json.dump({"run_id": paths.run_id, "started_at": started}, out)
+    except FileExistsError:
+        return _recorded_start(path) or started
+    return started
+
+
+def run_started_at(paths: RunPaths) -> datetime:
+    """``run_started`` as an aware UTC datetime (what the warehouse records in runs.started_at)."""
+    return datetime.strptime(run_started(paths), _ORDER_FORMAT).replace(tzinfo=UTC)
+
+
+def _recorded_start(path: Path) -> str | None:
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["started_at"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        _log.warning("ignoring unreadable run start %s: %s", path, exc)
+        return None
+
+
+def previous_finished_run(paths: RunPaths, stage: str) -> str | None:
+    """The run's predecessor among the runs whose ``stage`` completed: the one that started
+    last before this run started (``run_started``). A run recorded before run starts were kept
+    is placed by its manifest's ``finished_at``."""
+    mine = run_started(paths)
     best: tuple[str, str] | None = None
+    order_dir = paths.data_dir / "runs" / _ORDER_DIR
     for manifest in sorted((paths.data_dir / "runs").glob(f"*/{stage}/_manifest.json")):
         run_id = manifest.parent.parent.name
         if run_id == paths.run_id or run_id.startswith("."):  # .staging is no run
             continue
-        try:
-            finished = str(json.loads(manifest.read_text()).get("finished_at") or "")
-        except (OSError, json.JSONDecodeError) as exc:
-            _log.warning("ignoring unreadable manifest %s: %s", manifest, exc)
-            continue
-        if best is None or (finished, run_id) > best:
-            best = (finished, run_id)
+        started = _recorded_start(order_dir / f"{run_id}.json")
+        if started is None:
+            try:
+                started = str(json.loads(manifest.read_text()).get("finished_at") or "")
+            except (OSError, json.JSONDecodeError) as exc:
+                _log.warning("ignoring unreadable manifest %s: %s", manifest, exc)
+                continue
+        if started < mine and (best is None or (started, run_id) > best):
+            best = (started, run_id)
     return best[1] if best else None

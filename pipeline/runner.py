@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline import runstate
 from pipeline.config import Config, ConfigError, from_snapshot, load_config, snapshot
-from pipeline.io import StageSummary, Timer, atomic_write_bytes, write_manifest
+from pipeline.io import StageSummary, Timer, atomic_write_bytes, run_started, write_manifest
 from pipeline.paths import CONFIG, DATA_STAGES, STAGES, RunPaths
 from pipeline.runstate import EMPTY, FAILED, SUCCEEDED, EmptyRunError, RunStatus
 
@@ -36,6 +36,7 @@ def resolve_config(paths: RunPaths, config_path: str | Path | None) -> Config:
     if config_path is not None:
         config = load_config(config_path)
         atomic_write_bytes(paths.config_snapshot, snapshot(config).encode())
+        run_started(paths)  # the run's place in the run order, kept by reruns
         return config
     if paths.config_snapshot.exists():
         return from_snapshot(paths.config_snapshot.read_text())

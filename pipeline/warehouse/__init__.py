@@ -31,7 +31,7 @@ import duckdb
 
 from pipeline import __version__
 from pipeline.config import Config, from_snapshot, snapshot
-from pipeline.io import MissingInputError, StageSummary
+from pipeline.io import MissingInputError, StageSummary, run_started_at
 from pipeline.paths import DATA_STAGES, RunPaths
 from pipeline.runstate import SUCCEEDED, RunStatus
 from pipeline.warehouse.errors import CheckFailedError, LoadError, MigrationError, WarehouseError
@@ -87,6 +87,7 @@ def _run_record(paths: RunPaths, config: Config) -> RunRecord:
         code_version=__version__,
         loaded_at=datetime.now(UTC),
         stage_status_json=json.dumps(stages),
+        started_at=run_started_at(paths),
     )
 
 

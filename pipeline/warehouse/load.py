@@ -68,6 +68,9 @@ class RunRecord:
     code_version: str
     loaded_at: datetime  # wall clock, recorded only
     stage_status_json: str = "{}"  # {"crawl": "succeeded", ...}: the stages that led here
+    # When the run first started (io.run_started), kept by reruns: its place in the run order.
+    # None: the first page fetch stands in (runs loaded before run starts were recorded).
+    started_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -87,6 +90,7 @@ def load_run(con: duckdb.DuckDBPyConnection, paths: RunPaths, record: RunRecord)
         "code_version": record.code_version,
         "loaded_at": record.loaded_at,
         "stage_status": record.stage_status_json,
+        "run_started_at": record.started_at,
         **{name: str(getattr(paths, name)) for name in INPUTS},
     }
     result = LoadResult(missing_inputs=sorted(missing))

@@ -13,7 +13,9 @@ with run_pages as (
 
 select
     $run_id as run_id,
-    run_pages.started_at,
+    -- When the run first started, kept when it is rerun or cleared: the run order every
+    -- "previous run" comparison follows (v_site_runs, v_latest_run).
+    coalesce($run_started_at::timestamptz, run_pages.started_at) as started_at,
     $loaded_at::timestamptz as loaded_at,
     $config_hash as config_hash,
     $config::json as config,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Config, SiteConfig, snapshot
-from pipeline.io import atomic_write_bytes, write_table
+from pipeline.io import atomic_write_bytes, run_started, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import (
     BLOCKS,
@@ -81,6 +81,7 @@ def write_large_run(
         sites=[SiteConfig(name=f"site{s}", url=f"http://127.0.0.1:9/{s}/") for s in sites]  # type: ignore[arg-type]
     )
     atomic_write_bytes(paths.config_snapshot, snapshot(config).encode())
+    run_started(paths, at=start)  # the run's place in the run order: its crawl's start
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ("pages", "docs", "posts", "blocks")}
     findings: list[dict[str, Any]] = []
     scores, assigned, members = [], [], []

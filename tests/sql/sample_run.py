@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.config import Config, DedupConfig, SiteConfig, snapshot
 from pipeline.dedup import PostRef, deduplicate
-from pipeline.io import atomic_write_bytes, write_table
+from pipeline.io import atomic_write_bytes, run_started, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import (
     BLOCKS,
@@ -67,6 +67,7 @@ def write_sample_run(paths: RunPaths, *, second: bool = False, optional: bool = 
     start = datetime(2025, 6, 2 if second else 1, 8, 0, tzinfo=UTC)
     ids = _post_ids(second)
     atomic_write_bytes(paths.config_snapshot, snapshot(CONFIG).encode())
+    run_started(paths, at=start)  # the run's place in the run order: its crawl's start
     write_table(paths.crawl_pages, _pages(paths.run_id, ids, start), PAGES)
     write_table(paths.crawl_links, _links(paths.run_id, ids), LINKS)
     write_table(paths.extract_documents, _documents(paths.run_id, ids), DOCUMENTS)

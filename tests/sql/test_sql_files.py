@@ -20,7 +20,9 @@ _UPPER_KEYWORD = re.compile(
     r"\b(SELECT|FROM|WHERE|INSERT|INTO|DELETE|UPDATE|CREATE|TABLE|VIEW|JOIN|GROUP|ORDER|WITH|AS|"
     r"AND|OR|NOT|NULL|COMMENT|ON|IS|CASE|WHEN|THEN|END|PRIMARY|KEY|LIMIT)\b"
 )
-_RUN_PARAMS = {"run_id", "config", "config_hash", "code_version", "stage_status", "loaded_at"}
+_RUN_PARAMS = {
+    "run_id", "config", "config_hash", "code_version", "stage_status", "loaded_at", "run_started_at"
+}  # fmt: skip
 
 
 def _code(sql: str) -> str:
