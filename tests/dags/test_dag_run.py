@@ -92,7 +92,9 @@ def test_run_fills_the_warehouse_and_a_rerun_replaces_it(
     again = parse_dag().test(run_conf={**conf, "run_id": run_id})
     assert again.state == DagRunState.SUCCESS, str(_task_states(again))
     assert table_counts(warehouse, run_id) == counts
-    assert [p.name for p in (tmp_path / "data" / "runs").iterdir()] == [run_id]
+    runs = tmp_path / "data" / "runs"
+    assert [p.name for p in runs.iterdir() if not p.name.startswith(".")] == [run_id]
+    assert [p.name for p in (runs / ".order").iterdir()] == [f"{run_id}.json"]  # one start
 
 
 def test_missing_config_fails_the_run_at_once_without_retries(
