@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
 DOC = """
@@ -30,7 +30,17 @@ or `reports`), `run_id` (default: this DAG run's id, so clearing a run replaces 
 `CONTENT_AUDIT_RETRY_DELAY_S`, default 60 s); errors a retry cannot fix (bad config, a missing
 upstream file) fail at once. A failed task logs what failed and where to look, and posts it to
 `CONTENT_AUDIT_ALERT_WEBHOOK` when that is set. Every worker must share the data directory.
+
+**Assets**: `crawl` updates `content_audit_crawl_archive` and `load` updates
+`content_audit_warehouse` (event extra: the run id and the file), so other DAGs can be scheduled
+on a fresh warehouse.
 """
+
+# What the run publishes, for DAGs of other teams to schedule on (`schedule=[WAREHOUSE]`): each
+# event's extra names the run and the file (paths are per deployment, so not in the URI).
+ARCHIVE = Asset(name="content_audit_crawl_archive")
+WAREHOUSE = Asset(name="content_audit_warehouse")
+OUTLETS = {"crawl": ARCHIVE, "load": WAREHOUSE}
 
 # Per task: what it does, for the task's page in the UI.
 TASK_DOCS = {
@@ -77,6 +87,7 @@ def _stage_task(stage: str, **overrides: Any) -> Any:
     """The TaskFlow decorator of one stage: its docs, timeout and failure alert."""
     return task(
         task_id=stage,
+        outlets=[OUTLETS[stage]] if stage in OUTLETS else [],
         doc_md=TASK_DOCS[stage],
         execution_timeout=TIMEOUTS.get(stage, DEFAULT_TIMEOUT),
         on_failure_callback=_on_failure,
@@ -89,9 +100,16 @@ def _run(stage: str) -> dict[str, Any]:
 
     context = get_current_context()
     try:
-        return run_stage_from_context(stage, context["params"], context["run_id"])
+        result = run_stage_from_context(stage, context["params"], context["run_id"])
     except NOT_RETRYABLE as exc:  # bad config or a missing upstream file: retrying cannot help
         raise AirflowFailException(str(exc)) from exc
+    if stage in OUTLETS:
+        outputs = result["outputs"]
+        context["outlet_events"][OUTLETS[stage]].extra = {
+            "run_id": result["run_id"],
+            "path": outputs[0] if outputs else None,
+        }
+    return result
 
 
 @dag(

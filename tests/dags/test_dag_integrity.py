@@ -75,6 +75,11 @@ def test_retries_timeouts_alerts_and_docs(audit_dag: DAG) -> None:
         assert t.retry_delay == timedelta(seconds=60) and t.retry_exponential_backoff, tid
         assert t.execution_timeout is not None and t.doc_md and t.owner == "content-audit", tid
         assert t.on_failure_callback, tid
+    # Other DAGs schedule on what the run publishes.
+    outlets = {tid: [a.name for a in audit_dag.get_task(tid).outlets] for tid in EXPECTED_UPSTREAM}
+    assert outlets["crawl"] == ["content_audit_crawl_archive"]
+    assert outlets["load"] == ["content_audit_warehouse"]
+    assert not any(outlets[t] for t in EXPECTED_UPSTREAM.keys() - {"crawl", "load"})
     assert audit_dag.get_task("load").max_active_tis_per_dag == 1
     others = EXPECTED_UPSTREAM.keys() - {"load"}
     assert all(audit_dag.get_task(t).max_active_tis_per_dag is None for t in others)

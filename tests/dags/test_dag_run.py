@@ -55,6 +55,20 @@ def _return_values(dr: DagRun) -> dict[str, Any]:
     return {task_id: XComModel.deserialize_value(row) for task_id, row in ((r[0], r) for r in rows)}
 
 
+def _asset_events(name: str) -> list[dict[str, Any]]:
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        rows = session.execute(
+            select(AssetEvent.extra)
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetModel.name == name)
+        ).all()
+    return [dict(row[0] or {}) for row in rows]
+
+
 @pytest.mark.slow
 def test_run_fills_the_warehouse_and_a_rerun_replaces_it(
     parse_dag: Callable[[], DAG], demo_sites: list, tmp_path: Path
@@ -87,6 +101,10 @@ def test_run_fills_the_warehouse_and_a_rerun_replaces_it(
         assert value["stage"] == task_id and value["run_id"] == run_id, value
         assert all(isinstance(n, int) for n in value["counts"].values()), value
         assert len(json.dumps(value)) < 4096, f"{task_id} pushed {len(json.dumps(value))} bytes"
+
+    # The load published the warehouse Asset, naming the run and the file.
+    events = _asset_events("content_audit_warehouse")
+    assert {"run_id": run_id, "path": str(warehouse)} in events, events
 
     # A rerun of the same pipeline run (what clearing the DAG run does) replaces, never appends.
     again = parse_dag().test(run_conf={**conf, "run_id": run_id})
