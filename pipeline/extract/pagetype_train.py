@@ -19,9 +19,9 @@ import hashlib
 import json
 import logging
 import math
+import multiprocessing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -102,6 +102,13 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+# Workers are started by a fork server, never forked from the caller: a process that has threads
+# (the test session's browser driver, BLAS and DuckDB pools) can be forked while one of them
+# holds a lock, and the child then waits on it forever. Seen in CI: the suite hung in this
+# pool's child on a futex after the report's browser tests had run.
+POOL_START_METHOD = "forkserver"
+
+
 def load_set(
     data_dir: Path,
     cache_dir: Path | None = None,
@@ -122,7 +129,7 @@ def load_set(
         rows = json.loads(cache.read_text(encoding="utf-8"))
     else:
         jobs = [(str(data_dir), k, str(truth[k].get("url") or "")) for k in sorted(truth)]
-        with Pool(workers) as pool:
+        with multiprocessing.get_context(POOL_START_METHOD).Pool(workers) as pool:
             rows = pool.map(_extract, jobs, chunksize=4)
         if cache:
             cache.parent.mkdir(parents=True, exist_ok=True)

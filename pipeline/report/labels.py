@@ -1,10 +1,10 @@
 """Plain words for the code names the warehouse stores: every kind, reason, rule and error class
 a reader meets in the report has a label and a one-line explanation.
 
-The warehouse keeps the snake_case values (analysts filter on them); the report and its CSV
-files show these labels. A value with no entry falls back to its words (``promo_in_body`` ->
-"promo in body") so a new detector never breaks a report; ``tests/unit/report/test_labels.py``
-checks that every value the stages emit has an entry.
+The warehouse and the report's CSV files keep the snake_case values (analysts and spreadsheets
+filter on them); the report page shows these labels. A value with no entry falls back to its
+words (``promo_in_body`` -> "promo in body") so a new detector never breaks a report;
+``tests/unit/report/test_report_exports.py`` checks that every value the stages emit has an entry.
 """
 
 from __future__ import annotations

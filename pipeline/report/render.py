@@ -23,8 +23,6 @@ from markupsafe import Markup
 
 from pipeline.report import charts, labels
 from pipeline.report.data import (
-    CHANGES,
-    CRAWL_ERRORS,
     FIX_FIRST_POSTS,
     POST_CARDS,
     ReportData,
@@ -77,8 +75,6 @@ def render_report(data: ReportData, *, title: str, exports_dir: str = "") -> str
         csp=content_security_policy(),
         limits={
             "fix_first": FIX_FIRST_POSTS,
-            "crawl_errors": CRAWL_ERRORS,
-            "changes": CHANGES,
             "post_cards": POST_CARDS,
             "map_points": MAP_POINTS,
         },
@@ -250,11 +246,6 @@ def build_charts(data: ReportData, anchor: Callable[[object], str]) -> dict[str,
     }
 
 
-def humanize(value: str | None) -> str:
-    """A snake_case kind or reason as words for the reader: ``promo_in_body`` -> promo in body."""
-    return "" if value is None else value.replace("_", " ")
-
-
 def finding_message(message: str | None, evidence: str | None) -> str:
     """The message without its trailing quoted excerpt when that excerpt is the evidence.
 
@@ -320,7 +311,6 @@ def _environment() -> Environment:
         num=num,
         when=when,
         http_url=http_url,
-        humanize=humanize,
         signed=signed,
         clip=clip,
     )

@@ -122,3 +122,13 @@ def test_held_out_post_precision_and_recall_floor(data_dirs: list[Path]) -> None
     assert len(pages) >= 290
     assert precision >= PRECISION_FLOOR, (precision, recall)
     assert recall >= RECALL_FLOOR, (precision, recall)
+
+
+def test_the_extraction_pool_never_forks_the_calling_process() -> None:
+    # Before: Pool() forked the test session, which by then had threads (Playwright's driver,
+    # DuckDB's and BLAS's pools); the child inherited a held lock and the suite hung on a futex.
+    import multiprocessing
+
+    from pipeline.extract.pagetype_train import POOL_START_METHOD
+
+    assert multiprocessing.get_context(POOL_START_METHOD).get_start_method() != "fork"
