@@ -29,6 +29,9 @@ def key_columns(schema: pa.Schema) -> tuple[str, ...]:
 
 
 Severity = Literal["info", "warning", "critical"]
+# Points a finding costs its post's 0-100 audit score, before the kind's weight (audit.scoring);
+# the report ranks what to fix first with the same weights.
+SEVERITY_POINTS: dict[str, float] = {"info": 2.0, "warning": 8.0, "critical": 20.0}
 
 # Block categories: "content" plus the boilerplate kinds the audit reports shares of.
 BLOCK_CATEGORIES: tuple[str, ...] = (

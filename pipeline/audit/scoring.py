@@ -12,9 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from pipeline.audit import findings as k
-from pipeline.records import Finding
+from pipeline.records import SEVERITY_POINTS, Finding
 
-SEVERITY_POINTS = {"info": 2.0, "warning": 8.0, "critical": 20.0}
 KIND_WEIGHT = {
     k.KEYWORD_STUFFING: 1.5,
     k.PROMO_IN_BODY: 1.0,

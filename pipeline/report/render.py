@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from pipeline.records import SEVERITY_POINTS
 from pipeline.report import charts, labels
 from pipeline.report.data import (
     FIX_FIRST_POSTS,
@@ -40,9 +41,9 @@ TOP_ACTIONS = 3
 COVERAGE_SITES = 8  # columns of the topic coverage table; the view has every site
 DIFF_PASSAGES = 3  # differing passages shown per copy; the CSV and the posts have the rest
 DIFF_CHARS = 300
-# A post's audit score loses these points per finding (pipeline.audit.scoring); the same weights
-# rank what to fix first across kinds. Notes (info) are suggestions and never rank.
-SEVERITY_POINTS = {"critical": 20.0, "warning": 8.0}
+# What to fix first is ranked by the points findings cost their posts' scores (the audit's own
+# weights); notes (info) are suggestions and never rank.
+PROBLEM_POINTS = {s: p for s, p in SEVERITY_POINTS.items() if s != "info"}
 
 
 def render_report(data: ReportData, *, title: str, exports_dir: str = "") -> str:
@@ -105,7 +106,7 @@ def top_actions(kinds: Sequence[Row], findings: Sequence[Row]) -> list[Row]:
             hints.setdefault(str(f["kind"]), str(f["fix_hint"]))
     ranked = []
     for k in kinds:
-        cost = sum(points * (k[sev] or 0) for sev, points in SEVERITY_POINTS.items())
+        cost = sum(points * (k[sev] or 0) for sev, points in PROBLEM_POINTS.items())
         if cost > 0:
             ranked.append({**k, "cost": cost, "fix_hint": hints.get(str(k["kind"]), "")})
     ranked.sort(key=lambda k: (-k["cost"], -k["posts"], k["kind"]))

@@ -30,6 +30,7 @@ from pipeline.records import (
     POST_SCORES,
     POST_TOPICS,
     POSTS,
+    SEVERITY_POINTS,
     TOPICS,
 )
 
@@ -133,7 +134,7 @@ def write_large_run(
                              "message": f"{kind.replace('_', ' ')} in the post",
                              "evidence": evidence, "start": 0, "end": len(evidence),
                              "fix_hint": fix, "detector": kind})  # fmt: skip
-            penalty += {"info": 2.0, "warning": 8.0, "critical": 20.0}[severity]
+            penalty += SEVERITY_POINTS[severity]
             n_found += 1
         scores.append({"run_id": rid, "post_id": pid, "audit_score": max(0.0, 100.0 - penalty),
                        "n_findings": n_found, "boilerplate_share": 0.1 + (i % 7) / 20})  # fmt: skip
