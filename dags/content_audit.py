@@ -1,68 +1,113 @@
-"""content_audit: crawl -> extract -> dedup -> topics | audit -> load -> report, one task per stage.
+"""content-audit as three DAGs chained by Assets, as an Airflow team deploys it.
+
+``content_audit_crawl``    plan -> crawl_site (mapped: one task per site, ``crawl`` pool) -> crawl
+                           (assembles the sites; updates the ``content_audit_crawl_archive`` Asset)
+``content_audit_process``  scheduled on that Asset: extract -> dedup -> topics | audit -> load
+                           (``warehouse`` pool, one slot; updates ``content_audit_warehouse``)
+``content_audit_report``   scheduled on the warehouse Asset: report
 
 Configuration only: every task body is one call into ``pipeline.airflow_tasks``, imported inside
-the task so parsing this file costs nothing but ``airflow.sdk``.
+the task so parsing this file costs nothing but ``airflow.sdk``. Each Asset event's extra names
+the run (``run_id``, ``data_dir``, ``reports_dir``), which is how the next DAG knows what to do.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
+
+# Also exported by airflow.sdk (lazily, which type checkers cannot see).
+from airflow.sdk.definitions.callback import AsyncCallback
+from airflow.sdk.definitions.deadline import DeadlineAlert, DeadlineReference
 from airflow.sdk.exceptions import AirflowFailException
 
-DOC = """
-Crawls the sites in the YAML config, then extracts posts, finds near duplicates, clusters topics,
-flags SEO problems, loads everything into `<data_dir>/warehouse.duckdb` and writes
-`<reports_dir>/latest.html` and `<reports_dir>/<run_id>.html`.
-
-**Params** (all optional): `config` (sites YAML; default `$CONTENT_AUDIT_CONFIG`), `data_dir`
-(default `$CONTENT_AUDIT_DATA_DIR` or `data`), `reports_dir` (default `$CONTENT_AUDIT_REPORTS_DIR`
-or `reports`), `run_id` (default: this DAG run's id, so clearing a run replaces its data).
-
-**Schedule**: none unless `CONTENT_AUDIT_SCHEDULE` is set where DAGs are parsed, e.g.
-`CONTENT_AUDIT_SCHEDULE="0 6 * * 1"` for Mondays 06:00 UTC (or `@weekly`).
-
-**Failures**: every task has a timeout and retries with exponential backoff (first delay
-`CONTENT_AUDIT_RETRY_DELAY_S`, default 60 s); errors a retry cannot fix (bad config, a missing
-upstream file) fail at once. A failed task logs what failed and where to look, and posts it to
-`CONTENT_AUDIT_ALERT_WEBHOOK` when that is set. Every worker must share the data directory.
-
-**Assets**: `crawl` updates `content_audit_crawl_archive` and `load` updates
-`content_audit_warehouse` (event extra: the run id and the file), so other DAGs can be scheduled
-on a fresh warehouse.
-"""
-
-# What the run publishes, for DAGs of other teams to schedule on (`schedule=[WAREHOUSE]`): each
-# event's extra names the run and the file (paths are per deployment, so not in the URI).
+# What the DAGs publish and consume; other teams' DAGs can schedule on them too. Paths are per
+# deployment, so they travel in each event's extra, not in the URI.
 ARCHIVE = Asset(name="content_audit_crawl_archive")
 WAREHOUSE = Asset(name="content_audit_warehouse")
 OUTLETS = {"crawl": ARCHIVE, "load": WAREHOUSE}
 
-# Per task: what it does, for the task's page in the UI.
+# Pools a deployment creates once (`content-audit airflow-pools`, docker compose's airflow-init):
+# crawl tasks that may run at once, and the warehouse's single writer.
+CRAWL_POOL = "crawl"
+WAREHOUSE_POOL = "warehouse"
+
 TASK_DOCS = {
-    "crawl": "Fetches every configured site politely into WARC files and `crawl/pages.parquet` "
-    "(one row per URL, with its error class) and `crawl/links.parquet` (the link graph).",
+    "plan": "Reads and validates the sites YAML once, stores it with the run (every later task, "
+    "and every retry, uses that copy) and lists the sites the crawl is mapped over.",
+    "crawl_site": "Fetches one site politely into its WARC, pages and links (one mapped task "
+    "per site: a retry or a clear recrawls that site only).",
+    "crawl": "Assembles the sites into the run's `crawl/pages.parquet` (one row per URL, with "
+    "its error class), `crawl/links.parquet` and WARC files, then updates the archive Asset.",
     "extract": "Reads the WARCs: main text, metadata and page type of every fetched page.",
     "dedup": "Exact and near-duplicate posts (MinHash + LSH), canonical per group.",
     "topics": "Topics and subtopics of the posts, with ids kept across runs.",
     "audit": "Findings (promo, keyword stuffing, thin content, ...) and a score per post.",
-    "load": "The only writer of `warehouse.duckdb`: a copy is loaded and swapped in atomically, "
-    "so readers never block it and a failed load leaves the previous warehouse.",
-    "report": "Renders `<reports_dir>/<run_id>.html` (and `latest.html`) with its CSV files.",
+    "load": "The only writer of `warehouse.duckdb` (`warehouse` pool, one slot): a copy is "
+    "loaded, checked and swapped in atomically, so readers never block it and a failed load "
+    "leaves the previous warehouse. Updates the warehouse Asset.",
+    "report": "Renders `<reports_dir>/<run_id>.html` (and `latest.html` for the newest run) "
+    "with its CSV files.",
 }
-# Hours a stage may take before Airflow stops it: a hung crawl must not block later runs
-# (max_active_runs=1). The crawl is bounded by the sites' size; the others by the machine.
-TIMEOUTS = {"crawl": timedelta(hours=6), "load": timedelta(hours=1)}
+# How long a stage may take before Airflow stops it: a hung task must not block later runs
+# (max_active_runs=1). One site's crawl is bounded by its size; the others by the machine.
+TIMEOUTS = {
+    "plan": timedelta(minutes=5),
+    "crawl_site": timedelta(hours=6),
+    "load": timedelta(hours=1),
+}
 DEFAULT_TIMEOUT = timedelta(hours=2)
 RETRY_DELAY = timedelta(seconds=float(os.environ.get("CONTENT_AUDIT_RETRY_DELAY_S") or 60))
+# A DAG run still going this long after it was queued raises a deadline alert (env, in hours).
+# CONTENT_AUDIT_DEADLINES=off drops them: `dag.test()` / `airflow dags test` of Airflow 3.3.2
+# crash on a DAG with deadlines when the run succeeds (DagRun.update_state looks the unserialized
+# DeadlineAlert objects up as database ids); the scheduler handles them as it should.
+DEADLINES_ON = os.environ.get("CONTENT_AUDIT_DEADLINES", "on").lower() not in ("off", "0", "false")
+DEADLINES = {
+    "content_audit_crawl": float(os.environ.get("CONTENT_AUDIT_CRAWL_DEADLINE_H") or 8),
+    "content_audit_process": float(os.environ.get("CONTENT_AUDIT_PROCESS_DEADLINE_H") or 4),
+    "content_audit_report": float(os.environ.get("CONTENT_AUDIT_REPORT_DEADLINE_H") or 1),
+}
+DEFAULT_ARGS = {
+    "owner": "content-audit",
+    "retries": 1,
+    "retry_delay": RETRY_DELAY,
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+TAGS = ["content-audit", "seo", "duckdb"]
+START = pendulum.datetime(2026, 1, 1, tz="UTC")
 
 
 def _optional(description: str) -> Param:
     return Param(None, type=["null", "string"], description=description)
+
+
+WHERE_PARAMS = {
+    "data_dir": _optional("Data directory. Default: $CONTENT_AUDIT_DATA_DIR or 'data'."),
+    "reports_dir": _optional("Report directory. Default: $CONTENT_AUDIT_REPORTS_DIR."),
+}
+
+
+def _deadline(dag_id: str) -> list[DeadlineAlert]:
+    hours = DEADLINES[dag_id]
+    if not DEADLINES_ON:
+        return []
+    return [
+        DeadlineAlert(
+            reference=DeadlineReference.DAGRUN_QUEUED_AT,
+            interval=timedelta(hours=hours),
+            # Runs in the triggerer: posts to the alert webhook like a failed task does.
+            callback=AsyncCallback(
+                "pipeline.alerts.deadline_missed", kwargs={"dag_id": dag_id, "hours": hours}
+            ),
+        )
+    ]
 
 
 def _on_failure(context: Any) -> None:
@@ -70,105 +115,226 @@ def _on_failure(context: Any) -> None:
 
     ti = context["task_instance"]
     error = context.get("exception")
+    map_index = getattr(ti, "map_index", None)
+    mapped = f"[{map_index}]" if isinstance(map_index, int) and map_index >= 0 else ""
     send_alert(
         failure_message(
             dag_id=ti.dag_id,
-            task_id=ti.task_id,
+            task_id=ti.task_id + mapped,
             run_id=ti.run_id,
             try_number=getattr(ti, "try_number", None),
             max_tries=getattr(ti, "max_tries", None),
             error=f"{type(error).__name__}: {error}" if error else "",
+            retryable=not isinstance(error, AirflowFailException),
             log_url=getattr(ti, "log_url", None),
         )
     )
 
 
-def _stage_task(stage: str, **overrides: Any) -> Any:
-    """The TaskFlow decorator of one stage: its docs, timeout and failure alert."""
+def _task(task_id: str, **overrides: Any) -> Any:
+    """The TaskFlow decorator of one task: its docs, timeout, outlet and failure alert."""
     return task(
-        task_id=stage,
-        outlets=[OUTLETS[stage]] if stage in OUTLETS else [],
-        doc_md=TASK_DOCS[stage],
-        execution_timeout=TIMEOUTS.get(stage, DEFAULT_TIMEOUT),
+        task_id=task_id,
+        outlets=[OUTLETS[task_id]] if task_id in OUTLETS else [],
+        doc_md=TASK_DOCS[task_id],
+        execution_timeout=TIMEOUTS.get(task_id, DEFAULT_TIMEOUT),
         on_failure_callback=_on_failure,
         **overrides,
     )
 
 
-def _run(stage: str) -> dict[str, Any]:
-    from pipeline.airflow_tasks import NOT_RETRYABLE, run_stage_from_context
+def _params(context: Any) -> dict[str, Any]:
+    """The run's params: given at trigger time, else from the Asset event that triggered it."""
+    from pipeline.airflow_tasks import params_from_events
+
+    events = context.get("triggering_asset_events") or {}
+    extras = sorted(
+        (event for asset in events for event in events[asset]), key=lambda e: e.timestamp
+    )
+    params, skipped = params_from_events(context["params"], [dict(e.extra) for e in extras])
+    if skipped:
+        print(f"runs published meanwhile and not handled by this DAG run: {skipped}")
+    return params
+
+
+def _call(
+    fn: Callable[..., dict[str, Any]],
+    *args: Any,
+    outlet: str | None = None,
+    from_event: bool = False,
+) -> Any:
+    """Call into the package; errors a retry cannot fix fail the task at once; an outlet's
+    event extra tells the next DAG which run to work on (``from_event``: this DAG's run)."""
+    from pipeline.airflow_tasks import NOT_RETRYABLE
 
     context = get_current_context()
     try:
-        result = run_stage_from_context(stage, context["params"], context["run_id"])
-    except NOT_RETRYABLE as exc:  # bad config or a missing upstream file: retrying cannot help
+        params = _params(context) if from_event else context["params"]
+        result = fn(*args, params, context["run_id"])
+    except NOT_RETRYABLE as exc:  # bad config or a missing upstream file
         raise AirflowFailException(str(exc)) from exc
-    if stage in OUTLETS:
-        outputs = result["outputs"]
-        context["outlet_events"][OUTLETS[stage]].extra = {
+    if outlet is not None:
+        outputs = result.get("outputs") or [None]
+        context["outlet_events"][OUTLETS[outlet]].extra = {
             "run_id": result["run_id"],
-            "path": outputs[0] if outputs else None,
+            "data_dir": result["data_dir"],
+            "reports_dir": result["reports_dir"],
+            "path": outputs[0],
         }
     return result
 
 
+def _stage(stage: str) -> dict[str, Any]:
+    from pipeline.airflow_tasks import run_stage_from_context
+
+    return _call(
+        run_stage_from_context,
+        stage,
+        outlet=stage if stage in OUTLETS else None,
+        from_event=stage != "crawl",  # the later DAGs run on the crawl's or the load's event
+    )
+
+
 @dag(
-    dag_id="content_audit",
+    dag_id="content_audit_crawl",
     # The operator picks the cadence per deployment; read from the environment, not a Variable,
     # so parsing never touches the metadata DB.
     schedule=os.environ.get("CONTENT_AUDIT_SCHEDULE") or None,
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=START,
     catchup=False,
-    max_active_runs=1,  # one DuckDB writer at a time
-    default_args={
-        "owner": "content-audit",
-        "retries": 1,
-        "retry_delay": RETRY_DELAY,
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=30),
-    },
-    tags=["content-audit", "seo", "duckdb"],
-    doc_md=DOC,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=TAGS,
+    deadline=_deadline("content_audit_crawl"),
+    doc_md="""
+Crawls the sites in the YAML config, one mapped `crawl_site` task per site (in the `crawl`
+pool), and assembles them into the run's crawl; then updates the `content_audit_crawl_archive`
+Asset, which starts **content_audit_process**.
+
+**Params** (all optional): `config` (sites YAML; default `$CONTENT_AUDIT_CONFIG`), `data_dir`
+(default `$CONTENT_AUDIT_DATA_DIR` or `data`), `reports_dir` (default `$CONTENT_AUDIT_REPORTS_DIR`
+or `reports`), `run_id` (default: this DAG run's id, so clearing a run replaces its data).
+
+**Schedule**: none unless `CONTENT_AUDIT_SCHEDULE` is set where DAGs are parsed, e.g.
+`CONTENT_AUDIT_SCHEDULE="0 6 * * 1"` for Mondays 06:00 UTC (or `@monthly`).
+
+**Failures**: tasks time out and retry with exponential backoff (first delay
+`CONTENT_AUDIT_RETRY_DELAY_S`, default 60 s); errors a retry cannot fix (bad config) fail at
+once. A failed task, or a run past its deadline (`CONTENT_AUDIT_CRAWL_DEADLINE_H`, default 8 h
+after it was queued), logs what failed and where to look and posts it to
+`CONTENT_AUDIT_ALERT_WEBHOOK` when set. Every worker must share the data directory.
+
+**Rerun one site**: clear its `crawl_site` mapped task (and downstream); the other sites keep
+what they fetched.
+""",
     params={
         "config": _optional("Sites YAML file. Default: $CONTENT_AUDIT_CONFIG."),
-        "data_dir": _optional("Data directory. Default: $CONTENT_AUDIT_DATA_DIR or 'data'."),
-        "reports_dir": _optional("Report directory. Default: $CONTENT_AUDIT_REPORTS_DIR."),
+        **WHERE_PARAMS,
         "run_id": _optional("Pipeline run id. Default: derived from the Airflow run id."),
     },
 )
-def content_audit() -> None:
-    # The crawl retries requests itself; these retries cover a lost worker or network outage.
-    @_stage_task("crawl", retries=2)
+def content_audit_crawl() -> None:
+    @_task("plan")
+    def plan() -> list[str]:
+        from pipeline.airflow_tasks import plan_from_context
+
+        sites: list[str] = _call(plan_from_context)["sites"]
+        return sites
+
+    # Named by site in the UI; the crawl retries requests itself, these retries cover a lost
+    # worker or a network outage.
+    @_task("crawl_site", pool=CRAWL_POOL, retries=2, map_index_template="{{ site }}")
+    def crawl_site(site: str) -> dict[str, Any]:
+        from pipeline.airflow_tasks import crawl_site_from_context
+
+        get_current_context()["site"] = site  # type: ignore[typeddict-unknown-key]
+        return _call(crawl_site_from_context, site)
+
+    @_task("crawl")
     def crawl() -> dict[str, Any]:
-        return _run("crawl")
+        return _stage("crawl")
 
-    @_stage_task("extract")
+    crawl_site.expand(site=plan()) >> crawl()
+
+
+@dag(
+    dag_id="content_audit_process",
+    schedule=[ARCHIVE],
+    start_date=START,
+    catchup=False,
+    max_active_runs=1,  # runs are processed in order; the warehouse has one writer
+    default_args=DEFAULT_ARGS,
+    tags=TAGS,
+    deadline=_deadline("content_audit_process"),
+    doc_md="""
+Runs when **content_audit_crawl** updates `content_audit_crawl_archive`: extracts the posts,
+finds duplicates, clusters topics, audits, and loads the run into `<data_dir>/warehouse.duckdb`
+(`load` in the single-slot `warehouse` pool), then updates `content_audit_warehouse`, which
+starts **content_audit_report**.
+
+The run comes from the Asset event (its `run_id`, `data_dir`, `reports_dir`). To process a run
+by hand, trigger with the conf `{"run_id": "..."}`. Deadline: `CONTENT_AUDIT_PROCESS_DEADLINE_H`
+(default 4 h). Clearing any task or the whole DAG run gives the same warehouse rows.
+""",
+    params={
+        **WHERE_PARAMS,
+        "run_id": _optional("Pipeline run id. Default: the one in the triggering Asset event."),
+    },
+)
+def content_audit_process() -> None:
+    @_task("extract")
     def extract() -> dict[str, Any]:
-        return _run("extract")
+        return _stage("extract")
 
-    @_stage_task("dedup")
+    @_task("dedup")
     def dedup() -> dict[str, Any]:
-        return _run("dedup")
+        return _stage("dedup")
 
-    @_stage_task("topics")
+    @_task("topics")
     def topics() -> dict[str, Any]:
-        return _run("topics")
+        return _stage("topics")
 
-    @_stage_task("audit")
+    @_task("audit")
     def audit() -> dict[str, Any]:
-        return _run("audit")
+        return _stage("audit")
 
-    @_stage_task("load", max_active_tis_per_dag=1)  # the only task writing the warehouse
+    @_task("load", pool=WAREHOUSE_POOL)
     def load() -> dict[str, Any]:
-        return _run("load")
+        return _stage("load")
 
-    @_stage_task("report")
-    def report() -> dict[str, Any]:
-        return _run("report")
-
-    deduped, clustered, loaded = dedup(), topics(), load()
+    deduped, clustered = dedup(), topics()
     # topics reads dedup's groups (duplicates take their canonical's topic), so it follows dedup.
-    crawl() >> extract() >> deduped >> [audit(), clustered] >> loaded >> report()
+    extract() >> deduped >> [audit(), clustered] >> load()
 
 
-content_audit()
+@dag(
+    dag_id="content_audit_report",
+    schedule=[WAREHOUSE],
+    start_date=START,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=TAGS,
+    deadline=_deadline("content_audit_report"),
+    doc_md="""
+Runs when **content_audit_process** updates `content_audit_warehouse`: renders
+`<reports_dir>/<run_id>.html`, its CSV files, and `latest.html` when the run is the newest in the
+run order (re-rendering an older run leaves `latest.html` alone). Trigger by hand with the conf
+`{"run_id": "..."}` to re-render a run. Deadline: `CONTENT_AUDIT_REPORT_DEADLINE_H` (default 1 h).
+""",
+    params={
+        **WHERE_PARAMS,
+        "run_id": _optional("Pipeline run id. Default: the one in the triggering Asset event."),
+    },
+)
+def content_audit_report() -> None:
+    @_task("report")
+    def report() -> dict[str, Any]:
+        return _stage("report")
+
+    report()
+
+
+content_audit_crawl()
+content_audit_process()
+content_audit_report()

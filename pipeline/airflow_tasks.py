@@ -1,13 +1,22 @@
 """What one Airflow task does, as a plain function: the DAG file's only entry into the package.
 
-``dags/content_audit.py`` stays configuration: each task body is one call to
-:func:`run_stage_from_context` with the stage name, the DAG run's params and its Airflow run id.
-Nothing here imports airflow, so it runs and is tested without a scheduler.
+``dags/content_audit.py`` stays configuration: each task body is one call here with the DAG
+run's params and its Airflow run id. Nothing here imports airflow, so it runs and is tested
+without a scheduler.
+
+How the three DAGs use it: ``content_audit_crawl`` calls :func:`plan_from_context` (reads the
+sites YAML once, stores it with the run, returns the sites to map over), then
+:func:`crawl_site_from_context` once per site (mapped tasks) and ``run_stage_from_context("crawl")``
+to assemble the sites into the run's crawl. ``content_audit_process`` and ``content_audit_report``
+learn their run from the asset event that triggered them (:func:`params_from_events`) and call
+:func:`run_stage_from_context` per stage.
 
 Public entry points:
 
 - :func:`run_stage_from_context` -- resolve paths and config, run the stage, return a small dict
   for XCom (stage, run id, counts, drops, output paths; never records).
+- :func:`plan_from_context` / :func:`crawl_site_from_context` -- the crawl mapped over sites.
+- :func:`params_from_events` -- the run an asset-triggered DAG run works on.
 - :func:`run_id_from_airflow` -- the pipeline run id derived from an Airflow run id.
 - :func:`run_paths_from_params` / :func:`config_path_from_params` -- how params and the
   ``CONTENT_AUDIT_*`` environment variables combine.
@@ -19,12 +28,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import ConfigError
-from pipeline.io import MissingInputError
+from pipeline.io import MissingInputError, StageSummary
 from pipeline.paths import STAGES, RunPaths, check_run_id
 from pipeline.runner import execute_stage, resolve_config
 
@@ -100,6 +109,35 @@ def config_path_from_params(
     return Path(path)
 
 
+def plan_from_context(
+    params: Mapping[str, Any], airflow_run_id: str, env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Start a run: read and validate the sites YAML, store it with the run and return the run
+    and the site names the crawl is mapped over.
+
+    Only this task reads the YAML file. Every later task reads the stored snapshot, so all of a
+    run, including a retry on another worker, runs with the same settings even if the file
+    changes while the run is in flight.
+    """
+    paths = run_paths_from_params(params, airflow_run_id, env)
+    config = resolve_config(paths, config_path_from_params(params, env))
+    return {**_where(paths), "sites": [site.name for site in config.sites]}
+
+
+def crawl_site_from_context(
+    site: str,
+    params: Mapping[str, Any],
+    airflow_run_id: str,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Crawl one site of the run (``crawl.parts.run_site``); its counts for XCom."""
+    from pipeline.crawl.parts import run_site
+
+    paths = run_paths_from_params(params, airflow_run_id, env)
+    summary = run_site(paths, resolve_config(paths, None), site)
+    return {"site": site, **_xcom(summary), **_where(paths)}
+
+
 def run_stage_from_context(
     stage: str,
     params: Mapping[str, Any],
@@ -108,14 +146,50 @@ def run_stage_from_context(
 ) -> dict[str, Any]:
     """Run one stage for a DAG run and return what goes to XCom: paths and counts only.
 
-    Only the first stage reads the YAML file (and stores its snapshot with the run). Later stages
-    read the snapshot, so every task of a run, including a retry on another worker, runs with the
-    settings the crawl used even if the file changes while the run is in flight.
+    The run's config is the snapshot :func:`plan_from_context` stored. ``crawl`` assembles the
+    sites the mapped ``crawl_site`` tasks crawled into the run's crawl.
     """
     paths = run_paths_from_params(params, airflow_run_id, env)
-    config_path = config_path_from_params(params, env) if stage == STAGES[0] else None
-    config = resolve_config(paths, config_path)
-    summary = execute_stage(stage, paths, config)
+    config = resolve_config(paths, None)
+    fn = None
+    if stage == STAGES[0]:
+        from pipeline.crawl.parts import assemble
+
+        fn = assemble
+    summary = execute_stage(stage, paths, config, fn)
+    # The stage wrote to staging and its files were then moved into place: name those.
+    summary.outputs = [str(paths.published_path(p)) for p in summary.outputs]
+    return {**_xcom(summary), **_where(paths)}
+
+
+def params_from_events(
+    params: Mapping[str, Any], events: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, Any], list[str]]:
+    """The params of an asset-triggered DAG run: the triggering events' ``extra`` (``run_id``,
+    ``data_dir``, ``reports_dir``) under the params given explicitly at trigger time.
+
+    ``events`` are in the order they happened. When several runs were published before this
+    DAG run started, it works on the latest; the others are returned (to be logged) and can be
+    processed by triggering the DAG with ``{"run_id": ...}``.
+    """
+    merged = {k: v for k, v in params.items() if _param(params, k) is not None}
+    runs = [e for e in events if isinstance(e.get("run_id"), str) and e["run_id"]]
+    if runs:
+        latest = runs[-1]
+        for key in ("run_id", "data_dir", "reports_dir"):
+            if key not in merged and isinstance(latest.get(key), str) and latest[key]:
+                merged[key] = latest[key]
+    if "run_id" not in merged:
+        raise ConfigError(
+            "no run to work on: this DAG runs on the asset event of the DAG before it; to run "
+            'it by hand, trigger it with the conf {"run_id": "<a run id>"} (and data_dir / '
+            "reports_dir if they are not the defaults)"
+        )
+    skipped = sorted({str(e["run_id"]) for e in runs} - {str(merged["run_id"])})
+    return merged, skipped
+
+
+def _xcom(summary: StageSummary) -> dict[str, Any]:
     return {
         "stage": summary.stage,
         "run_id": summary.run_id,
@@ -123,4 +197,13 @@ def run_stage_from_context(
         "dropped": dict(summary.dropped),
         "outputs": [str(p) for p in summary.outputs],
         "elapsed_s": summary.elapsed_s,
+    }
+
+
+def _where(paths: RunPaths) -> dict[str, str]:
+    """What the next DAG needs to find the run: passed on in the asset event's extra."""
+    return {
+        "run_id": paths.run_id,
+        "data_dir": str(paths.data_dir),
+        "reports_dir": str(paths.reports_dir),
     }

@@ -21,8 +21,13 @@ WEBHOOK_TIMEOUT_S = 10.0
 
 # Per stage: what usually went wrong and what to check first.
 WHERE_TO_LOOK: Mapping[str, str] = {
-    "crawl": "the sites' availability and robots.txt, the config's site URLs, the network from "
-    "the worker; the task log lists each site's error classes",
+    "plan": "the sites YAML (the config param or CONTENT_AUDIT_CONFIG on the workers); the "
+    "error names the key and the fix",
+    "crawl_site": "that site's availability and robots.txt, its URL in the config, the network "
+    "from the worker; the task log lists the site's error classes. Clear this mapped task to "
+    "recrawl the site alone",
+    "crawl": "the crawl_site tasks of the run (every site must have finished); disk space under "
+    "<data_dir>/raw/<run_id>/",
     "extract": "the run's WARC files under <data_dir>/raw/<run_id>/ (disk full? truncated?)",
     "dedup": "extract's posts.parquet for the run; memory on the worker",
     "topics": "dedup's outputs for the run; memory on the worker",
@@ -44,10 +49,15 @@ def failure_message(
     max_tries: int | None,
     error: str,
     log_url: str | None,
+    retryable: bool = True,
 ) -> str:
-    """One alert's text: the task and run, the error, whether Airflow will retry, where to look."""
-    stage = task_id.split(".")[-1]
-    will_retry = try_number is not None and max_tries is not None and try_number <= max_tries
+    """One alert's text: the task and run, the error, whether Airflow will retry, where to look.
+    ``retryable=False``: the error fails the task at once (bad config), whatever tries are left.
+    """
+    stage = task_id.split(".")[-1].split("[")[0]
+    will_retry = (
+        retryable and try_number is not None and max_tries is not None and try_number <= max_tries
+    )
     lines = [
         f"content-audit: {dag_id}.{task_id} failed in run {run_id}"
         + (
@@ -56,7 +66,10 @@ def failure_message(
             else ""
         ),
         f"error: {error or 'unknown (see the task log)'}",
-        "Airflow retries it." if will_retry else "No retry left: the run fails.",
+        "Airflow retries it."
+        if will_retry
+        else ("No retry left" if retryable else "Not retried (a retry cannot fix it)")
+        + ": the run fails.",
     ]
     if stage in WHERE_TO_LOOK:
         lines.append(f"check: {WHERE_TO_LOOK[stage]}")
@@ -82,3 +95,43 @@ def send_alert(text: str, env: Mapping[str, str] | None = None) -> bool:
         log.warning("alert webhook %s failed: %s", url, exc)
         return False
     return True
+
+
+def deadline_message(
+    *, dag_id: str, hours: float, run_id: str | None = None, queued_at: str | None = None
+) -> str:
+    """A deadline alert's text: which DAG run is late, by what rule, where to look."""
+    run = f"run {run_id}" if run_id else "a run"
+    since = f" (queued at {queued_at})" if queued_at else ""
+    return "\n".join(
+        [
+            f"content-audit: {dag_id} {run} is still not finished {hours:g} h after it was "
+            f"queued{since}.",
+            "Nothing failed yet: a task is slow, hung (it is stopped at its execution_timeout) "
+            "or waiting for a pool slot or a worker.",
+            "check: the run's running and queued tasks in the Airflow UI; the workers are up "
+            "(`airflow celery worker`); the `crawl` and `warehouse` pools have free slots",
+        ]
+    )
+
+
+async def deadline_missed(
+    dag_id: str, hours: float, context: Mapping[str, object] | None = None
+) -> None:
+    """Airflow's deadline callback (``AsyncCallback``, run in the triggerer): alert that a DAG
+    run is late. The webhook post runs in a thread so the triggerer's loop is not blocked."""
+    import asyncio
+
+    dag_run = (context or {}).get("dag_run")
+    fields = dag_run if isinstance(dag_run, Mapping) else {}
+    text = deadline_message(
+        dag_id=dag_id,
+        hours=hours,
+        run_id=_text(fields.get("run_id") or getattr(dag_run, "run_id", None)),
+        queued_at=_text(fields.get("queued_at") or getattr(dag_run, "queued_at", None)),
+    )
+    await asyncio.to_thread(send_alert, text)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

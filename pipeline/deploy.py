@@ -120,3 +120,17 @@ class CeleryDeployment:
 
 def worker_name(index: int) -> str:
     return f"worker-{chr(ord('a') + index)}"
+
+
+# Pools the DAGs use, created once per deployment (``content-audit airflow-pools``; compose's
+# airflow-init): name -> (slots, description). Tasks in a pool that does not exist are never
+# scheduled, so the deployment test and the compose file create exactly these.
+POOLS: dict[str, tuple[int, str]] = {
+    "crawl": (4, "content-audit: crawl_site tasks running at once (each crawls one site)"),
+    "warehouse": (1, "content-audit: the single writer of warehouse.duckdb (the load task)"),
+}
+
+
+def pool_commands() -> list[list[str]]:
+    """``airflow pools set`` for every pool the DAGs use (idempotent: it updates)."""
+    return [["airflow", "pools", "set", name, str(n), desc] for name, (n, desc) in POOLS.items()]

@@ -7,6 +7,7 @@ Layout under the data directory::
     runs/<run_id>/<stage>/*.parquet      stage outputs
     runs/<run_id>/<stage>/_manifest.json counts, config hash; written last (completion marker)
     runs/<run_id>/run.json               the run's status and each stage's (``pipeline.runstate``)
+    runs/.parts/<run_id>/crawl/<site>/   one site crawled by its own task (Airflow's mapped crawl)
     runs/.staging/<run_id>/...           a run or stage being (re)computed, moved into place on
     raw/.staging/<run_id>/...            success only (``RunPaths.staging``, ``runstate.publish``)
     warehouse.duckdb                     the DuckDB warehouse (only the load stage writes it)
@@ -27,6 +28,7 @@ DATA_STAGES: tuple[str, ...] = STAGES[: STAGES.index("load") + 1]
 # What can be staged besides the stages' directories: the run's config snapshot.
 CONFIG = "config"
 STAGING = ".staging"  # a dot name: never a valid run id, so never taken for a run
+PARTS = ".parts"  # runs/.parts/<run_id>/crawl/<site>/: one site's crawl, before the run's crawl
 
 # Run ids become directory names and SQL values; keep them boring so they can never escape the
 # data directory ("../x") or need quoting anywhere.
@@ -74,6 +76,18 @@ class RunPaths:
 
     def published(self) -> RunPaths:
         return replace(self, staged=frozenset())
+
+    def published_path(self, path: Path | str) -> Path:
+        """Where ``path``, written under this run's staging directories, is once published
+        (what to tell others, e.g. in an Airflow Asset event); other paths are returned as is."""
+        path = Path(path)
+        for staging, final in (
+            (self.staging_dir, self.run_dir),
+            (self.data_dir / "raw" / STAGING / self.run_id, self.published_raw_dir),
+        ):
+            if path.is_relative_to(staging):
+                return final / path.relative_to(staging)
+        return path
 
     # -- whole run ---------------------------------------------------------------------------
     @property
@@ -124,6 +138,11 @@ class RunPaths:
         rows record, so they stay true after a staged crawl is moved into place."""
         published = self.published_raw_dir / f"{check_site_name(site)}.warc.gz"
         return published.relative_to(self.data_dir).as_posix()
+
+    def crawl_part_dir(self, site: str) -> Path:
+        """One site's crawl when sites are crawled by separate tasks (``crawl.run_site``): its
+        WARC, pages and links, assembled into the run's crawl by ``crawl.assemble``."""
+        return self.data_dir / "runs" / PARTS / self.run_id / "crawl" / check_site_name(site)
 
     @property
     def crawl_pages(self) -> Path:

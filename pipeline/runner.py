@@ -63,14 +63,17 @@ def stage_inputs(stage: str, paths: RunPaths) -> list[Path]:
     return [getattr(paths, name) for name in STAGE_INPUTS.get(stage, ())]
 
 
-def run_stage(stage: str, paths: RunPaths, config: Config | None) -> StageSummary:
-    """Run one stage on ``paths`` as they are (no staging) and write its manifest.
+def run_stage(
+    stage: str, paths: RunPaths, config: Config | None, fn: StageFn | None = None
+) -> StageSummary:
+    """Run one stage on ``paths`` as they are (no staging) and write its manifest. ``fn`` does
+    the stage's work instead of its ``run`` (``crawl.parts.assemble`` for a mapped crawl).
 
     Raises ``EmptyRunError`` after a crawl that fetched no page: its rows are written (they
     say why), but nothing downstream has anything to work on.
     """
     with Timer() as t:
-        summary = stage_function(stage)(paths, config)  # type: ignore[arg-type]
+        summary = (fn or stage_function(stage))(paths, config)  # type: ignore[arg-type]
     summary.elapsed_s = round(t.elapsed, 3)
     config_hash = config.config_hash() if config is not None else ""
     write_manifest(paths, summary, config_hash=config_hash, inputs=stage_inputs(stage, paths))
@@ -90,7 +93,9 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return (-item[1], item[0])
 
 
-def execute_stage(stage: str, paths: RunPaths, config: Config | None) -> StageSummary:
+def execute_stage(
+    stage: str, paths: RunPaths, config: Config | None, fn: StageFn | None = None
+) -> StageSummary:
     """One stage of an existing run, as the CLI's stage commands and Airflow tasks run it.
 
     The stage writes to staging and replaces its published output only when it succeeds, so a
@@ -98,7 +103,7 @@ def execute_stage(stage: str, paths: RunPaths, config: Config | None) -> StageSu
     """
     staged = runstate.begin(paths, {stage})
     try:
-        summary = run_stage(stage, staged, config)
+        summary = run_stage(stage, staged, config, fn)
     except BaseException as exc:
         if stage == "report" or not (stage == "crawl" or paths.run_dir.is_dir()):
             # Nothing to record: the report only renders a run, and a run that does not exist

@@ -13,6 +13,8 @@ unsupported_content_type, decode_error.
 
 Public entry points:
     run(paths, config) -> StageSummary              the stage
+    parts.run_site(paths, config, site) / parts.assemble(paths, config)
+                                                    the same crawl, one task per site (Airflow)
     urls.canonicalize_url(url), urls.in_scope(url, site_url)
     archive.iter_responses(warc_path) -> Iterator[ArchivedResponse]   for the extract stage
     encoding.decode_html(body, content_type) -> str
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,9 +87,18 @@ def _spool_path(paths: RunPaths) -> Path:
 
 
 async def crawl_sites(
-    paths: RunPaths, config: Config, progress: CrawlProgress, spool: RowSpool
+    paths: RunPaths,
+    config: Config,
+    progress: CrawlProgress,
+    spool: RowSpool,
+    warc_of: Callable[[str], Path] | None = None,
 ) -> Counter[str]:
-    """Crawl all sites concurrently (each politely) into ``spool``; the crawls' counters."""
+    """Crawl all sites concurrently (each politely) into ``spool``; the crawls' counters.
+
+    ``warc_of(site)`` is where a site's WARC is written (default ``paths.warc``); the rows name
+    the published WARC either way.
+    """
+    warc_of = warc_of or paths.warc
     previous = previous_pages(paths) if config.crawl.incremental else {}
     async with make_client(config.crawl, config.user_agent, hosts=len(config.sites)) as client:
         fetcher = Fetcher(client, config.crawl)
@@ -100,7 +112,18 @@ async def crawl_sites(
             )
             known = {url: p for (name, url), p in previous.items() if name == site.name}
             crawls.append(
-                _crawl_site(paths, config, site, index, fetcher, gate, progress, spool, known)
+                _crawl_site(
+                    paths,
+                    config,
+                    site,
+                    index,
+                    fetcher,
+                    gate,
+                    progress,
+                    spool,
+                    known,
+                    warc_of(site.name),
+                )
             )
         counts: Counter[str] = Counter()
         for site_counts in await asyncio.gather(*crawls):
@@ -118,9 +141,8 @@ async def _crawl_site(
     progress: CrawlProgress,
     spool: RowSpool,
     previous: dict[str, Previous],
+    warc: Path,
 ) -> Counter[str]:
-    warc = paths.warc(site.name)
-
     def on_row(seq: int, row: dict[str, Any]) -> None:
         spool.add(index, seq, row)
         progress.row(site.name, row, crawl.known)

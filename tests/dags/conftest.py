@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from airflow.sdk import DAG
 
 DAGS_DIR: Path = ROOT / "dags"
-DAG_ID = "content_audit"
+DAG_IDS = ("content_audit_crawl", "content_audit_process", "content_audit_report")
+CRAWL, PROCESS, REPORT = DAG_IDS
 
 
 @pytest.fixture(scope="session")
@@ -38,22 +39,23 @@ def dagbag() -> DagBag:
 
 
 @pytest.fixture(scope="session")
-def audit_dag(dagbag: DagBag) -> DAG:
+def dags(dagbag: DagBag) -> dict[str, DAG]:
     # ``dagbag.dags``, not ``get_dag()``: the latter also reads the metadata DB.
-    assert DAG_ID in dagbag.dags, f"{DAG_ID} not found; import errors: {dagbag.import_errors}"
-    return dagbag.dags[DAG_ID]
+    missing = set(DAG_IDS) - set(dagbag.dags)
+    assert not missing, f"{missing} not found; import errors: {dagbag.import_errors}"
+    return {dag_id: dagbag.dags[dag_id] for dag_id in DAG_IDS}
 
 
-def _parse_dag() -> DAG:
+def _parse_dag(dag_id: str) -> DAG:
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(DAGS_DIR))
-    assert DAG_ID in bag.dags, f"{DAG_ID} not found; import errors: {bag.import_errors}"
-    return bag.dags[DAG_ID]
+    assert dag_id in bag.dags, f"{dag_id} not found; import errors: {bag.import_errors}"
+    return bag.dags[dag_id]
 
 
 @pytest.fixture
-def parse_dag() -> Callable[[], DAG]:
+def parse_dag() -> Callable[[str], DAG]:
     """Parse the DAG file afresh, as a worker does for every task.
 
     Needed before each ``dag.test()``: running tasks in-process resolves DagRun.conf into the

@@ -12,11 +12,15 @@ import pytest
 from pipeline.airflow_tasks import (
     ENV_CONFIG,
     config_path_from_params,
+    crawl_site_from_context,
+    params_from_events,
+    plan_from_context,
     run_id_from_airflow,
     run_paths_from_params,
     run_stage_from_context,
 )
 from pipeline.config import ConfigError
+from pipeline.io import MissingInputError
 from pipeline.paths import check_run_id
 
 AIRFLOW_IDS = [
@@ -79,16 +83,50 @@ def test_config_param_then_env(tmp_path: Path) -> None:
         config_path_from_params({"config": ""}, {})
 
 
-def test_crawl_without_config_fails_before_touching_anything(tmp_path: Path) -> None:
+def test_plan_without_config_fails_before_touching_anything(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no config file"):
-        run_stage_from_context("crawl", {"data_dir": str(tmp_path / "data")}, "manual__1", {})
+        plan_from_context({"data_dir": str(tmp_path / "data")}, "manual__1", {})
     assert not (tmp_path / "data").exists()
 
 
-def test_crawl_reports_a_missing_config_file(tmp_path: Path) -> None:
+def test_plan_reports_a_missing_config_file(tmp_path: Path) -> None:
     params = {"config": str(tmp_path / "nope.yaml"), "data_dir": str(tmp_path / "data")}
     with pytest.raises(ConfigError, match=r"nope\.yaml: config file not found"):
+        plan_from_context(params, "manual__1", {})
+
+
+def test_plan_stores_the_config_and_lists_the_sites_to_map_over(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(
+        "sites:\n  - name: alpha\n    url: http://127.0.0.1:9/\n"
+        "  - name: beta\n    url: http://127.0.0.1:10/\n"
+    )
+    params = {"config": str(sites), "data_dir": str(tmp_path / "data")}
+    planned = plan_from_context(params, "manual__1", {})
+    assert planned["sites"] == ["alpha", "beta"] and planned["run_id"] == "manual__1"
+    assert (tmp_path / "data" / "runs" / "manual__1" / "config.json").is_file()
+    sites.write_text("sites: [")  # later tasks use the stored copy, never the file again
+    with pytest.raises(ConfigError, match="site 'gamma' is not in the run's config"):
+        crawl_site_from_context("gamma", params, "manual__1", {})
+    # The assembly refuses a crawl with sites missing, naming them and what to run.
+    with pytest.raises(MissingInputError, match=r"no finished crawl of site\(s\) alpha, beta"):
         run_stage_from_context("crawl", params, "manual__1", {})
+
+
+def test_asset_triggered_runs_take_the_run_from_the_latest_event() -> None:
+    events = [
+        {"run_id": "r1", "data_dir": "/d", "reports_dir": "/r", "path": "/d/x"},
+        {"run_id": "r2", "data_dir": "/d", "reports_dir": "/r", "path": "/d/y"},
+    ]
+    params, skipped = params_from_events({"run_id": None, "data_dir": None}, events)
+    assert params == {"run_id": "r2", "data_dir": "/d", "reports_dir": "/r"}
+    assert skipped == ["r1"]  # published meanwhile: logged, to be triggered by hand
+    # Params given at trigger time win over the event.
+    params, _ = params_from_events({"run_id": "old", "data_dir": " "}, events)
+    assert params == {"run_id": "old", "data_dir": "/d", "reports_dir": "/r"}
+    # An event of another producer without a run id is not a run.
+    with pytest.raises(ConfigError, match=r"no run to work on.*\{\"run_id\""):
+        params_from_events({}, [{"path": "/x"}])
 
 
 def test_later_stages_use_the_stored_snapshot_not_the_file(tmp_path: Path) -> None:

@@ -69,3 +69,42 @@ def test_the_alert_is_posted_to_the_webhook(webhook: tuple[str, list[dict]]) -> 
     assert send_alert(text, {WEBHOOK_ENV: "file:///etc/passwd"}) is False
     assert send_alert(text, {}) is False
     assert len(received) == 2
+
+
+def test_an_error_a_retry_cannot_fix_is_not_announced_as_retried() -> None:
+    text = failure_message(
+        dag_id="content_audit_crawl",
+        task_id="crawl_site[1]",
+        run_id="r",
+        try_number=1,
+        max_tries=2,
+        error="AirflowFailException: site 'x' is not in the run's config",
+        log_url=None,
+        retryable=False,
+    )
+    assert "Not retried (a retry cannot fix it): the run fails." in text
+    assert "Airflow retries it." not in text
+    # A mapped task's index is not part of the stage: the advice is crawl_site's.
+    assert "Clear this mapped task to recrawl the site alone" in text
+
+
+def test_a_missed_deadline_is_posted_like_a_failure(
+    webhook: tuple[str, list[dict]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from pipeline.alerts import deadline_missed
+
+    base, received = webhook
+    monkeypatch.setenv(WEBHOOK_ENV, f"{base}/ok")
+    # Airflow passes the kwargs given in the DAG and a context holding the DAG run.
+    context = {"dag_run": {"run_id": "scheduled__2026-12-01", "queued_at": "2026-12-01T06:00"}}
+    asyncio.run(deadline_missed(dag_id="content_audit_crawl", hours=8, context=context))
+    [posted] = received
+    assert posted["text"].startswith(
+        "content-audit: content_audit_crawl run scheduled__2026-12-01 is still not finished "
+        "8 h after it was queued (queued at 2026-12-01T06:00)."
+    )
+    assert "pools have free slots" in posted["text"]
+    asyncio.run(deadline_missed(dag_id="content_audit_report", hours=1.5))  # no context: no run
+    assert "content_audit_report a run is still not finished 1.5 h" in received[1]["text"]

@@ -1,0 +1,162 @@
+"""The crawl split by site, for Airflow's mapped crawl: one task per site, then one assembly.
+
+Why: a crawl of every site in one task recrawls every site when it is retried, and one site that
+hangs or fails fails them all. Mapped over sites, a failed site is retried (or cleared) alone and
+the others keep what they fetched.
+
+``run_site(paths, config, site)`` crawls one site exactly as ``crawl.run`` crawls it (same
+fetcher, politeness, incremental state and rows) into ``RunPaths.crawl_part_dir(site)``: its WARC,
+``pages.parquet``, ``links.parquet`` and a ``_manifest.json`` written last. The directory is
+replaced as a whole, so a killed or retried task never leaves half a site behind.
+
+``assemble(paths, config)`` is the crawl stage when the sites were crawled that way: it checks
+every configured site has a finished part, links (or copies) each WARC to ``RunPaths.warc(site)``
+and concatenates the parts' rows in config order into ``crawl_pages`` and ``crawl_links``, so
+later stages cannot tell the two ways apart. The parts stay, so clearing the assembly alone
+rebuilds it from them.
+
+What differs from one ``crawl.run``: two configured sites on one origin are polite to it each on
+their own (a deployment limits the crawl tasks that run at once with the ``crawl`` pool).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from pipeline.config import Config, ConfigError, SiteConfig
+from pipeline.io import MissingInputError, StageSummary, atomic_write_bytes
+from pipeline.paths import RunPaths
+
+__all__ = ["assemble", "run_site", "site_config"]
+
+PAGES = "pages.parquet"
+LINKS = "links.parquet"
+WARC = "site.warc.gz"
+MANIFEST = "_manifest.json"
+
+
+def site_config(config: Config, site: str) -> tuple[SiteConfig, Config]:
+    """The named site and the config restricted to it; raise ``ConfigError`` if it is not there."""
+    for candidate in config.sites:
+        if candidate.name == site:
+            return candidate, config.model_copy(update={"sites": [candidate]})
+    names = ", ".join(s.name for s in config.sites)
+    raise ConfigError(f"site {site!r} is not in the run's config (its sites: {names})")
+
+
+def run_site(paths: RunPaths, config: Config, site: str) -> StageSummary:
+    """Crawl one configured site into its part directory; the site's counts."""
+    from pipeline.crawl import crawl_sites
+    from pipeline.crawl.progress import CrawlProgress
+    from pipeline.crawl.rows import link_rows
+    from pipeline.crawl.spool import RowSpool
+    from pipeline.io import write_table
+
+    _, one = site_config(config, site)
+    final = paths.crawl_part_dir(site)
+    work = final.with_name(f".{site}.tmp-{uuid.uuid4().hex[:8]}")
+    work.mkdir(parents=True)
+    try:
+        with RowSpool(work / ".pages.spool") as spool:
+            with CrawlProgress() as progress:
+                # The WARC is written in the part directory; its rows name the published place
+                # the assembly links it to (``RunPaths.warc_file``).
+                crawl = crawl_sites(paths, one, progress, spool, warc_of=lambda _: work / WARC)
+                counts = asyncio.run(crawl)
+            from pipeline.crawl import PAGES_BATCH_ROWS
+            from pipeline.records import LINKS as LINKS_SCHEMA
+            from pipeline.records import PAGES as PAGES_SCHEMA
+
+            write_table(work / PAGES, spool, PAGES_SCHEMA, batch_rows=PAGES_BATCH_ROWS)
+            n_links = write_table(work / LINKS, link_rows(spool), LINKS_SCHEMA)
+            summary = StageSummary(
+                stage="crawl",
+                run_id=paths.run_id,
+                counts={
+                    "sites": 1,
+                    "urls_attempted": len(spool),
+                    "pages_ok": spool.ok,
+                    "errors": len(spool) - spool.ok,
+                    "pages_unchanged": spool.unchanged,
+                    "internal_links": n_links,
+                    "links_out_of_scope": counts["links_out_of_scope"],
+                    "links_over_max_pages": counts["links_over_max_pages"],
+                },
+                dropped=dict(sorted(spool.error_classes.items())),
+                outputs=[str(final)],
+            )
+        atomic_write_bytes(work / MANIFEST, json.dumps(summary.as_dict(), indent=2).encode())
+        _replace_dir(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return summary
+
+
+def assemble(paths: RunPaths, config: Config) -> StageSummary:
+    """The run's crawl from the finished parts of every configured site."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.io import write_table
+    from pipeline.records import LINKS as LINKS_SCHEMA
+    from pipeline.records import PAGES as PAGES_SCHEMA
+
+    parts = [(site.name, paths.published().crawl_part_dir(site.name)) for site in config.sites]
+    missing = [name for name, part in parts if not (part / MANIFEST).exists()]
+    if missing:
+        raise MissingInputError(
+            f"no finished crawl of site(s) {', '.join(missing)} for run {paths.run_id!r}: crawl "
+            "them first (the DAG's crawl_site task for each, or `content-audit crawl` for all)"
+        )
+    counts: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    for name, part in parts:
+        manifest = json.loads((part / MANIFEST).read_text())
+        counts.update(manifest["counts"])
+        dropped.update(manifest["dropped"])
+        _link_or_copy(part / WARC, paths.warc(name))
+    counts["sites"] = len(parts)
+    for file, target, schema in (
+        (PAGES, paths.crawl_pages, PAGES_SCHEMA),
+        (LINKS, paths.crawl_links, LINKS_SCHEMA),
+    ):
+        table = pa.concat_tables(pq.read_table(part / file, schema=schema) for _, part in parts)
+        write_table(target, table, schema)
+    return StageSummary(
+        stage="crawl",
+        run_id=paths.run_id,
+        counts=dict(counts),
+        dropped=dict(sorted(dropped.items())),
+        outputs=[
+            str(paths.crawl_pages),
+            str(paths.crawl_links),
+            *(str(paths.warc(name)) for name, _ in parts),
+        ],
+    )
+
+
+def _replace_dir(new: Path, final: Path) -> None:
+    """Put ``new`` at ``final``; an older ``final`` is moved aside first and then removed, so a
+    crash in between leaves no part (crawled again) rather than a mixed one."""
+    old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link costs no space and keeps the part whole; copy across file systems."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
