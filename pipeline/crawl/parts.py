@@ -37,7 +37,6 @@ __all__ = ["assemble", "run_site", "site_config"]
 
 PAGES = "pages.parquet"
 LINKS = "links.parquet"
-WARC = "site.warc.gz"
 MANIFEST = "_manifest.json"
 
 
@@ -67,7 +66,8 @@ def run_site(paths: RunPaths, config: Config, site: str) -> StageSummary:
             with CrawlProgress() as progress:
                 # The WARC is written in the part directory; its rows name the published place
                 # the assembly links it to (``RunPaths.warc_file``).
-                crawl = crawl_sites(paths, one, progress, spool, warc_of=lambda _: work / WARC)
+                warc = work / _warc_name(site)
+                crawl = crawl_sites(paths, one, progress, spool, warc_of=lambda _: warc)
                 counts = asyncio.run(crawl)
             from pipeline.crawl import PAGES_BATCH_ROWS
             from pipeline.records import LINKS as LINKS_SCHEMA
@@ -121,7 +121,7 @@ def assemble(paths: RunPaths, config: Config) -> StageSummary:
         manifest = json.loads((part / MANIFEST).read_text())
         counts.update(manifest["counts"])
         dropped.update(manifest["dropped"])
-        _link_or_copy(part / WARC, paths.warc(name))
+        _link_or_copy(part / _warc_name(name), paths.warc(name))
     counts["sites"] = len(parts)
     for file, target, schema in (
         (PAGES, paths.crawl_pages, PAGES_SCHEMA),
@@ -140,6 +140,11 @@ def assemble(paths: RunPaths, config: Config) -> StageSummary:
             *(str(paths.warc(name)) for name, _ in parts),
         ],
     )
+
+
+def _warc_name(site: str) -> str:
+    # The published file's name: the WARC's own warcinfo record names the file it is in.
+    return f"{site}.warc.gz"
 
 
 def _replace_dir(new: Path, final: Path) -> None:
