@@ -127,7 +127,10 @@ async def deadline_missed(
     text = deadline_message(
         dag_id=dag_id,
         hours=hours,
-        run_id=_text(fields.get("run_id") or getattr(dag_run, "run_id", None)),
+        # Airflow 3.3 sends the API's DAGRunResponse as JSON: the run id is "dag_run_id".
+        run_id=_text(
+            fields.get("dag_run_id") or fields.get("run_id") or getattr(dag_run, "run_id", None)
+        ),
         queued_at=_text(fields.get("queued_at") or getattr(dag_run, "queued_at", None)),
     )
     await asyncio.to_thread(send_alert, text)

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.deploy import CeleryDeployment, worker_name
+from pipeline.deploy import CeleryDeployment, pool_commands, worker_name
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_DB = 13
-DAG_ID = "content_audit"
+CRAWL, PROCESS, REPORT = "content_audit_crawl", "content_audit_process", "content_audit_report"
+DAG_IDS = (CRAWL, PROCESS, REPORT)
 
 
 def free_port() -> int:
@@ -92,6 +93,8 @@ class Topology:
         self._flush_redis()
         self.deployment.airflow_home.mkdir(parents=True, exist_ok=True)
         self.airflow("db", "migrate", timeout=300)
+        for command in pool_commands():  # as documented: the pools the DAGs use
+            self.airflow(*command[1:])
         for name, command in self.deployment.commands(workers=self.workers).items():
             extra = {}
             if name.startswith("worker-"):
@@ -165,9 +168,10 @@ class Topology:
 
     def _dag_parsed(self) -> bool:
         try:
-            return bool(self.sql(f"select 1 from dag where dag_id = '{DAG_ID}' and not is_paused"))
+            rows = self.sql("select dag_id from dag where not is_paused")
         except Exception:
             return False
+        return set(DAG_IDS) <= {str(r[0]) for r in rows}
 
     def _check_alive(self) -> None:
         dead = [n for n, p in self.processes.items() if p.poll() is not None]
@@ -181,30 +185,43 @@ class Topology:
         return _pg(query, self.database)
 
     # -- runs ---------------------------------------------------------------------------------
-    def trigger(self, run_id: str, conf: dict[str, Any]) -> None:
-        self.airflow("dags", "trigger", DAG_ID, "--run-id", run_id, "--conf", json.dumps(conf))
+    def trigger(self, dag_id: str, run_id: str, conf: dict[str, Any]) -> None:
+        self.airflow("dags", "trigger", dag_id, "--run-id", run_id, "--conf", json.dumps(conf))
 
-    def run_state(self, run_id: str) -> str | None:
+    def run_state(self, dag_id: str, run_id: str) -> str | None:
         rows = self.sql(
-            f"select state from dag_run where dag_id = '{DAG_ID}' and run_id = '{run_id}'"
+            f"select state from dag_run where dag_id = '{dag_id}' and run_id = '{run_id}'"
         )
         return str(rows[0][0]) if rows and rows[0][0] else None
 
-    def wait_run(self, run_id: str, timeout: float = 600) -> tuple[str, float]:
+    def wait_run(self, dag_id: str, run_id: str, timeout: float = 600) -> str:
         start = time.monotonic()
         while time.monotonic() - start < timeout:
-            state = self.run_state(run_id)
+            state = self.run_state(dag_id, run_id)
             if state in ("success", "failed"):
-                return state, time.monotonic() - start
-            time.sleep(2)
-        raise TimeoutError(f"run {run_id} not done after {timeout} s:\n{self.tails()}")
+                return state
+            time.sleep(1)
+        raise TimeoutError(f"{dag_id} run {run_id} not done after {timeout} s:\n{self.tails()}")
 
-    def task_tries(self, run_id: str) -> list[tuple[str, int, str, str]]:
-        """(task, try, hostname, state) of every try of every task of the run."""
-        where = f"dag_id = '{DAG_ID}' and run_id = '{run_id}'"
+    def wait_triggered_run(self, dag_id: str, timeout: float = 120) -> str:
+        """The run id of the first run of ``dag_id`` the scheduler creates (Asset-triggered)."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            rows = self.sql(
+                f"select run_id, run_type from dag_run where dag_id = '{dag_id}' order by id"
+            )
+            if rows:
+                assert str(rows[0][1]) == "asset_triggered", rows
+                return str(rows[0][0])
+            time.sleep(1)
+        raise TimeoutError(f"no {dag_id} run created after {timeout} s:\n{self.tails()}")
+
+    def task_tries(self, dag_id: str, run_id: str) -> list[tuple[str, int, int, str, str]]:
+        """(task, map index, try, hostname, state) of every try of every task of the run."""
+        where = f"dag_id = '{dag_id}' and run_id = '{run_id}'"
+        columns = "task_id, map_index, try_number, hostname, state"
         rows = self.sql(
-            f"select task_id, try_number, hostname, state from task_instance where {where} "
-            f"union all select task_id, try_number, hostname, state from task_instance_history "
-            f"where {where} order by 1, 2"
+            f"select {columns} from task_instance where {where} union all "
+            f"select {columns} from task_instance_history where {where} order by 1, 2, 3"
         )
-        return [(str(t), int(n), str(h or ""), str(s or "")) for t, n, h, s in rows]
+        return [(str(t), int(i), int(n), str(h or ""), str(s or "")) for t, i, n, h, s in rows]

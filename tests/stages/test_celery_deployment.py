@@ -1,29 +1,38 @@
 """The distributed deployment, really started: api-server, scheduler, dag-processor, triggerer
 and two Celery workers (``pipeline.deploy``) on this machine's PostgreSQL and Redis, running the
-content_audit DAG over the demo sites.
+three DAGs over the demo sites: content_audit_crawl triggered by hand, content_audit_process and
+content_audit_report started by the scheduler on the Assets the one before updated.
 
-Asserted, on one run: the worker running the first task seen running is SIGKILLed, the task is
-retried on the other worker and the run succeeds with exactly the rows of the in-process demo
-run (nothing lost, nothing twice); the run's tasks ran on both workers; a reader holding the
-warehouse open throughout does not fail the load. Timings are printed for the README (``-s``).
+Asserted, on one run: the mapped crawl_site tasks run on both workers at once; the worker running
+one of them is SIGKILLed, that site is retried on the other worker and the run succeeds with
+exactly the rows of the in-process demo run (nothing lost, nothing twice); a reader holding the
+warehouse open throughout does not fail the load; the crawl's deadline (set short here) is missed
+and its alert reaches a webhook served on 127.0.0.1 from the triggerer. Timings are printed for
+the README (``-s``).
 """
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.stages.celery_topology import Topology
+from tests.stages.celery_topology import CRAWL, PROCESS, REPORT, Topology
 from tests.stages.conftest import DemoRun, table_counts
 
 pytestmark = [pytest.mark.slow, pytest.mark.celery]
 ROOT = Path(__file__).resolve().parents[2]
+# Seconds between two requests to one site: long enough that the crawl_site tasks overlap and
+# one can be killed mid-crawl, short enough for the test (about 15 URLs per demo site).
+CRAWL_DELAY_S = 0.5
 
 
 def _services_up() -> bool:
@@ -38,7 +47,31 @@ def _services_up() -> bool:
 
 
 @pytest.fixture(scope="module")
-def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
+def alerts() -> Iterator[tuple[str, list[str]]]:
+    """A webhook on 127.0.0.1 collecting the alerts' texts."""
+    received: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(
+                json.loads(self.rfile.read(int(self.headers["Content-Length"])))["text"]
+            )
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", received
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def topology(
+    tmp_path_factory: pytest.TempPathFactory, alerts: tuple[str, list[str]]
+) -> Iterator[Topology]:
     if not _services_up():
         pytest.fail("PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379 must be running")
     if not (Path(sys.executable).parent / "airflow").exists():
@@ -47,8 +80,14 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
     topo = Topology(
         root,
         ROOT / "dags",
-        # Short retry delays for the kill test; set where the DAG is parsed and run.
-        extra_env={"CONTENT_AUDIT_RETRY_DELAY_S": "2", "CONTENT_AUDIT_LOCK_WAIT_S": "120"},
+        # Set where the DAGs are parsed and run: short retry delays for the kill test, a crawl
+        # deadline of 9 s (missed on purpose), the webhook the alerts go to.
+        extra_env={
+            "CONTENT_AUDIT_RETRY_DELAY_S": "2",
+            "CONTENT_AUDIT_LOCK_WAIT_S": "120",
+            "CONTENT_AUDIT_CRAWL_DEADLINE_H": str(9 / 3600),
+            "CONTENT_AUDIT_ALERT_WEBHOOK": alerts[0],
+        },
     )
     try:
         started = time.monotonic()
@@ -64,7 +103,7 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
 def _conf(demo_run: DemoRun, root: Path, run_id: str) -> dict[str, str]:
     from pipeline.demo import write_demo_config
 
-    config = write_demo_config(root / "sites.yaml", demo_run.served)
+    config = write_demo_config(root / "sites.yaml", demo_run.served, delay_s=CRAWL_DELAY_S)
     return {
         "config": str(config),
         "data_dir": str(root / "data"),
@@ -73,8 +112,23 @@ def _conf(demo_run: DemoRun, root: Path, run_id: str) -> dict[str, str]:
     }
 
 
+def _overlapping_crawls(topology: Topology, run_id: str, timeout: float = 300) -> list[tuple]:
+    """Wait until crawl_site tasks run on both workers at once; (map index, worker) of each."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        running = topology.sql(
+            f"select map_index, hostname from task_instance where dag_id = '{CRAWL}' and "
+            f"run_id = '{run_id}' and task_id = 'crawl_site' and state = 'running' "
+            "and hostname like 'worker-%' order by map_index"
+        )
+        if len({host for _, host in running}) == 2:
+            return running
+        time.sleep(0.2)
+    raise AssertionError(f"crawl_site never ran on both workers at once:\n{topology.tails()}")
+
+
 def test_a_run_on_two_workers_survives_a_killed_worker_and_a_reader(
-    topology: Topology, demo_run: DemoRun
+    topology: Topology, demo_run: DemoRun, alerts: tuple[str, list[str]]
 ) -> None:
     from pipeline.warehouse import migrate
     from pipeline.warehouse.swap import writable
@@ -86,40 +140,45 @@ def test_a_run_on_two_workers_survives_a_killed_worker_and_a_reader(
     with writable(warehouse) as con:  # an empty warehouse an analyst already has open
         migrate(con)
 
-    # A reader holds the warehouse open throughout, and the worker running the first task seen
-    # running is SIGKILLed: the task is retried on the other worker and the run succeeds.
+    # A reader holds the warehouse open throughout. Once the mapped crawl runs on both workers,
+    # the worker crawling the first site is SIGKILLed: that site is retried on the other worker.
     reader = duckdb.connect(str(warehouse), read_only=True)
     try:
-        topology.trigger("celery-1", _conf(demo_run, root, "celery-1"))
+        topology.trigger(CRAWL, "celery-1", _conf(demo_run, root, "celery-1"))
         triggered = time.monotonic()
-        victim = None
-        while victim is None and time.monotonic() - triggered < 300:
-            running = topology.sql(
-                "select task_id, hostname from task_instance where dag_id = 'content_audit' "
-                "and run_id = 'celery-1' and state = 'running' and hostname like 'worker-%'"
-            )
-            if running:
-                victim = (str(running[0][0]), str(running[0][1]))
-                topology.kill(victim[1], signal.SIGKILL)
-                killed_at = time.monotonic()
-            else:
-                time.sleep(0.5)
-        assert victim is not None, "no task was seen running on a worker"
-        state, _ = topology.wait_run("celery-1")
-        print(f"celery run: {victim[1]} killed during {victim[0]}; {state} "
-              f"{time.monotonic() - triggered:.1f} s after the trigger, "
-              f"{time.monotonic() - killed_at:.1f} s after the kill")  # fmt: skip
+        running = _overlapping_crawls(topology, "celery-1")
+        victim_index, victim = int(running[0][0]), str(running[0][1])
+        topology.kill(victim, signal.SIGKILL)
+        killed_at = time.monotonic()
+        crawled = topology.wait_run(CRAWL, "celery-1")
+        assert crawled == "success", (topology.task_tries(CRAWL, "celery-1"), topology.tails())
+        crawl_done = time.monotonic()
+        # The scheduler starts the next DAGs on the Assets the crawl and the load updated.
+        process_run = topology.wait_triggered_run(PROCESS)
+        processed = topology.wait_run(PROCESS, process_run)
+        report_run = topology.wait_triggered_run(REPORT)
+        reported = topology.wait_run(REPORT, report_run)
+        print(f"celery run: {victim} killed during crawl_site[{victim_index}]; crawl "
+              f"{crawl_done - triggered:.1f} s ({crawl_done - killed_at:.1f} s after the kill), "
+              f"crawl to report done {time.monotonic() - triggered:.1f} s")  # fmt: skip
         assert reader.execute("select count(*) from runs").fetchone() == (0,)  # its snapshot
     finally:
         reader.close()
-    tries = topology.task_tries("celery-1")
-    assert state == "success", (tries, topology.tails())
-    task, killed = victim
-    mine = [t for t in tries if t[0] == task]
-    assert len(mine) >= 2 and mine[0][2] == killed, mine  # the killed try and the retry
-    survivor = ({"worker-a", "worker-b"} - {killed}).pop()
-    assert mine[-1][2] == survivor and mine[-1][3] == "success", mine
-    # The run's tasks ran on both workers: the killed try on one, the rest on the other.
-    assert {host for _, _, host, _ in tries} == {"worker-a", "worker-b"}, tries
+    assert processed == "success", (topology.task_tries(PROCESS, process_run), topology.tails())
+    assert reported == "success", (topology.task_tries(REPORT, report_run), topology.tails())
+
+    tries = topology.task_tries(CRAWL, "celery-1")
+    mine = [t for t in tries if t[:2] == ("crawl_site", victim_index)]
+    assert len(mine) >= 2 and mine[0][3] == victim, mine  # the killed try and the retry
+    survivor = ({"worker-a", "worker-b"} - {victim}).pop()
+    assert mine[-1][3] == survivor and mine[-1][4] == "success", mine
+    # One mapped task per site, every one succeeded, each site crawled by one final try.
+    final = {i: (host, state) for task, i, _, host, state in tries if task == "crawl_site"}
+    assert sorted(final) == list(range(len(demo_run.served))), tries
+    assert all(state == "success" for _, state in final.values()), tries
     # Nothing lost, nothing twice: exactly the rows of the in-process demo run.
     assert table_counts(warehouse, "celery-1") == expected
+    assert (root / "reports" / "celery-1.html").is_file()
+    # The crawl outlived its 9 s deadline: the triggerer posted the alert.
+    late = [a for a in alerts[1] if a.startswith(f"content-audit: {CRAWL} run celery-1 is still")]
+    assert late, alerts[1]

@@ -98,7 +98,7 @@ def test_a_missed_deadline_is_posted_like_a_failure(
     base, received = webhook
     monkeypatch.setenv(WEBHOOK_ENV, f"{base}/ok")
     # Airflow passes the kwargs given in the DAG and a context holding the DAG run.
-    context = {"dag_run": {"run_id": "scheduled__2026-12-01", "queued_at": "2026-12-01T06:00"}}
+    context = {"dag_run": {"dag_run_id": "scheduled__2026-12-01", "queued_at": "2026-12-01T06:00"}}
     asyncio.run(deadline_missed(dag_id="content_audit_crawl", hours=8, context=context))
     [posted] = received
     assert posted["text"].startswith(
