@@ -1,24 +1,38 @@
-# content-audit on the official Airflow image: the pipeline package is installed into the image's
-# Python environment; the DAG files come from the ./dags volume (see docker-compose.yml).
+# content-audit's Airflow image: the exact environment of uv.lock (the one `make test` and the
+# Celery deployment test run), not whatever is newest at build time.
 #
 #   docker compose build      (or: docker build -t content-audit-airflow .)
 #
-# Keep the tag in step with the apache-airflow pin in pyproject.toml (tests/dags/test_compose.py
-# checks it).
-FROM apache/airflow:3.3.2-python3.11
+# Why not the apache/airflow image: it ships its own set of providers and dependency versions;
+# installing the project into it would run versions the tests never ran. Here the venv is built
+# by `uv sync --locked` from uv.lock with the `celery` extra (Celery and PostgreSQL providers and
+# drivers), as `make install` builds it. tests/dags/test_compose.py checks this file.
+FROM python:3.11-slim-bookworm
 
-# The image runs as the unprivileged "airflow" user (uid 50000, group 0); pip installs into its
-# environment. Files are group-0 owned so an arbitrary AIRFLOW_UID can read them.
+# The uv `make install` uses (UV_VERSION in the Makefile); a static binary, nothing else.
+COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /usr/local/bin/uv
+
+ENV AIRFLOW_HOME=/opt/airflow \
+    UV_PROJECT_ENVIRONMENT=/opt/content-audit/.venv \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    PATH=/opt/content-audit/.venv/bin:$PATH
+
 WORKDIR /opt/content-audit
-COPY --chown=airflow:0 pyproject.toml README.md ./
-COPY --chown=airflow:0 sql/ sql/
-COPY --chown=airflow:0 pipeline/ pipeline/
+# Dependencies first (cached while only the code changes), then the project itself.
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --locked --no-dev --extra celery --no-install-project
+COPY sql/ sql/
+COPY pipeline/ pipeline/
+RUN uv sync --locked --no-dev --extra celery \
+    && python -c "import pipeline.runner, duckdb, sklearn, airflow.providers.celery"
 
-# Pinning apache-airflow to the image's own version stops pip from upgrading or downgrading
-# Airflow or the providers the image was built and tested with (docker-stack docs, "Adding
-# packages from requirements.txt"); uv.lock is not used here because its newer pins of Airflow's
-# own dependencies would replace the versions the image ships.
-RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" . \
-    && python -c "import pipeline.runner, duckdb, sklearn"
-
+# Airflow's usual unprivileged user (uid 50000, group 0, as the official image); files are
+# group-0 owned so an arbitrary AIRFLOW_UID can read them.
+RUN useradd --uid 50000 --gid 0 --home-dir /opt/airflow --create-home airflow \
+    && mkdir -p /opt/airflow/dags /opt/airflow/logs /opt/airflow/config /opt/airflow/data \
+       /opt/airflow/reports \
+    && chown -R 50000:0 /opt/airflow && chmod -R g+rwX /opt/airflow
+USER 50000
 WORKDIR /opt/airflow
+ENTRYPOINT ["airflow"]

@@ -430,6 +430,19 @@ def celery_env(database_url: str, broker_url: str, airflow_home: Path, api_port:
     click.echo(deployment.export_lines(), nl=False)
 
 
+@main.command(name="airflow-pools")
+def airflow_pools() -> None:
+    """Print the `airflow pools set` commands for the pools the DAGs use (run them once per
+    deployment, with the deployment's environment; they update pools that exist). Tasks in a
+    pool that does not exist are never scheduled."""
+    import shlex
+
+    from pipeline.deploy import pool_commands
+
+    for command in pool_commands():
+        click.echo(shlex.join(command))
+
+
 @main.command(name="train-extractor")
 @_dev_dir
 @click.option(
