@@ -93,8 +93,6 @@ class Topology:
         self._flush_redis()
         self.deployment.airflow_home.mkdir(parents=True, exist_ok=True)
         self.airflow("db", "migrate", timeout=300)
-        for command in pool_commands():  # as documented: the pools the DAGs use
-            self.airflow(*command[1:])
         for name, command in self.deployment.commands(workers=self.workers).items():
             extra = {}
             if name.startswith("worker-"):
@@ -107,6 +105,10 @@ class Topology:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: stopped as one below
             )
+        # As documented: the pools the DAGs use (while the processes start; nothing runs a task
+        # before the first trigger).
+        for command in pool_commands():
+            self.airflow(*command[1:])
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         process = self.processes[name]
@@ -184,6 +186,25 @@ class Topology:
     def sql(self, query: str) -> list[tuple[Any, ...]]:
         return _pg(query, self.database)
 
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Call the REST API as the simple auth manager's admin (password from the file the
+        API server generated), as an operator's script would."""
+        base = f"http://127.0.0.1:{self.deployment.api_port}"
+        passwords = self.deployment.airflow_home / "simple_auth_manager_passwords.json.generated"
+        login = {"username": "admin", "password": json.loads(passwords.read_text())["admin"]}
+        token = self._request("POST", f"{base}/auth/token", login)["access_token"]
+        return self._request(method, f"{base}{path}", body, token)
+
+    @staticmethod
+    def _request(method: str, url: str, body: Any, token: str | None = None) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
     # -- runs ---------------------------------------------------------------------------------
     def trigger(self, dag_id: str, run_id: str, conf: dict[str, Any]) -> None:
         self.airflow("dags", "trigger", dag_id, "--run-id", run_id, "--conf", json.dumps(conf))
@@ -203,16 +224,16 @@ class Topology:
             time.sleep(1)
         raise TimeoutError(f"{dag_id} run {run_id} not done after {timeout} s:\n{self.tails()}")
 
-    def wait_triggered_run(self, dag_id: str, timeout: float = 120) -> str:
-        """The run id of the first run of ``dag_id`` the scheduler creates (Asset-triggered)."""
+    def wait_triggered_run(self, dag_id: str, nth: int = 1, timeout: float = 120) -> str:
+        """The run id of the ``nth`` run of ``dag_id`` the scheduler creates (Asset-triggered)."""
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             rows = self.sql(
                 f"select run_id, run_type from dag_run where dag_id = '{dag_id}' order by id"
             )
-            if rows:
-                assert str(rows[0][1]) == "asset_triggered", rows
-                return str(rows[0][0])
+            if len(rows) >= nth:
+                assert all(str(r[1]) == "asset_triggered" for r in rows), rows
+                return str(rows[nth - 1][0])
             time.sleep(1)
         raise TimeoutError(f"no {dag_id} run created after {timeout} s:\n{self.tails()}")
 

@@ -7,8 +7,10 @@ Asserted, on one run: the mapped crawl_site tasks run on both workers at once; t
 one of them is SIGKILLed, that site is retried on the other worker and the run succeeds with
 exactly the rows of the in-process demo run (nothing lost, nothing twice); a reader holding the
 warehouse open throughout does not fail the load; the crawl's deadline (set short here) is missed
-and its alert reaches a webhook served on 127.0.0.1 from the triggerer. Timings are printed for
-the README (``-s``).
+and its alert reaches a webhook served on 127.0.0.1 from the triggerer. Then one site is rerun
+through the REST API (its mapped task cleared with what follows): only it is crawled again, the
+run is processed again on the Asset event, and the warehouse rows stay the same. Timings are
+printed for the README (``-s``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.celery]
 ROOT = Path(__file__).resolve().parents[2]
 # Seconds between two requests to one site: long enough that the crawl_site tasks overlap and
 # one can be killed mid-crawl, short enough for the test (about 15 URLs per demo site).
-CRAWL_DELAY_S = 0.5
+CRAWL_DELAY_S = 0.3
 
 
 def _services_up() -> bool:
@@ -87,6 +89,8 @@ def topology(
             "CONTENT_AUDIT_LOCK_WAIT_S": "120",
             "CONTENT_AUDIT_CRAWL_DEADLINE_H": str(9 / 3600),
             "CONTENT_AUDIT_ALERT_WEBHOOK": alerts[0],
+            # Look for the killed worker's task every 2 s (default 10 s): a faster test.
+            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
         },
     )
     try:
@@ -182,3 +186,35 @@ def test_a_run_on_two_workers_survives_a_killed_worker_and_a_reader(
     # The crawl outlived its 9 s deadline: the triggerer posted the alert.
     late = [a for a in alerts[1] if a.startswith(f"content-audit: {CRAWL} run celery-1 is still")]
     assert late, alerts[1]
+
+    # Rerun one site, as an operator does through the REST API (or the UI): clear its mapped
+    # task and what follows. Only that site is crawled again, the crawl is reassembled, the
+    # Asset event processes the run again, and the warehouse holds the same rows.
+    before = _last_tries(topology, CRAWL, "celery-1")
+    topology.api(
+        "POST",
+        f"/api/v2/dags/{CRAWL}/clearTaskInstances",
+        {
+            "dry_run": False,
+            "dag_run_id": "celery-1",
+            "task_ids": [["crawl_site", 1]],
+            "include_downstream": True,
+            "only_failed": False,
+        },
+    )
+    cleared = time.monotonic()
+    again = topology.wait_triggered_run(PROCESS, nth=2, timeout=300)
+    assert topology.wait_run(PROCESS, again) == "success", topology.tails()
+    print(f"one site rerun: reloaded {time.monotonic() - cleared:.1f} s after the clear")
+    after = _last_tries(topology, CRAWL, "celery-1")
+    rerun = {key for key in after if after[key] != before[key]}
+    assert rerun == {("crawl_site", 1), ("crawl", -1)}, (before, after)
+    assert table_counts(warehouse, "celery-1") == expected
+
+
+def _last_tries(topology: Topology, dag_id: str, run_id: str) -> dict[tuple[str, int], int]:
+    """(task, map index) -> its latest try number."""
+    last: dict[tuple[str, int], int] = {}
+    for task, index, number, _, _ in topology.task_tries(dag_id, run_id):
+        last[(task, index)] = max(number, last.get((task, index), 0))
+    return last
