@@ -93,6 +93,12 @@ WHERE_PARAMS = {
     "reports_dir": _optional("Report directory. Default: $CONTENT_AUDIT_REPORTS_DIR."),
 }
 
+# The DAGs started by an Asset event take their run from it; these override it (a manual run).
+EVENT_PARAMS = {
+    **WHERE_PARAMS,
+    "run_id": _optional("Pipeline run id. Default: the one in the triggering Asset event."),
+}
+
 
 def _deadline(dag_id: str) -> list[DeadlineAlert]:
     hours = DEADLINES[dag_id]
@@ -276,10 +282,7 @@ The run comes from the Asset event (its `run_id`, `data_dir`, `reports_dir`). To
 by hand, trigger with the conf `{"run_id": "..."}`. Deadline: `CONTENT_AUDIT_PROCESS_DEADLINE_H`
 (default 4 h). Clearing any task or the whole DAG run gives the same warehouse rows.
 """,
-    params={
-        **WHERE_PARAMS,
-        "run_id": _optional("Pipeline run id. Default: the one in the triggering Asset event."),
-    },
+    params=EVENT_PARAMS,
 )
 def content_audit_process() -> None:
     @_task("extract")
@@ -322,10 +325,7 @@ Runs when **content_audit_process** updates `content_audit_warehouse`: renders
 run order (re-rendering an older run leaves `latest.html` alone). Trigger by hand with the conf
 `{"run_id": "..."}` to re-render a run. Deadline: `CONTENT_AUDIT_REPORT_DEADLINE_H` (default 1 h).
 """,
-    params={
-        **WHERE_PARAMS,
-        "run_id": _optional("Pipeline run id. Default: the one in the triggering Asset event."),
-    },
+    params=EVENT_PARAMS,
 )
 def content_audit_report() -> None:
     @_task("report")

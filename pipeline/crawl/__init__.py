@@ -51,15 +51,34 @@ PAGES_BATCH_ROWS = 512
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
     """Crawl every configured site; write the WARCs and ``pages.parquet``."""
-    with RowSpool(_spool_path(paths)) as spool:
+    outputs = [
+        str(paths.crawl_pages),
+        str(paths.crawl_links),
+        *(str(paths.warc(s.name)) for s in config.sites),
+    ]
+    return crawl_to_files(paths, config, paths.crawl_pages, paths.crawl_links, outputs=outputs)
+
+
+def crawl_to_files(
+    paths: RunPaths,
+    config: Config,
+    pages: Path,
+    links: Path,
+    *,
+    outputs: list[str],
+    warc_of: Callable[[str], Path] | None = None,
+) -> StageSummary:
+    """Crawl the config's sites into ``pages`` and ``links`` (and the WARCs, see
+    ``crawl_sites``); the summary the stage reports."""
+    with RowSpool(pages.with_name(".pages.spool")) as spool:
         with CrawlProgress() as progress:
-            counts = asyncio.run(crawl_sites(paths, config, progress, spool))
+            counts = asyncio.run(crawl_sites(paths, config, progress, spool, warc_of))
         # Imported once the crawl is over: records' schemas load pyarrow (~35 MB of RSS once
         # the crawl's own libraries are in), which the crawl itself never needs.
         from pipeline.records import LINKS, PAGES
 
-        write_table(paths.crawl_pages, spool, PAGES, batch_rows=PAGES_BATCH_ROWS)
-        n_links = write_table(paths.crawl_links, link_rows(spool), LINKS)
+        write_table(pages, spool, PAGES, batch_rows=PAGES_BATCH_ROWS)
+        n_links = write_table(links, link_rows(spool), LINKS)
         return StageSummary(
             stage="crawl",
             run_id=paths.run_id,
@@ -74,16 +93,8 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
                 "links_over_max_pages": counts["links_over_max_pages"],
             },
             dropped=dict(sorted(spool.error_classes.items())),
-            outputs=[
-                str(paths.crawl_pages),
-                str(paths.crawl_links),
-                *(str(paths.warc(s.name)) for s in config.sites),
-            ],
+            outputs=outputs,
         )
-
-
-def _spool_path(paths: RunPaths) -> Path:
-    return paths.crawl_pages.with_name(".pages.spool")
 
 
 async def crawl_sites(

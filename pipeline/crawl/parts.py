@@ -21,7 +21,6 @@ their own (a deployment limits the crawl tasks that run at once with the ``crawl
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -51,46 +50,19 @@ def site_config(config: Config, site: str) -> tuple[SiteConfig, Config]:
 
 def run_site(paths: RunPaths, config: Config, site: str) -> StageSummary:
     """Crawl one configured site into its part directory; the site's counts."""
-    from pipeline.crawl import crawl_sites
-    from pipeline.crawl.progress import CrawlProgress
-    from pipeline.crawl.rows import link_rows
-    from pipeline.crawl.spool import RowSpool
-    from pipeline.io import write_table
+    from pipeline.crawl import crawl_to_files
 
     _, one = site_config(config, site)
     final = paths.crawl_part_dir(site)
     work = final.with_name(f".{site}.tmp-{uuid.uuid4().hex[:8]}")
     work.mkdir(parents=True)
     try:
-        with RowSpool(work / ".pages.spool") as spool:
-            with CrawlProgress() as progress:
-                # The WARC is written in the part directory; its rows name the published place
-                # the assembly links it to (``RunPaths.warc_file``).
-                warc = work / _warc_name(site)
-                crawl = crawl_sites(paths, one, progress, spool, warc_of=lambda _: warc)
-                counts = asyncio.run(crawl)
-            from pipeline.crawl import PAGES_BATCH_ROWS
-            from pipeline.records import LINKS as LINKS_SCHEMA
-            from pipeline.records import PAGES as PAGES_SCHEMA
-
-            write_table(work / PAGES, spool, PAGES_SCHEMA, batch_rows=PAGES_BATCH_ROWS)
-            n_links = write_table(work / LINKS, link_rows(spool), LINKS_SCHEMA)
-            summary = StageSummary(
-                stage="crawl",
-                run_id=paths.run_id,
-                counts={
-                    "sites": 1,
-                    "urls_attempted": len(spool),
-                    "pages_ok": spool.ok,
-                    "errors": len(spool) - spool.ok,
-                    "pages_unchanged": spool.unchanged,
-                    "internal_links": n_links,
-                    "links_out_of_scope": counts["links_out_of_scope"],
-                    "links_over_max_pages": counts["links_over_max_pages"],
-                },
-                dropped=dict(sorted(spool.error_classes.items())),
-                outputs=[str(final)],
-            )
+        # The WARC is written in the part directory; its rows name the published place the
+        # assembly links it to (``RunPaths.warc_file``).
+        warc = work / _warc_name(site)
+        summary = crawl_to_files(
+            paths, one, work / PAGES, work / LINKS, outputs=[str(final)], warc_of=lambda _: warc
+        )
         atomic_write_bytes(work / MANIFEST, json.dumps(summary.as_dict(), indent=2).encode())
         _replace_dir(work, final)
     except BaseException:
