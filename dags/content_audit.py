@@ -227,8 +227,9 @@ or `reports`), `run_id` (default: this DAG run's id, so clearing a run replaces 
 **Failures**: tasks time out and retry with exponential backoff (first delay
 `CONTENT_AUDIT_RETRY_DELAY_S`, default 60 s); errors a retry cannot fix (bad config) fail at
 once. A failed task, or a run past its deadline (`CONTENT_AUDIT_CRAWL_DEADLINE_H`, default 8 h
-after it was queued), logs what failed and where to look and posts it to
-`CONTENT_AUDIT_ALERT_WEBHOOK` when set. Every worker must share the data directory.
+after it was queued), logs what failed and where to look, posts it to
+`CONTENT_AUDIT_ALERT_WEBHOOK` and mails it through `CONTENT_AUDIT_ALERT_SMTP` to
+`CONTENT_AUDIT_ALERT_EMAIL` when those are set. Every worker must share the data directory.
 
 **Rerun one site**: clear its `crawl_site` mapped task (and downstream); the other sites keep
 what they fetched.

@@ -1,10 +1,12 @@
 """What an operator is told when a task of the pipeline fails: what failed, why, where to look.
 
 ``failure_message`` builds the text from a task's failure context (plain values: the DAG file's
-callback passes them in, so this module never imports airflow). ``send_alert`` logs it and, when
-``CONTENT_AUDIT_ALERT_WEBHOOK`` names an http(s) URL, posts it there as JSON (``{"text": ...}``,
-the shape Slack, Mattermost and Teams incoming webhooks accept). An alert that cannot be sent is
-logged, never raised: a failing notifier must not hide the failure it reports.
+callback passes them in, so this module never imports airflow); ``deadline_missed`` is the DAGs'
+deadline callback. ``send_alert`` logs the text and, when ``CONTENT_AUDIT_ALERT_WEBHOOK`` names an
+http(s) URL, posts it there as JSON (``{"text": ...}``, the shape Slack, Mattermost and Teams
+incoming webhooks accept); when ``CONTENT_AUDIT_ALERT_SMTP`` and ``CONTENT_AUDIT_ALERT_EMAIL`` are
+set, it mails it too. An alert that cannot be sent is logged, never raised: a failing notifier
+must not hide the failure it reports.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_ENV = "CONTENT_AUDIT_ALERT_WEBHOOK"
+SMTP_ENV = (
+    "CONTENT_AUDIT_ALERT_SMTP"  # smtp://[user:password@]host[:port], smtps://, smtp+starttls://
+)
+EMAIL_TO_ENV = "CONTENT_AUDIT_ALERT_EMAIL"  # comma-separated recipients
+EMAIL_FROM_ENV = "CONTENT_AUDIT_ALERT_FROM"
 WEBHOOK_TIMEOUT_S = 10.0
 
 # Per stage: what usually went wrong and what to check first.
@@ -79,9 +86,16 @@ def failure_message(
 
 
 def send_alert(text: str, env: Mapping[str, str] | None = None) -> bool:
-    """Log the alert; post it to the webhook if one is configured. True when it was posted."""
+    """Log the alert; post it to the webhook and mail it, for each that is configured. True
+    when at least one of them took it."""
     log.error("%s", text)
-    url = (os.environ if env is None else env).get(WEBHOOK_ENV, "").strip()
+    env = os.environ if env is None else env
+    posted = _post(text, env.get(WEBHOOK_ENV, "").strip())
+    mailed = _mail(text, env.get(SMTP_ENV, "").strip(), env.get(EMAIL_TO_ENV, ""), env)
+    return posted or mailed
+
+
+def _post(text: str, url: str) -> bool:
     if not url:
         return False
     if urlsplit(url).scheme not in ("http", "https"):
@@ -93,6 +107,47 @@ def send_alert(text: str, env: Mapping[str, str] | None = None) -> bool:
         httpx.post(url, json={"text": text}, timeout=WEBHOOK_TIMEOUT_S).raise_for_status()
     except httpx.HTTPError as exc:
         log.warning("alert webhook %s failed: %s", url, exc)
+        return False
+    return True
+
+
+def _mail(text: str, server: str, to: str, env: Mapping[str, str]) -> bool:
+    """Mail the alert through ``smtp://[user:password@]host[:port]`` (``smtps://`` for TLS from
+    the start, ``smtp+starttls://`` to upgrade); the subject is the alert's first line."""
+    recipients = [a.strip() for a in to.split(",") if a.strip()]
+    if not server or not recipients:
+        if server or recipients:
+            log.warning(
+                "e-mail alerts need both %s and %s: alert not mailed", SMTP_ENV, EMAIL_TO_ENV
+            )
+        return False
+    import email.policy
+    import smtplib
+    import socket
+    from email.message import EmailMessage
+
+    parts = urlsplit(server)
+    if parts.scheme not in ("smtp", "smtps", "smtp+starttls") or not parts.hostname:
+        log.warning("%s=%r is not an smtp(s):// URL: alert not mailed", SMTP_ENV, server)
+        return False
+    # One line per header up to SMTP's 998 characters: a subject folded right after "Subject:"
+    # reads back with a leading space in some clients.
+    message = EmailMessage(policy=email.policy.SMTP.clone(max_line_length=998))
+    message["Subject"] = text.splitlines()[0][:200]
+    message["From"] = env.get(EMAIL_FROM_ENV) or f"content-audit@{socket.getfqdn()}"
+    message["To"] = ", ".join(recipients)
+    message.set_content(text)
+    kind = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+    port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    try:
+        with kind(parts.hostname, port, timeout=WEBHOOK_TIMEOUT_S) as smtp:
+            if parts.scheme == "smtp+starttls":
+                smtp.starttls()
+            if parts.username:
+                smtp.login(unquote(parts.username), unquote(parts.password or ""))
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("alert e-mail via %s:%s failed: %s", parts.hostname, port, exc)
         return False
     return True
 

@@ -108,3 +108,68 @@ def test_a_missed_deadline_is_posted_like_a_failure(
     assert "pools have free slots" in posted["text"]
     asyncio.run(deadline_missed(dag_id="content_audit_report", hours=1.5))  # no context: no run
     assert "content_audit_report a run is still not finished 1.5 h" in received[1]["text"]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
+    """A minimal SMTP server on 127.0.0.1 (RFC 5321's commands, no extensions): each message's
+    DATA as received."""
+    import socketserver
+
+    messages: list[bytes] = []
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            self.wfile.write(b"220 test ESMTP\r\n")
+            while line := self.rfile.readline():
+                verb = line.split(b" ", 1)[0].strip().upper()
+                if verb == b"DATA":
+                    self.wfile.write(b"354 go on\r\n")
+                    body = b""
+                    while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                        body += chunk
+                    messages.append(body)
+                    self.wfile.write(b"250 queued\r\n")
+                elif verb == b"QUIT":
+                    self.wfile.write(b"221 bye\r\n")
+                    return
+                elif verb in (b"EHLO", b"HELO", b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                    self.wfile.write(b"250 ok\r\n")
+                else:
+                    self.wfile.write(b"502 not implemented\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], messages
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_alert_is_mailed_when_an_smtp_server_is_configured(
+    smtp_server: tuple[int, list[bytes]],
+) -> None:
+    from email import message_from_bytes, policy
+
+    from pipeline.alerts import EMAIL_FROM_ENV, EMAIL_TO_ENV, SMTP_ENV
+
+    port, messages = smtp_server
+    text = _message(2, 1)
+    env = {
+        SMTP_ENV: f"smtp://127.0.0.1:{port}",
+        EMAIL_TO_ENV: "seo@example.org, ops@example.org",
+        EMAIL_FROM_ENV: "airflow@example.org",
+    }
+    assert send_alert(text, env) is True
+    [raw] = messages
+    mail = message_from_bytes(raw, policy=policy.default)  # unfolds the long subject
+    assert mail["Subject"] == text.splitlines()[0]
+    assert mail["To"] == "seo@example.org, ops@example.org"
+    assert mail["From"] == "airflow@example.org"
+    assert mail.get_content().replace("\r\n", "\n").strip() == text
+    # Half a configuration, a wrong scheme or a dead server: logged, never raised.
+    assert send_alert(text, {SMTP_ENV: f"smtp://127.0.0.1:{port}"}) is False
+    assert send_alert(text, {**env, SMTP_ENV: f"http://127.0.0.1:{port}"}) is False
+    assert send_alert(text, {**env, SMTP_ENV: "smtp://127.0.0.1:1"}) is False
+    assert len(messages) == 1
