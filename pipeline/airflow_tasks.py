@@ -33,17 +33,29 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import ConfigError
-from pipeline.io import MissingInputError, StageSummary
+from pipeline.io import DuplicateKeyError, MissingInputError, StageSummary
 from pipeline.paths import STAGES, RunPaths, check_run_id
 from pipeline.runner import execute_stage, resolve_config
+from pipeline.warehouse.errors import CheckFailedError, MigrationError
 
 ENV_CONFIG = "CONTENT_AUDIT_CONFIG"
 ENV_DATA_DIR = "CONTENT_AUDIT_DATA_DIR"
 ENV_REPORTS_DIR = "CONTENT_AUDIT_REPORTS_DIR"
 
 # A retry reruns the same code on the same inputs: these fail the same way every time, so the DAG
-# turns them into an immediate failure instead of waiting through its retry delays.
-NOT_RETRYABLE: tuple[type[Exception], ...] = (ConfigError, MissingInputError)
+# turns them into an immediate failure instead of waiting through its retry delays. A bad config;
+# an earlier stage's output missing; a data check failing or migrations disagreeing with the
+# warehouse; a stage producing duplicate keys (a bug); a file where a directory should be (or the
+# reverse). Not here: network and lock trouble, a full disk, a lost worker: a retry can fix those.
+NOT_RETRYABLE: tuple[type[Exception], ...] = (
+    ConfigError,
+    MissingInputError,
+    CheckFailedError,
+    MigrationError,
+    DuplicateKeyError,
+    NotADirectoryError,
+    IsADirectoryError,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:+-]+")
 _MAX_RUN_ID = 128  # pipeline.paths.check_run_id's limit

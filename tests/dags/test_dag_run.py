@@ -194,3 +194,24 @@ def test_process_without_a_run_fails_at_once_saying_how_to_give_one(
     assert dr.state == DagRunState.FAILED and states["extract"] == "failed (try 1)", states
     out, err = capfd.readouterr()
     assert "no run to work on" in out + err and '{"run_id": "<a run id>"}' in out + err
+
+
+def test_a_file_where_the_data_directory_should_be_fails_at_once(
+    parse_dag: Callable[[str], DAG], demo_sites: list, tmp_path: Path
+) -> None:
+    from airflow.utils.state import DagRunState
+
+    from pipeline.demo import write_demo_config
+
+    # Before: the NotADirectoryError was retried after the retry delay, failing the same way.
+    (tmp_path / "data").write_text("not a directory")
+    conf = {
+        "config": str(write_demo_config(tmp_path / "sites.yaml", demo_sites)),
+        "data_dir": str(tmp_path / "data"),
+    }
+    started = time.monotonic()
+    dr = parse_dag(CRAWL).test(run_conf=conf)
+    states = _task_states(dr)
+    assert dr.state == DagRunState.FAILED and states["plan"] == "failed (try 1)", states
+    assert time.monotonic() - started < 120, "the failure waited for a retry"
+    assert (tmp_path / "data").read_text() == "not a directory"  # nothing lost
