@@ -13,6 +13,7 @@ the run (``run_id``, ``data_dir``, ``reports_dir``), which is how the next DAG k
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from datetime import timedelta
@@ -159,7 +160,11 @@ def _params(context: Any) -> dict[str, Any]:
     )
     params, skipped = params_from_events(context["params"], [dict(e.extra) for e in extras])
     if skipped:
-        print(f"runs published meanwhile and not handled by this DAG run: {skipped}")
+        logging.getLogger(__name__).warning(
+            "runs published meanwhile, not handled by this DAG run (trigger it with their "
+            "run_id): %s",
+            skipped,
+        )
     return params
 
 
@@ -177,7 +182,7 @@ def _call(
     try:
         params = _params(context) if from_event else context["params"]
         result = fn(*args, params, context["run_id"])
-    except NOT_RETRYABLE as exc:  # bad config or a missing upstream file
+    except NOT_RETRYABLE as exc:  # bad config, missing input, failed check: fails the same way
         raise AirflowFailException(str(exc)) from exc
     if outlet is not None:
         outputs = result.get("outputs") or [None]
