@@ -205,7 +205,10 @@ def test_a_run_on_two_workers_survives_a_killed_worker_and_a_reader(
     cleared = time.monotonic()
     again = topology.wait_triggered_run(PROCESS, nth=2, timeout=300)
     assert topology.wait_run(PROCESS, again) == "success", topology.tails()
-    print(f"one site rerun: reloaded {time.monotonic() - cleared:.1f} s after the clear")
+    # And reported again (waiting also means no task is left running for the teardown, where a
+    # worker's warm shutdown would wait for it).
+    assert topology.wait_run(REPORT, topology.wait_triggered_run(REPORT, nth=2)) == "success"
+    print(f"one site rerun: reported again {time.monotonic() - cleared:.1f} s after the clear")
     after = _last_tries(topology, CRAWL, "celery-1")
     rerun = {key for key in after if after[key] != before[key]}
     assert rerun == {("crawl_site", 1), ("crawl", -1)}, (before, after)
