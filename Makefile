@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help install demo test test-fast lint format typecheck chromium train eval bench-report bench-extraction bench-crawl bench-dedup bench-detectors bench-topics bench-realweb clean
+.PHONY: help install demo test test-fast lint format typecheck chromium train eval bench-report bench-extraction bench-crawl bench-dedup bench-detectors bench-topics bench-realweb bench-scale clean
 
 help:
 	@echo "make demo       install, serve the bundled demo blogs on 127.0.0.1, run every stage"
@@ -104,6 +104,9 @@ bench-crawl: $(UV)
 bench-dedup: $(UV)
 	$(UV) sync --locked --group benchmarks --python $(PYTHON)
 	$(BIN)/python benchmarks/dedup/run.py
+
+bench-scale: install  # 1,000 and 10,000 posts from WARC to report (~20 min on 2 cores)
+	$(BIN)/python benchmarks/scale/run.py --posts 1000 --posts 10000
 
 bench-topics: install
 	$(BIN)/python benchmarks/topics/run.py

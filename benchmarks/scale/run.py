@@ -1,0 +1,139 @@
+"""End-to-end scale benchmark: WARC files in, warehouse and report out, measured stage by stage.
+
+    .venv/bin/python benchmarks/scale/run.py --posts 1000 [--posts 10000 ...] [--seed 0]
+        [--work benchmarks/scale/.cache] [--results benchmarks/scale/results.json]
+
+For each size it builds the corpus (``generate.py``: real page templates refilled with real
+paragraphs, with known copies, rewrites, syndication and pasted banners) unless it is already in
+the work directory, then runs ``content-audit extract --from-warc`` and every later stage as the
+CLI runs them, each in its own process, and records per stage: wall time, CPU time (user + system
+of the stage's process and its children) and peak RSS (the largest of the process and its
+children, from ``wait4``). It prints a table per size and writes every figure to the results file.
+
+Each stage runs in a fresh process, as the CLI and Airflow tasks run it, so the peak RSS of a
+stage is its own and not the high-water mark of everything before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CLI = [sys.executable, "-m", "pipeline.cli"]
+STAGES = ("extract", "dedup", "topics", "audit", "load", "report")
+RUN_ID = "scale"
+
+
+def measure(command: list[str], log: Path) -> dict[str, float]:
+    """Run ``command``; its wall time, CPU time and peak RSS (MB), and its exit status."""
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    # Children the stage itself started (e.g. a process pool) are counted in its own wait4
+    # usage once it has waited for them: ru_maxrss is then the largest of them.
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "exit_status": os.waitstatus_to_exitcode(status),
+    }
+
+
+def corpus(posts: int, seed: int, work: Path, log: Path) -> Path:
+    out = work / f"corpus-{posts}-seed{seed}"
+    if not (out / "summary.json").exists():
+        command = [sys.executable, str(HERE / "generate.py"), "--posts", str(posts)]
+        figures = measure([*command, "--out", str(out), "--seed", str(seed)], log)
+        if figures["exit_status"] != 0:
+            raise SystemExit(f"generating {posts} posts failed: see {log}")
+    return out
+
+
+def run_size(posts: int, seed: int, work: Path) -> dict[str, Any]:
+    log = work / f"log-{posts}.txt"
+    source = corpus(posts, seed, work, log)
+    data = work / f"data-{posts}"
+    reports = work / f"reports-{posts}"
+    if data.exists():  # a fresh warehouse: the first run, not an incremental one
+        import shutil
+
+        shutil.rmtree(data)
+    where = ["--data-dir", str(data), "--run-id", RUN_ID]
+    stages: dict[str, dict[str, float]] = {}
+    for stage in STAGES:
+        if stage == "extract":  # the run's crawl is imported from the WARCs, no network
+            command = [*CLI, "extract", "--from-warc", str(source / "warc"), *where]
+        else:
+            command = [*CLI, stage, *where, "--reports-dir", str(reports)]
+        stages[stage] = measure(command, log)
+        print(f"  {posts:>7} posts  {stage:<8} {_row(stages[stage])}", flush=True)
+        if stages[stage]["exit_status"] != 0:
+            break
+    total = {
+        "wall_s": round(sum(s["wall_s"] for s in stages.values()), 2),
+        "cpu_s": round(sum(s["cpu_s"] for s in stages.values()), 2),
+        "peak_rss_mb": max(s["peak_rss_mb"] for s in stages.values()),
+    }
+    summary = json.loads((source / "summary.json").read_text())
+    return {
+        "posts": posts,
+        "seed": seed,
+        "corpus": summary,
+        "stages": stages,
+        "total": total,
+        "posts_per_s": round(posts / total["wall_s"], 2),
+        "ok": all(s["exit_status"] == 0 for s in stages.values()) and len(stages) == len(STAGES),
+    }
+
+
+def _row(figures: dict[str, float]) -> str:
+    return (
+        f"wall {figures['wall_s']:>8.1f} s  cpu {figures['cpu_s']:>8.1f} s  "
+        f"peak {figures['peak_rss_mb']:>7.0f} MB"
+    )
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    head = "| posts | " + " | ".join(STAGES) + " | whole chain | posts/s | peak RSS |"
+    lines = [head, "|" + "---|" * (len(STAGES) + 4)]
+    for r in results:
+        cells = [f"{r['stages'][s]['wall_s']:.1f} s" if s in r["stages"] else "—" for s in STAGES]
+        lines.append(
+            f"| {r['posts']:,} | " + " | ".join(cells) + f" | {r['total']['wall_s']:.0f} s | "
+            f"{r['posts_per_s']:.1f} | {r['total']['peak_rss_mb']:.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, action="append", help="corpus size (repeatable)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=HERE / ".cache")
+    parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+    sizes = args.posts or [1000]
+    args.work.mkdir(parents=True, exist_ok=True)
+    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    limits = resource.getrlimit(resource.RLIMIT_AS)
+    results = [run_size(n, args.seed, args.work) for n in sizes]
+    print(table(results))
+    args.results.write_text(
+        json.dumps({"machine": machine, "rlimit_as": limits, "results": results}, indent=2) + "\n"
+    )
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
