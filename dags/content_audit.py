@@ -117,6 +117,21 @@ def _deadline(dag_id: str) -> list[DeadlineAlert]:
     ]
 
 
+def _dag(dag_id: str, **settings: Any) -> Any:
+    """The ``@dag`` decorator with what the three DAGs share: one run at a time (runs in order,
+    one warehouse writer), no catch-up, owner and retry defaults, tags, and the DAG's deadline."""
+    return dag(
+        dag_id=dag_id,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=TAGS,
+        deadline=_deadline(dag_id),
+        **settings,
+    )
+
+
 def _on_failure(context: Any) -> None:
     from pipeline.alerts import failure_message, send_alert
 
@@ -206,17 +221,11 @@ def _stage(stage: str) -> dict[str, Any]:
     )
 
 
-@dag(
-    dag_id="content_audit_crawl",
+@_dag(
+    "content_audit_crawl",
     # The operator picks the cadence per deployment; read from the environment, not a Variable,
     # so parsing never touches the metadata DB.
     schedule=os.environ.get("CONTENT_AUDIT_SCHEDULE") or None,
-    start_date=START,
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
-    tags=TAGS,
-    deadline=_deadline("content_audit_crawl"),
     doc_md="""
 Crawls the sites in the YAML config, one mapped `crawl_site` task per site (in the `crawl`
 pool), and assembles them into the run's crawl; then updates the `content_audit_crawl_archive`
@@ -269,15 +278,9 @@ def content_audit_crawl() -> None:
     crawl_site.expand(site=plan()) >> crawl()
 
 
-@dag(
-    dag_id="content_audit_process",
+@_dag(
+    "content_audit_process",
     schedule=[ARCHIVE],
-    start_date=START,
-    catchup=False,
-    max_active_runs=1,  # runs are processed in order; the warehouse has one writer
-    default_args=DEFAULT_ARGS,
-    tags=TAGS,
-    deadline=_deadline("content_audit_process"),
     doc_md="""
 Runs when **content_audit_crawl** updates `content_audit_crawl_archive`: extracts the posts,
 finds duplicates, clusters topics, audits, and loads the run into `<data_dir>/warehouse.duckdb`
@@ -316,15 +319,9 @@ def content_audit_process() -> None:
     extract() >> deduped >> [audit(), clustered] >> load()
 
 
-@dag(
-    dag_id="content_audit_report",
+@_dag(
+    "content_audit_report",
     schedule=[WAREHOUSE],
-    start_date=START,
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
-    tags=TAGS,
-    deadline=_deadline("content_audit_report"),
     doc_md="""
 Runs when **content_audit_process** updates `content_audit_warehouse`: renders
 `<reports_dir>/<run_id>.html`, its CSV files, and `latest.html` when the run is the newest in the

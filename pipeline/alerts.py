@@ -19,9 +19,8 @@ from urllib.parse import unquote, urlsplit
 log = logging.getLogger(__name__)
 
 WEBHOOK_ENV = "CONTENT_AUDIT_ALERT_WEBHOOK"
-SMTP_ENV = (
-    "CONTENT_AUDIT_ALERT_SMTP"  # smtp://[user:password@]host[:port], smtps://, smtp+starttls://
-)
+# smtp://[user:password@]host[:port], smtps:// (TLS from the start) or smtp+starttls://
+SMTP_ENV = "CONTENT_AUDIT_ALERT_SMTP"
 EMAIL_TO_ENV = "CONTENT_AUDIT_ALERT_EMAIL"  # comma-separated recipients
 EMAIL_FROM_ENV = "CONTENT_AUDIT_ALERT_FROM"
 WEBHOOK_TIMEOUT_S = 10.0
@@ -177,19 +176,14 @@ async def deadline_missed(
     run is late. The webhook post runs in a thread so the triggerer's loop is not blocked."""
     import asyncio
 
+    # Airflow 3.3 passes the API's DAGRunResponse as JSON: the run id is "dag_run_id".
     dag_run = (context or {}).get("dag_run")
-    fields = dag_run if isinstance(dag_run, Mapping) else {}
+    fields: Mapping[str, object] = dag_run if isinstance(dag_run, Mapping) else {}
+    run_id, queued_at = fields.get("dag_run_id"), fields.get("queued_at")
     text = deadline_message(
         dag_id=dag_id,
         hours=hours,
-        # Airflow 3.3 sends the API's DAGRunResponse as JSON: the run id is "dag_run_id".
-        run_id=_text(
-            fields.get("dag_run_id") or fields.get("run_id") or getattr(dag_run, "run_id", None)
-        ),
-        queued_at=_text(fields.get("queued_at") or getattr(dag_run, "queued_at", None)),
+        run_id=None if run_id is None else str(run_id),
+        queued_at=None if queued_at is None else str(queued_at),
     )
     await asyncio.to_thread(send_alert, text)
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)

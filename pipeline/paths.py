@@ -83,7 +83,7 @@ class RunPaths:
         path = Path(path)
         for staging, final in (
             (self.staging_dir, self.run_dir),
-            (self.data_dir / "raw" / STAGING / self.run_id, self.published_raw_dir),
+            (self.staging_raw_dir, self.published_raw_dir),
         ):
             if path.is_relative_to(staging):
                 return final / path.relative_to(staging)
@@ -122,9 +122,11 @@ class RunPaths:
     # -- crawl -------------------------------------------------------------------------------
     @property
     def raw_dir(self) -> Path:
-        if "crawl" in self.staged:
-            return self.data_dir / "raw" / STAGING / self.run_id
-        return self.published_raw_dir
+        return self.staging_raw_dir if "crawl" in self.staged else self.published_raw_dir
+
+    @property
+    def staging_raw_dir(self) -> Path:
+        return self.data_dir / "raw" / STAGING / self.run_id
 
     @property
     def published_raw_dir(self) -> Path:

@@ -106,7 +106,7 @@ def discard(paths: RunPaths) -> None:
 
 def _prune(paths: RunPaths) -> None:
     """Remove the run's staging directories once nothing is left in them."""
-    for directory in (paths.staging_dir, paths.staging(frozenset({"crawl"})).raw_dir):
+    for directory in (paths.staging_dir, paths.staging_raw_dir):
         for empty in (directory, directory.parent):  # <run_id>/, then .staging/ itself
             try:
                 empty.rmdir()

@@ -28,7 +28,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from pipeline.config import Config, ConfigError, SiteConfig
+from pipeline.config import Config, ConfigError
 from pipeline.io import MissingInputError, StageSummary, atomic_write_bytes
 from pipeline.paths import RunPaths
 
@@ -39,11 +39,11 @@ LINKS = "links.parquet"
 MANIFEST = "_manifest.json"
 
 
-def site_config(config: Config, site: str) -> tuple[SiteConfig, Config]:
-    """The named site and the config restricted to it; raise ``ConfigError`` if it is not there."""
+def site_config(config: Config, site: str) -> Config:
+    """The config restricted to the named site; raise ``ConfigError`` if it is not there."""
     for candidate in config.sites:
         if candidate.name == site:
-            return candidate, config.model_copy(update={"sites": [candidate]})
+            return config.model_copy(update={"sites": [candidate]})
     names = ", ".join(s.name for s in config.sites)
     raise ConfigError(f"site {site!r} is not in the run's config (its sites: {names})")
 
@@ -52,7 +52,7 @@ def run_site(paths: RunPaths, config: Config, site: str) -> StageSummary:
     """Crawl one configured site into its part directory; the site's counts."""
     from pipeline.crawl import crawl_to_files
 
-    _, one = site_config(config, site)
+    one = site_config(config, site)
     final = paths.crawl_part_dir(site)
     work = final.with_name(f".{site}.tmp-{uuid.uuid4().hex[:8]}")
     work.mkdir(parents=True)

@@ -35,17 +35,24 @@ def _no_deadlines(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONTENT_AUDIT_DEADLINES", "off")
 
 
-def _task_states(dr: DagRun) -> dict[str, str]:
+def _task_instances(dr: DagRun, *columns: str) -> list[tuple[Any, ...]]:
+    """The given ``TaskInstance`` columns of every task instance of the DAG run."""
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
+    selected = [getattr(TaskInstance, c) for c in columns]
     with create_session() as session:
         rows = session.execute(
-            select(TaskInstance.task_id, TaskInstance.state, TaskInstance.try_number).where(
+            select(*selected).where(
                 TaskInstance.dag_id == dr.dag_id, TaskInstance.run_id == dr.run_id
             )
         ).all()
+    return [tuple(r) for r in rows]
+
+
+def _task_states(dr: DagRun) -> dict[str, str]:
+    rows = _task_instances(dr, "task_id", "state", "try_number")
     return {task_id: f"{state} (try {tries})" for task_id, state, tries in rows}
 
 
@@ -144,19 +151,8 @@ def test_run_fills_the_warehouse_and_a_rerun_replaces_it(
 
 def _mapped_sites(dr: DagRun) -> list[str]:
     """The rendered names of the mapped crawl_site tasks (``map_index_template``)."""
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.utils.session import create_session
-    from sqlalchemy import select
-
-    with create_session() as session:
-        rows = session.execute(
-            select(TaskInstance.rendered_map_index).where(
-                TaskInstance.dag_id == dr.dag_id,
-                TaskInstance.run_id == dr.run_id,
-                TaskInstance.task_id == "crawl_site",
-            )
-        ).all()
-    return sorted(str(r[0]) for r in rows)
+    rows = _task_instances(dr, "task_id", "rendered_map_index")
+    return sorted(str(name) for task_id, name in rows if task_id == "crawl_site")
 
 
 def test_missing_config_fails_the_run_at_once_without_retries(

@@ -15,13 +15,10 @@ printed for the README (``-s``).
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
@@ -29,6 +26,7 @@ import pytest
 
 from tests.stages.celery_topology import CRAWL, PROCESS, REPORT, Topology
 from tests.stages.conftest import DemoRun, table_counts
+from tests.webhook import webhook_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.celery]
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,30 +47,15 @@ def _services_up() -> bool:
 
 
 @pytest.fixture(scope="module")
-def alerts() -> Iterator[tuple[str, list[str]]]:
-    """A webhook on 127.0.0.1 collecting the alerts' texts."""
-    received: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(
-                json.loads(self.rfile.read(int(self.headers["Content-Length"])))["text"]
-            )
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/hook", received
-    server.shutdown()
+def alerts() -> Iterator[tuple[str, list[dict]]]:
+    """A webhook on 127.0.0.1 collecting the alerts."""
+    with webhook_server() as (base, received):
+        yield f"{base}/hook", received
 
 
 @pytest.fixture(scope="module")
 def topology(
-    tmp_path_factory: pytest.TempPathFactory, alerts: tuple[str, list[str]]
+    tmp_path_factory: pytest.TempPathFactory, alerts: tuple[str, list[dict]]
 ) -> Iterator[Topology]:
     if not _services_up():
         pytest.fail("PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379 must be running")
@@ -132,7 +115,7 @@ def _overlapping_crawls(topology: Topology, run_id: str, timeout: float = 300) -
 
 
 def test_a_run_on_two_workers_survives_a_killed_worker_and_a_reader(
-    topology: Topology, demo_run: DemoRun, alerts: tuple[str, list[str]]
+    topology: Topology, demo_run: DemoRun, alerts: tuple[str, list[dict]]
 ) -> None:
     from pipeline.warehouse import migrate
     from pipeline.warehouse.swap import writable
@@ -184,7 +167,8 @@ def test_a_run_on_two_workers_survives_a_killed_worker_and_a_reader(
     assert table_counts(warehouse, "celery-1") == expected
     assert (root / "reports" / "celery-1.html").is_file()
     # The crawl outlived its 9 s deadline: the triggerer posted the alert.
-    late = [a for a in alerts[1] if a.startswith(f"content-audit: {CRAWL} run celery-1 is still")]
+    texts = [a["text"] for a in alerts[1]]
+    late = [t for t in texts if t.startswith(f"content-audit: {CRAWL} run celery-1 is still")]
     assert late, alerts[1]
 
     # Rerun one site, as an operator does through the REST API (or the UI): clear its mapped

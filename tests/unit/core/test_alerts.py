@@ -3,14 +3,13 @@ gets it as JSON from a real HTTP server on 127.0.0.1, and a broken webhook never
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from pipeline.alerts import WEBHOOK_ENV, failure_message, send_alert
+from tests.webhook import webhook_server
 
 
 def _message(try_number: int, max_tries: int) -> str:
@@ -39,23 +38,8 @@ def test_the_message_says_what_failed_whether_it_retries_and_where_to_look() -> 
 
 @pytest.fixture
 def webhook() -> Iterator[tuple[str, list[dict]]]:
-    received: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers["Content-Length"])
-            received.append(json.loads(self.rfile.read(length)))
-            self.send_response(200 if self.path == "/ok" else 500)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", received
-    server.shutdown()
+    with webhook_server() as server:
+        yield server
 
 
 def test_the_alert_is_posted_to_the_webhook(webhook: tuple[str, list[dict]]) -> None:
