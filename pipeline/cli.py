@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 import traceback
@@ -34,6 +35,27 @@ _reports_dir = click.option(
     help="Where the HTML report is written (latest.html and <run_id>.html).",
 )
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+
+
+def _set_workers(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """``--workers`` sets ``CONTENT_AUDIT_WORKERS`` for this process and its children (the
+    stages read it through ``pipeline.parallel.worker_count``)."""
+    if value is not None:
+        if value < 1:
+            raise click.BadParameter("must be 1 or more", ctx=ctx, param=param)
+        os.environ["CONTENT_AUDIT_WORKERS"] = str(value)
+    return value
+
+
+_workers = click.option(
+    "--workers",
+    type=int,
+    default=None,
+    expose_value=False,
+    callback=_set_workers,
+    help="Processes for per-page work (extraction, audit); default: $CONTENT_AUDIT_WORKERS, "
+    "else the CPU count. Same output for any count.",
+)
 _debug = click.option(
     "--debug", is_flag=True, help="On an error, show the full traceback, not only its one line."
 )
@@ -159,6 +181,7 @@ def main() -> None:
     "--run-id", default=None, help="Run id (default: UTC timestamp). Reusing one replaces it."
 )
 @_reports_dir
+@_workers
 @_verbose
 @_debug
 def run(
@@ -197,6 +220,7 @@ def _stage_command(stage: str) -> None:
     @_data_dir
     @click.option("--run-id", default=None, help="Run id (default: the most recent run).")
     @_reports_dir
+    @_workers
     @_verbose
     @_debug
     def command(

@@ -76,39 +76,81 @@ def write_table(
     A schema declaring a primary key (``pipeline.records.primary_key``) has it checked: a
     repeated key raises ``DuplicateKeyError`` naming the rows, and the file is not replaced.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    with TableWriter(path, schema, batch_rows=batch_rows) as writer:
+        writer.write(rows)
+    return writer.rows
 
-    from pipeline.records import key_columns
 
-    key = key_columns(schema)
-    seen: set[tuple[Any, ...]] = set()
-    dupes: list[tuple[Any, ...]] = []
+class TableWriter:
+    """``write_table`` a piece at a time: rows written as they come (a stage that streams its
+    output never holds it whole), the file replaced atomically when the block exits without
+    an error, and left as it was otherwise.
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    n = 0
-    try:
+    >>> with TableWriter(path, POSTS) as out:   # doctest: +SKIP
+    ...     for site in sites:
+    ...         out.write(rows_of(site))
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema, *, batch_rows: int = WRITE_BATCH_ROWS):
+        from pipeline.records import key_columns
+
+        self.path, self.schema, self.batch_rows = path, schema, batch_rows
+        self.key = key_columns(schema)
+        self.rows = 0
+        self._seen: set[tuple[Any, ...]] = set()
+        self._dupes: list[tuple[Any, ...]] = []
+        self._pending: list[Mapping[str, Any]] = []
+        self._tmp: str | None = None
+        self._writer: Any = None
+
+    def __enter__(self) -> TableWriter:
+        import pyarrow.parquet as pq
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        os.close(fd)
+        self._writer = pq.ParquetWriter(self._tmp, self.schema, compression="zstd")
+        return self
+
+    def write(self, rows: Iterable[Mapping[str, Any]] | pa.Table) -> None:
+        """Add rows; dict rows go out ``batch_rows`` at a time (one row group each)."""
+        import pyarrow as pa
+
         if isinstance(rows, pa.Table):
-            table = rows.select(schema.names).cast(schema)
-            _check_key(table, key, seen, dupes)
-            pq.write_table(table, tmp, compression="zstd")
-            n = table.num_rows
-        else:
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                for batch in _batches(rows, batch_rows):
-                    table = pa.Table.from_pylist(batch, schema=schema)
-                    _check_key(table, key, seen, dupes)
-                    writer.write_table(table)
-                    n += len(batch)
-        if dupes:
-            raise DuplicateKeyError(path, key, dupes)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return n
+            self._flush()
+            self._write(rows.select(self.schema.names).cast(self.schema))
+            return
+        for row in rows:
+            self._pending.append(row)
+            if len(self._pending) >= self.batch_rows:
+                self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self._write(pa.Table.from_pylist(batch, schema=self.schema))
+
+    def _write(self, table: pa.Table) -> None:
+        _check_key(table, self.key, self._seen, self._dupes)
+        self._writer.write_table(table)
+        self.rows += table.num_rows
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        assert self._tmp is not None
+        try:
+            if exc_type is None:
+                self._flush()
+            self._writer.close()
+            if exc_type is None and self._dupes:
+                raise DuplicateKeyError(self.path, self.key, self._dupes)
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+        finally:
+            Path(self._tmp).unlink(missing_ok=True)
 
 
 def _check_key(
@@ -125,24 +167,17 @@ def _check_key(
             seen.add(row)
 
 
-def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterable[list[Mapping[str, Any]]]:
-    batch: list[Mapping[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def read_table(path: Path, stage_hint: str = "") -> pa.Table:
     import pyarrow.parquet as pq
 
+    return pq.read_table(_required(path, stage_hint))
+
+
+def _required(path: Path, stage_hint: str) -> Path:
     if not path.exists():
         hint = f" (run the '{stage_hint}' stage for this run first)" if stage_hint else ""
         raise MissingInputError(f"missing input {path}{hint}")
-    return pq.read_table(path)
+    return path
 
 
 def read_rows(path: Path, stage_hint: str = "") -> list[dict[str, Any]]:
@@ -274,3 +309,11 @@ def previous_finished_run(paths: RunPaths, stage: str) -> str | None:
         if started < mine and (best is None or (started, run_id) > best):
             best = (started, run_id)
     return best[1] if best else None
+
+
+def input_dataset(path: Path, stage_hint: str = "") -> Any:
+    """A ``pyarrow.dataset`` over an earlier stage's file, to read a part at a time (a site's
+    rows through the row groups' statistics); a missing file raises ``MissingInputError``."""
+    import pyarrow.dataset as ds
+
+    return ds.dataset(_required(path, stage_hint), format="parquet")
