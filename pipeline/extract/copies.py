@@ -15,9 +15,10 @@ repeat counts. Pages with no post among their copies are left as they are.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import sys
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from pipeline.extract.extractor import ExtractedPage, with_blocks
 from pipeline.textnorm import text_digest
@@ -33,37 +34,75 @@ def visible_key(page: ExtractedPage) -> str | None:
     return text_digest("\x1e".join(s.block.text for s in page.blocks))
 
 
-def align_copies(pages: Sequence[ExtractedPage]) -> tuple[list[ExtractedPage], int]:
-    """``pages`` with every copy of a post decided as that post; and how many were changed."""
-    out = list(pages)
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, page in enumerate(out):
-        key = visible_key(page)
-        if key is not None:
-            groups[key].append(i)
-    changed = 0
-    for members in groups.values():
-        ref = next((out[i] for i in members if out[i].page_type == "post"), None)
-        if ref is None or len(members) < 2:
-            continue
-        for i in members:
-            if _same_decisions(out[i], ref):
-                continue
-            out[i] = _decided_as(out[i], ref)
-            changed += 1
-    return out, changed
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a copy takes from its reference post: page type, reason, and per block whether
+    it is main text and its category (compact: kept for every post of a run until the copies
+    are known)."""
+
+    page_type: str
+    reason: str | None
+    is_main: bytes
+    categories: tuple[str, ...]
 
 
-def _same_decisions(page: ExtractedPage, ref: ExtractedPage) -> bool:
-    return page.page_type == ref.page_type and all(
-        a.is_main == b.is_main for a, b in zip(page.blocks, ref.blocks, strict=True)
+def decision_of(page: ExtractedPage) -> Decision:
+    return Decision(
+        page.page_type,
+        page.reason,
+        bytes(s.is_main for s in page.blocks),
+        tuple(sys.intern(s.category) for s in page.blocks),
     )
 
 
-def _decided_as(page: ExtractedPage, ref: ExtractedPage) -> ExtractedPage:
+class CopyAligner:
+    """``align_copies`` in two passes, for pages that are never all in memory at once: every
+    page is ``see``-n in order (its visible key, and its decisions if it is a post), then each
+    page is ``align``-ed."""
+
+    def __init__(self) -> None:
+        self.refs: dict[str, Decision] = {}
+        self.members: Counter[str] = Counter()
+
+    def see(self, key: str | None, decision: Decision | None) -> None:
+        """``decision``: the page's when it is a post, else None."""
+        if key is None:
+            return
+        self.members[key] += 1
+        if decision is not None and key not in self.refs:
+            self.refs[key] = decision
+
+    def align(self, page: ExtractedPage, key: str | None) -> tuple[ExtractedPage, bool]:
+        """The page decided as the first post among its copies; and whether that changed it."""
+        if key is None or self.members[key] < 2 or (ref := self.refs.get(key)) is None:
+            return page, False
+        if _same_decisions(page, ref):
+            return page, False
+        return _decided_as(page, ref), True
+
+
+def align_copies(pages: Sequence[ExtractedPage]) -> tuple[list[ExtractedPage], int]:
+    """``pages`` with every copy of a post decided as that post; and how many were changed."""
+    aligner = CopyAligner()
+    keys = [visible_key(page) for page in pages]
+    for page, key in zip(pages, keys, strict=True):
+        aligner.see(key, decision_of(page) if page.page_type == "post" else None)
+    out, changed = [], 0
+    for page, key in zip(pages, keys, strict=True):
+        aligned, was_changed = aligner.align(page, key)
+        out.append(aligned)
+        changed += was_changed
+    return out, changed
+
+
+def _same_decisions(page: ExtractedPage, ref: Decision) -> bool:
+    return page.page_type == ref.page_type and bytes(s.is_main for s in page.blocks) == ref.is_main
+
+
+def _decided_as(page: ExtractedPage, ref: Decision) -> ExtractedPage:
     blocks = [
-        replace(own, is_main=theirs.is_main, category=theirs.category)
-        for own, theirs in zip(page.blocks, ref.blocks, strict=True)
+        replace(own, is_main=bool(main), category=category)
+        for own, main, category in zip(page.blocks, ref.is_main, ref.categories, strict=True)
     ]
     # with_blocks rebuilds the main text and counts; the page type is the copy's, not the one
     # the URL would suggest on its own.

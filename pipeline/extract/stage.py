@@ -8,32 +8,43 @@ pages that are not posts get a DOCUMENTS row with their reason. Pages the input 
 row too and stay out of the site evidence; truncated pages are extracted and counted. Each
 page's extraction time is recorded (``slow_pages``, ``max_page_ms``), never used to decide.
 Once every site is extracted, copies of one page (same visible text, any site or URL) are
-decided alike (``copies.align_copies``; counted as ``copies_aligned``); sites whose previous
+decided alike (``copies.CopyAligner``; counted as ``copies_aligned``); sites whose previous
 output is reused take no part in that.
+
+At scale: a site is one unit of work for the process pool (``pipeline.parallel``,
+``--workers``). A worker extracts the site and spills its pages to a file beside the output;
+the parent keeps only each page's visible-text key and, for posts, their compact decisions
+(``copies.Decision``), then writes the sites' rows one site at a time, copies aligned. Memory
+follows the largest site, not the run; rows are the same for any worker count.
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
+from pipeline import parallel
 from pipeline.config import Config
 from pipeline.crawl.archive import ArchivedResponse, iter_responses
 from pipeline.crawl.encoding import decode_html
-from pipeline.crawl.fetch import media_type
+from pipeline.crawl.fetch import NOT_MODIFIED, media_type
 from pipeline.crawl.site import HTML_TYPES
 from pipeline.extract import reuse
-from pipeline.extract.copies import align_copies
+from pipeline.extract.copies import CopyAligner, Decision, decision_of, visible_key
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
-from pipeline.extract.inference import BlockScorer, shipped_model
+from pipeline.extract.inference import shipped_model
 from pipeline.extract.site import apply_site_evidence, text_hash
-from pipeline.io import StageSummary, read_rows, write_table
+from pipeline.io import StageSummary, TableWriter, read_rows
 from pipeline.paths import RunPaths
 from pipeline.records import BLOCKS, DOCUMENTS, POSTS
 
@@ -116,71 +127,130 @@ def _block_rows(
         }
 
 
-class _Output:
-    def __init__(self, run_id: str) -> None:
-        self.run_id = run_id
-        self.documents: list[dict[str, Any]] = []
-        self.posts: list[dict[str, Any]] = []
-        self.blocks: list[dict[str, Any]] = []
-        self.reasons: Counter[str] = Counter()
-        self.counts: Counter[str] = Counter()  # truncated, slow_pages, copies_aligned
-        # Extracted pages wait here until every site is done: copies across sites are
-        # decided alike (``copies.align_copies``) before any row is written.
-        self.pending: list[tuple[str, ExtractedPage, datetime, list[int]]] = []
-        self.max_page_s = 0.0
+@dataclass(slots=True)
+class SiteTask:
+    """One site to extract: its WARC, the rows of its pages the crawl revalidated (their bodies
+    are in earlier runs' WARCs) and where to spill the extracted pages."""
 
-    def _extract(self, html: str, url: str, model: BlockScorer) -> ExtractedPage:
+    site: str
+    warc: Path
+    revisited: list[dict[str, Any]]
+    data_dir: Path
+    spill: Path
+
+
+@dataclass(slots=True)
+class SiteResult:
+    site: str
+    spill: Path
+    keys: list[str | None]  # per page kept, in order: visible-text key (``copies``)
+    decisions: list[Decision | None]  # per page kept: its decisions if it is a keyed post
+    dropped: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)  # truncated, slow_pages
+    max_page_s: float = 0.0
+
+
+def extract_site(task: SiteTask) -> SiteResult:
+    """Extract every HTML page of one site's archive and apply the site's repeat evidence;
+    the pages go to ``task.spill``, their keys and decisions come back."""
+    model = shipped_model()
+    dropped: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    max_page_s = 0.0
+    responses = chain(
+        iter_responses(task.warc), reuse.revisited_responses(task.data_dir, task.revisited)
+    )
+    fetched, pages, refused = [], [], []
+    for resp, html in _html_responses(responses, dropped):
         started = time.perf_counter()
-        page, truncated = guarded_page(html, url, model)
+        page, truncated = guarded_page(html, resp.url, model)
         elapsed = time.perf_counter() - started  # recorded only: reruns must not depend on it
-        self.max_page_s = max(self.max_page_s, elapsed)
-        self.counts["truncated"] += truncated
-        self.counts["slow_pages"] += elapsed > SLOW_PAGE_SECONDS
-        return page
+        max_page_s = max(max_page_s, elapsed)
+        counts["truncated"] += truncated
+        counts["slow_pages"] += elapsed > SLOW_PAGE_SECONDS
+        if page.reason is not None and not page.blocks:
+            refused.append(page)  # guard reasons: no blocks, no evidence to share
+            continue
+        fetched.append(resp.fetched_at)
+        pages.append(page)
+    final, repeats = apply_site_evidence(pages)
+    keys = [visible_key(page) for page in final]
+    decisions = [
+        decision_of(page) if key is not None and page.page_type == "post" else None
+        for page, key in zip(final, keys, strict=True)
+    ]
+    with task.spill.open("wb") as fh:
+        pickle.dump((refused, final, fetched, repeats), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return SiteResult(task.site, task.spill, keys, decisions, dropped, counts, max_page_s)
 
-    def add_site(self, site: str, model: BlockScorer, warc_pages: Iterator[Any]) -> None:
-        fetched, pages, refused = [], [], []
-        for resp, html in warc_pages:
-            page = self._extract(html, resp.url, model)
-            if page.reason is not None and not page.blocks:
-                refused.append(page)  # guard reasons: no blocks, no evidence to share
-                continue
-            fetched.append(resp.fetched_at)
-            pages.append(page)
-        final, repeats = apply_site_evidence(pages)
+
+class _Writer:
+    """The stage's three outputs, written a site at a time, and its counters."""
+
+    def __init__(self, paths: RunPaths) -> None:
+        self.run_id = paths.run_id
+        self.documents = TableWriter(paths.extract_documents, DOCUMENTS)
+        self.posts = TableWriter(paths.extract_posts, POSTS)
+        self.blocks = TableWriter(paths.extract_blocks, BLOCKS)
+        self.reasons: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()
+
+    def __enter__(self) -> _Writer:
+        for w in (self.documents, self.posts, self.blocks):
+            w.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        # All three are closed (and replaced only if there was no error) whatever happens.
+        errors = []
+        for w in (self.documents, self.posts, self.blocks):
+            try:
+                w.__exit__(*exc)
+            except Exception as e:  # re-raised below, once the others are closed
+                errors.append(e)
+        if errors and exc[0] is None:
+            raise errors[0]
+
+    def site(self, result: SiteResult, aligner: CopyAligner) -> None:
+        with result.spill.open("rb") as fh:
+            refused, final, fetched, repeats = pickle.load(fh)
+        result.spill.unlink()
         for page in refused:
-            self._add_document(site, page)
-        self.pending.extend(
-            (site, page, at, rep) for page, at, rep in zip(final, fetched, repeats, strict=True)
-        )
-
-    def flush(self) -> None:
-        """Rows of the pages extracted this run, copies across sites decided alike first."""
-        pages, self.counts["copies_aligned"] = align_copies([p[1] for p in self.pending])
-        for (site, _, at, rep), page in zip(self.pending, pages, strict=True):
-            self._add_document(site, page)
+            self._document(result.site, page)
+        posts: list[dict[str, Any]] = []
+        blocks: list[dict[str, Any]] = []
+        for page, key, at, rep in zip(final, result.keys, fetched, repeats, strict=True):
+            page, changed = aligner.align(page, key)
+            self.counts["copies_aligned"] += changed
+            self._document(result.site, page)
             if page.page_type == "post":
-                self.posts.append(_post_row(self.run_id, site, page, at))
-                self.blocks.extend(_block_rows(self.run_id, site, page, rep))
-        self.pending = []
+                posts.append(_post_row(self.run_id, result.site, page, at))
+                blocks.extend(_block_rows(self.run_id, result.site, page, rep))
+        self.posts.write(posts)
+        self.blocks.write(blocks)
+        self.counts["main_blocks"] += sum(1 for b in blocks if b["is_main"])
 
     def copy_site(self, site: str, prev: RunPaths) -> None:
         """The site's output of an earlier run with the same pages and extractor."""
-        documents = reuse.copied_rows(prev.extract_documents, site, self.run_id)
-        self.documents.extend(documents)
-        self.posts.extend(reuse.copied_rows(prev.extract_posts, site, self.run_id))
-        self.blocks.extend(reuse.copied_rows(prev.extract_blocks, site, self.run_id))
-        for doc in documents:
+        import pyarrow.compute as pc
+
+        documents = reuse.copied_table(prev.extract_documents, site, self.run_id)
+        self.documents.write(documents)
+        for doc in documents.select(["page_type", "reason"]).to_pylist():
             if doc["page_type"] != "post":
                 self.reasons[doc["reason"] or "not_article"] += 1
+        self.posts.write(reuse.copied_table(prev.extract_posts, site, self.run_id))
+        blocks = reuse.copied_table(prev.extract_blocks, site, self.run_id)
+        self.blocks.write(blocks)
+        self.counts["main_blocks"] += int(pc.sum(blocks.column("is_main")).as_py() or 0)
         self.counts["sites_reused"] += 1
-        self.counts["documents_reused"] += len(documents)
+        self.counts["documents_reused"] += documents.num_rows
 
-    def _add_document(self, site: str, page: ExtractedPage) -> None:
+    def _document(self, site: str, page: ExtractedPage) -> None:
         is_post = page.page_type == "post"
-        self.documents.append(
-            {"run_id": self.run_id, "site": site, "url": page.url, "page_type": page.page_type,
-             "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}
+        self.documents.write(
+            [{"run_id": self.run_id, "site": site, "url": page.url, "page_type": page.page_type,
+              "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}]
         )  # fmt: skip
         if not is_post:
             self.reasons[page.reason or "not_article"] += 1
@@ -191,42 +261,60 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     crawl_rows = read_rows(paths.crawl_pages, stage_hint="crawl")
     sites = sorted({row["site"] for row in crawl_rows if row["ok"]})
     dropped: Counter[str] = Counter()
-    out = _Output(paths.run_id)
-    model = shipped_model()
-    for site in sites:
-        site_rows = [row for row in crawl_rows if row["site"] == site]
-        prev = reuse.reusable_run(paths, site_rows)
-        if prev is not None:
-            out.copy_site(site, prev)
-            continue
-        warc = paths.warc(site)
-        if not warc.exists():
-            dropped["missing_warc"] += 1
-            continue
-        responses = chain(
-            iter_responses(warc), reuse.revisited_responses(paths.data_dir, site_rows)
-        )
-        out.add_site(site, model, _html_responses(responses, dropped))
-    out.flush()
+    workers = parallel.worker_count()
+    out_dir = paths.stage_dir("extract")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan: list[tuple[str, RunPaths | None]] = []  # (site, previous run to copy from)
+    tasks: list[SiteTask] = []
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".pages-") as spill_dir:
+        for site in sites:
+            site_rows = [row for row in crawl_rows if row["site"] == site]
+            prev = reuse.reusable_run(paths, site_rows)
+            if prev is None and not paths.warc(site).exists():
+                dropped["missing_warc"] += 1
+                continue
+            plan.append((site, prev))
+            if prev is None:
+                revisited = [r for r in site_rows if r["ok"] and r["status"] == NOT_MODIFIED]
+                spill = Path(spill_dir) / f"{len(tasks)}.pickle"
+                tasks.append(SiteTask(site, paths.warc(site), revisited, paths.data_dir, spill))
+        del crawl_rows
+        # Pass 1: extract (in the pool); every page's key and decisions seen in site order.
+        aligner = CopyAligner()
+        results: dict[str, SiteResult] = {}
+        max_page_s = 0.0
+        counts: Counter[str] = Counter()
+        for result in parallel.ordered_map(extract_site, tasks, workers):
+            for key, decision in zip(result.keys, result.decisions, strict=True):
+                aligner.see(key, decision)
+            results[result.site] = result
+            dropped.update(result.dropped)
+            counts.update(result.counts)
+            max_page_s = max(max_page_s, result.max_page_s)
+        # Pass 2: rows, a site at a time, copies decided alike.
+        with _Writer(paths) as out:
+            for site, prev in plan:
+                if prev is not None:
+                    out.copy_site(site, prev)
+                else:
+                    out.site(results.pop(site), aligner)
     reuse.write_fingerprint(paths)
-    write_table(paths.extract_documents, out.documents, DOCUMENTS)
-    write_table(paths.extract_posts, out.posts, POSTS)
-    write_table(paths.extract_blocks, out.blocks, BLOCKS)
     return StageSummary(
         stage="extract",
         run_id=paths.run_id,
         counts={
             "sites": len(sites),
-            "documents": len(out.documents),
-            "posts": len(out.posts),
-            "blocks": len(out.blocks),
-            "main_blocks": sum(1 for b in out.blocks if b["is_main"]),
-            "truncated": out.counts["truncated"],
-            "slow_pages": out.counts["slow_pages"],
-            "max_page_ms": round(out.max_page_s * 1000),
+            "documents": out.documents.rows,
+            "posts": out.posts.rows,
+            "blocks": out.blocks.rows,
+            "main_blocks": out.counts["main_blocks"],
+            "truncated": counts["truncated"],
+            "slow_pages": counts["slow_pages"],
+            "max_page_ms": round(max_page_s * 1000),
             "sites_reused": out.counts["sites_reused"],
             "documents_reused": out.counts["documents_reused"],
             "copies_aligned": out.counts["copies_aligned"],
+            "workers": workers,
         },
         dropped=dict(sorted((dropped + out.reasons).items())),
         outputs=[
