@@ -3,7 +3,8 @@
 The worker count is a property of the machine, not of the run: it is never stored with the
 run's config, and the rows a stage writes are the same for any count (the work is cut into the
 same units and the results are taken back in input order). ``CONTENT_AUDIT_WORKERS`` sets it
-(the CLI's ``--workers`` sets that variable); the default is the CPUs this process may use.
+(the CLI's ``--workers`` sets that variable); the default is the CPUs this process may use,
+once the work is large enough to repay starting the workers (``workers_for``).
 
 Workers start with ``forkserver``, as ``extract.pagetype_train`` does: a stage runs inside an
 Airflow task or next to DuckDB's threads, and forking a threaded process can deadlock.
@@ -53,6 +54,16 @@ def worker_count(value: str | int | None = None) -> int:
             f"or more, or unset it to use the {available_cpus()} CPUs of this machine"
         )
     return n
+
+
+def workers_for(worth_it: bool, units: int | None = None) -> int:
+    """Workers for a stage's work cut into ``units`` pieces (None: not known in advance): the
+    set count (``worker_count``) when one is set, never more than the units; unset, the CPUs
+    when the caller says the work is large enough to repay starting them (each worker imports
+    the stage and loads its models: ~1 s for extraction, ~8 s for the audit's), else 1."""
+    explicit = os.environ.get(ENV) not in (None, "")
+    n = worker_count() if explicit or worth_it else 1
+    return max(1, min(n, units)) if units is not None else n
 
 
 def ordered_map(

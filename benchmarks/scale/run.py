@@ -1,14 +1,18 @@
 """End-to-end scale benchmark: WARC files in, warehouse and report out, measured stage by stage.
 
     .venv/bin/python benchmarks/scale/run.py --posts 1000 [--posts 10000 ...] [--seed 0]
-        [--work benchmarks/scale/.cache] [--results benchmarks/scale/results.json]
+        [--workers 2 [--workers 1 ...]] [--work benchmarks/scale/.cache]
+        [--results benchmarks/scale/results.json]
 
 For each size it builds the corpus (``generate.py``: real page templates refilled with real
 paragraphs, with known copies, rewrites, syndication and pasted banners) unless it is already in
 the work directory, then runs ``content-audit extract --from-warc`` and every later stage as the
 CLI runs them, each in its own process, and records per stage: wall time, CPU time (user + system
 of the stage's process and its children) and peak RSS (the largest of the process and its
-children, from ``wait4``). It prints a table per size and writes every figure to the results file.
+children, from ``wait4``) and the peak of the RSS summed over the stage's process tree (a process
+pool's workers together, sampled every 0.2 s with psutil). It prints a table per size and writes
+every figure to the results file. ``--workers`` (repeatable) runs each size with that many pool
+workers (``CONTENT_AUDIT_WORKERS``); the default is the stages' own (the CPU count).
 
 Each stage runs in a fresh process, as the CLI and Airflow tasks run it, so the peak RSS of a
 stage is its own and not the high-water mark of everything before it.
@@ -22,6 +26,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,12 +38,14 @@ STAGES = ("extract", "dedup", "topics", "audit", "load", "report")
 RUN_ID = "scale"
 
 
-def measure(command: list[str], log: Path) -> dict[str, float]:
+def measure(command: list[str], log: Path, env: dict[str, str] | None = None) -> dict[str, float]:
     """Run ``command``; its wall time, CPU time and peak RSS (MB), and its exit status."""
     started = time.perf_counter()
     with log.open("ab") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        tree = TreeRss(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
+        tree.stop()
     wall = time.perf_counter() - started
     # Children the stage itself started (e.g. a process pool) are counted in its own wait4
     # usage once it has waited for them: ru_maxrss is then the largest of them.
@@ -46,8 +53,38 @@ def measure(command: list[str], log: Path) -> dict[str, float]:
         "wall_s": round(wall, 2),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_tree_rss_mb": round(max(tree.peak, usage.ru_maxrss * 1024) / 2**20, 1),
         "exit_status": os.waitstatus_to_exitcode(status),
     }
+
+
+class TreeRss(threading.Thread):
+    """The largest sum of RSS over a process and its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self._stop_event = pid, 0, threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self._stop_event.wait(0.2):
+            total = 0
+            try:
+                for proc in [root, *root.children(recursive=True)]:
+                    total += proc.memory_info().rss
+            except psutil.NoSuchProcess:
+                continue  # a worker ended between the listing and the reading
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
 
 
 def corpus(posts: int, seed: int, work: Path, log: Path) -> Path:
@@ -60,9 +97,12 @@ def corpus(posts: int, seed: int, work: Path, log: Path) -> Path:
     return out
 
 
-def run_size(posts: int, seed: int, work: Path) -> dict[str, Any]:
+def run_size(posts: int, seed: int, work: Path, workers: int | None = None) -> dict[str, Any]:
     log = work / f"log-{posts}.txt"
     source = corpus(posts, seed, work, log)
+    env = dict(os.environ)
+    if workers is not None:
+        env["CONTENT_AUDIT_WORKERS"] = str(workers)
     data = work / f"data-{posts}"
     reports = work / f"reports-{posts}"
     if data.exists():  # a fresh warehouse: the first run, not an incremental one
@@ -76,7 +116,7 @@ def run_size(posts: int, seed: int, work: Path) -> dict[str, Any]:
             command = [*CLI, "extract", "--from-warc", str(source / "warc"), *where]
         else:
             command = [*CLI, stage, *where, "--reports-dir", str(reports)]
-        stages[stage] = measure(command, log)
+        stages[stage] = measure(command, log, env)
         print(f"  {posts:>7} posts  {stage:<8} {_row(stages[stage])}", flush=True)
         if stages[stage]["exit_status"] != 0:
             break
@@ -84,11 +124,13 @@ def run_size(posts: int, seed: int, work: Path) -> dict[str, Any]:
         "wall_s": round(sum(s["wall_s"] for s in stages.values()), 2),
         "cpu_s": round(sum(s["cpu_s"] for s in stages.values()), 2),
         "peak_rss_mb": max(s["peak_rss_mb"] for s in stages.values()),
+        "peak_tree_rss_mb": max(s["peak_tree_rss_mb"] for s in stages.values()),
     }
     summary = json.loads((source / "summary.json").read_text())
     return {
         "posts": posts,
         "seed": seed,
+        "workers": workers or os.cpu_count(),
         "corpus": summary,
         "stages": stages,
         "total": total,
@@ -100,18 +142,25 @@ def run_size(posts: int, seed: int, work: Path) -> dict[str, Any]:
 def _row(figures: dict[str, float]) -> str:
     return (
         f"wall {figures['wall_s']:>8.1f} s  cpu {figures['cpu_s']:>8.1f} s  "
-        f"peak {figures['peak_rss_mb']:>7.0f} MB"
+        f"peak {figures['peak_rss_mb']:>7.0f} MB "
+        f"(all processes {figures['peak_tree_rss_mb']:.0f} MB)"
     )
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    head = "| posts | " + " | ".join(STAGES) + " | whole chain | posts/s | peak RSS |"
-    lines = [head, "|" + "---|" * (len(STAGES) + 4)]
+    head = (
+        "| posts | workers | "
+        + " | ".join(STAGES)
+        + " | whole chain | posts/s | peak RSS (one process) | peak RSS (all processes) |"
+    )
+    lines = [head, "|" + "---|" * (len(STAGES) + 6)]
     for r in results:
         cells = [f"{r['stages'][s]['wall_s']:.1f} s" if s in r["stages"] else "—" for s in STAGES]
         lines.append(
-            f"| {r['posts']:,} | " + " | ".join(cells) + f" | {r['total']['wall_s']:.0f} s | "
-            f"{r['posts_per_s']:.1f} | {r['total']['peak_rss_mb']:.0f} MB |"
+            f"| {r['posts']:,} | {r['workers']} | "
+            + " | ".join(cells)
+            + f" | {r['total']['wall_s']:.0f} s | {r['posts_per_s']:.1f} | "
+            f"{r['total']['peak_rss_mb']:.0f} MB | {r['total']['peak_tree_rss_mb']:.0f} MB |"
         )
     return "\n".join(lines)
 
@@ -120,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, action="append", help="corpus size (repeatable)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--workers", type=int, action="append", help="pool workers (repeatable; default: CPUs)"
+    )
     parser.add_argument("--work", type=Path, default=HERE / ".cache")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
@@ -127,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     limits = resource.getrlimit(resource.RLIMIT_AS)
-    results = [run_size(n, args.seed, args.work) for n in sizes]
+    results = [
+        run_size(n, args.seed, args.work, w) for n in sizes for w in (args.workers or [None])
+    ]
     print(table(results))
     args.results.write_text(
         json.dumps({"machine": machine, "rlimit_as": limits, "results": results}, indent=2) + "\n"

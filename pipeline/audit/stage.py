@@ -38,6 +38,9 @@ Row = dict[str, Any]
 # (measured: 200 posts in one call took half the time of 200 calls), small enough that a
 # site's chunks spread over the workers and a chunk's rows stay a few MB.
 CHUNK_POSTS = 64
+# Below this many posts the audit runs in this process: two workers loading the models
+# (~8 s each) cost more than they save.
+POOL_MIN_POSTS = 4 * CHUNK_POSTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +142,9 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     # Required: an audit that quietly skipped the site banners when dedup had not run yet would
     # give the same run different findings depending on stage order.
     shared = shared_index(read_rows(paths.dedup_paragraphs, "dedup"))
-    workers = parallel.worker_count()
+    n_posts = posts.count_rows()
+    chunks = -(-n_posts // CHUNK_POSTS)  # an upper bound: a site's last chunk may be short
+    workers = parallel.workers_for(n_posts >= POOL_MIN_POSTS, chunks)
     # With a pool the workers load the packaged models; this process only reads and writes.
     models = shipped_models() if workers == 1 else None
     auditor = Auditor(paths.run_id, config.audit, shared, models)

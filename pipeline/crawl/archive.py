@@ -77,6 +77,46 @@ def archived_headers(ex: Exchange) -> list[tuple[str, str]]:
     return out
 
 
+def response_records(ex: Exchange) -> bytes:
+    """The gzipped response and request records of ``ex``, as ``WarcArchive.write`` writes
+    them, for ``WarcArchive.append``: compressing is most of archiving, and can run anywhere."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    _write_pair(writer, ex, _response_record(writer, ex))
+    return out.getvalue()
+
+
+def _response_record(writer: WARCWriter, ex: Exchange) -> ArcWarcRecord:
+    return writer.create_warc_record(
+        ex.url,
+        "response",
+        payload=io.BytesIO(ex.body),
+        length=len(ex.body),
+        http_headers=_response_http(ex),
+        warc_headers_dict={"WARC-Date": _warc_date(ex.started_at)},
+    )
+
+
+def _write_pair(writer: WARCWriter, ex: Exchange, response: ArcWarcRecord) -> None:
+    """The response-side record, then its request (linked by WARC-Concurrent-To)."""
+    req_http = StatusAndHeaders(
+        f"{ex.method} {_request_target(ex.url)} {ex.http_version}",
+        ex.request_headers,
+        is_http_request=True,
+    )
+    request = writer.create_warc_record(
+        ex.url,
+        "request",
+        http_headers=req_http,
+        warc_headers_dict={"WARC-Date": _warc_date(ex.started_at)},
+    )
+    request.rec_headers.add_header(
+        "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+    )
+    writer.write_record(response)
+    writer.write_record(request)
+
+
 class WarcArchive:
     """A gzipped WARC/1.1 file written under a temporary name and moved into place on commit,
     so an interrupted crawl never leaves a partial archive under the final name."""
@@ -94,15 +134,14 @@ class WarcArchive:
 
     def write(self, ex: Exchange) -> int:
         """Write the request and response records; return the response record's offset."""
-        response = self._writer.create_warc_record(
-            ex.url,
-            "response",
-            payload=io.BytesIO(ex.body),
-            length=len(ex.body),
-            http_headers=_response_http(ex),
-            warc_headers_dict={"WARC-Date": _warc_date(ex.started_at)},
-        )
-        return self._write_pair(ex, response)
+        return self._write_pair(ex, _response_record(self._writer, ex))
+
+    def append(self, records: bytes) -> int:
+        """Write records serialized by ``response_records`` (in another process, say); return
+        the offset they start at."""
+        offset = self._fh.tell()
+        self._fh.write(records)
+        return offset
 
     def write_revisit(self, ex: Exchange, original: ArchivedResponse) -> int:
         """Archive a 304 Not Modified as a ``revisit`` record (WARC 1.1, profile
@@ -121,24 +160,8 @@ class WarcArchive:
         return self._write_pair(ex, revisit)
 
     def _write_pair(self, ex: Exchange, response: ArcWarcRecord) -> int:
-        """The response-side record, then its request (linked by WARC-Concurrent-To)."""
-        req_http = StatusAndHeaders(
-            f"{ex.method} {_request_target(ex.url)} {ex.http_version}",
-            ex.request_headers,
-            is_http_request=True,
-        )
-        request = self._writer.create_warc_record(
-            ex.url,
-            "request",
-            http_headers=req_http,
-            warc_headers_dict={"WARC-Date": _warc_date(ex.started_at)},
-        )
-        request.rec_headers.add_header(
-            "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
-        )
         offset = self._fh.tell()
-        self._writer.write_record(response)
-        self._writer.write_record(request)
+        _write_pair(self._writer, ex, response)
         return offset
 
     def commit(self) -> None:

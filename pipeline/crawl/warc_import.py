@@ -20,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,9 +28,10 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipeline import parallel
 from pipeline.config import Config, ConfigError, SiteConfig
 from pipeline.crawl import rows
-from pipeline.crawl.archive import Exchange, WarcArchive, parse_warc_date
+from pipeline.crawl.archive import Exchange, WarcArchive, parse_warc_date, response_records
 from pipeline.crawl.discover import page_links
 from pipeline.crawl.encoding import decode_html
 from pipeline.crawl.fetch import FetchResult, media_type
@@ -41,6 +43,8 @@ from pipeline.records import LINKS, PAGES
 log = logging.getLogger(__name__)
 _NOT_NAME = re.compile(r"[^a-z0-9_-]+")
 WARC_SUFFIXES = (".warc", ".warc.gz")
+# Smaller archives are imported in this process: starting a pool costs more than it saves.
+POOL_MIN_BYTES = 8_000_000
 
 
 class WarcInputError(ConfigError):
@@ -140,30 +144,20 @@ def import_warcs(
     dropped: Counter[str] = Counter()
     out: list[dict[str, Any]] = []
     starts: dict[str, str] = {}  # site -> first URL seen (its configured start URL)
-    seen: set[tuple[str, str]] = set()
+    workers = parallel.workers_for(sum(p.stat().st_size for p in files) >= POOL_MIN_BYTES)
     with ExitStack() as stack:
         archives: dict[str, WarcArchive] = {}
-        for path in files:
-            log.info("importing %s", path)
-            try:
-                for own, ex in _exchanges(path, dropped):
-                    name = site or own or site_of_host(ex.url)
-                    if (name, ex.url) in seen:
-                        dropped["duplicate_response"] += 1
-                        continue
-                    seen.add((name, ex.url))
-                    starts.setdefault(name, ex.url)
-                    row = _row(paths, name, ex, archives, stack)
-                    if row["ok"] and media_type(row["content_type"]) in HTML_TYPES:
-                        found = page_links(decode_html(ex.body, row["content_type"]), ex.url)
-                        row[rows.LINKS_KEY] = rows.internal_links(
-                            found.anchors, ex.url, starts[name]
-                        )
-                    out.append(row)
-            except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
-                # A truncated or corrupt file keeps the records read before the damage.
-                log.warning("%s: unreadable from here on (%s); records before kept", path, exc)
-                dropped["unreadable_warc"] += 1
+        read = _read(paths, files, site, dropped, starts)
+        # Parsing each page for its links and compressing its records are most of an
+        # import's work: the pool does them, in order, while this process reads the archives
+        # and appends the records to the run's WARCs.
+        for row, records in parallel.ordered_map(_prepared, read, workers):
+            if records is not None:
+                name = row["site"]
+                if name not in archives:
+                    archives[name] = stack.enter_context(WarcArchive(paths.warc(name)))
+                row["warc_offset"] = archives[name].append(records)
+            out.append(row)
     sites = sorted(starts)
     if not sites:
         raise WarcInputError(
@@ -194,26 +188,63 @@ def import_warcs(
     return summary, config
 
 
-def _row(
-    paths: RunPaths, name: str, ex: Exchange, archives: dict[str, WarcArchive], stack: ExitStack
-) -> dict[str, Any]:
+def _read(
+    paths: RunPaths,
+    files: list[Path],
+    site: str | None,
+    dropped: Counter[str],
+    starts: dict[str, str],
+) -> Iterator[_Item]:
+    """Every new response of the files, with its site and the site's start URL."""
+    seen: set[tuple[str, str]] = set()
+    for path in files:
+        log.info("importing %s", path)
+        try:
+            for own, ex in _exchanges(path, dropped):
+                name = site or own or site_of_host(ex.url)
+                if (name, ex.url) in seen:
+                    dropped["duplicate_response"] += 1
+                    continue
+                seen.add((name, ex.url))
+                starts.setdefault(name, ex.url)
+                yield _Item(paths.run_id, name, starts[name], paths.warc_file(name), ex)
+        except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
+            # A truncated or corrupt file keeps the records read before the damage.
+            log.warning("%s: unreadable from here on (%s); records before kept", path, exc)
+            dropped["unreadable_warc"] += 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    run_id: str
+    site: str
+    start_url: str  # the site's first URL: its links outside that scope are not internal
+    warc_file: str
+    exchange: Exchange
+
+
+def _prepared(item: _Item) -> tuple[dict[str, Any], bytes | None]:
+    """The response's pages row (its internal links included) and its gzipped WARC records,
+    or None when it is not archived (the row's ``warc_offset`` is set once they are written)."""
+    ex = item.exchange
     result = FetchResult(url=ex.url, final_url=ex.url, status=ex.status, exchanges=[ex])
     result.fetched_at = ex.started_at
     result.content_type = result.header("content-type")
     reason = _usable(result)
-    offset = None
-    if reason is None:
-        if name not in archives:
-            archives[name] = stack.enter_context(WarcArchive(paths.warc(name)))
-        offset = archives[name].write(ex)
-    else:
+    if reason is not None:
         result.error_class, result.error_message = reason, f"archived response: HTTP {ex.status}"
-    return rows.fetched_row(
-        {"run_id": paths.run_id, "site": name},
+    row = rows.fetched_row(
+        {"run_id": item.run_id, "site": item.site},
         url=ex.url,
         depth=0,
         via="archive",
         result=result,
-        warc_file=paths.warc_file(name),
-        warc_offset=offset,
+        warc_file=item.warc_file,
+        warc_offset=None if reason is not None else -1,
     )
+    if reason is not None:
+        return row, None
+    if media_type(row["content_type"]) in HTML_TYPES:
+        found = page_links(decode_html(ex.body, row["content_type"]), ex.url)
+        row[rows.LINKS_KEY] = rows.internal_links(found.anchors, ex.url, item.start_url)
+    return row, response_records(ex)

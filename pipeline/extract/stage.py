@@ -48,6 +48,9 @@ from pipeline.io import StageSummary, TableWriter, read_rows
 from pipeline.paths import RunPaths
 from pipeline.records import BLOCKS, DOCUMENTS, POSTS
 
+# Below this many pages extraction runs in this process (a pool costs ~1 s to start).
+POOL_MIN_PAGES = 200
+
 
 def post_id(final_url: str) -> str:
     return hashlib.sha1(final_url.encode("utf-8")).hexdigest()[:16]
@@ -261,10 +264,10 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     crawl_rows = read_rows(paths.crawl_pages, stage_hint="crawl")
     sites = sorted({row["site"] for row in crawl_rows if row["ok"]})
     dropped: Counter[str] = Counter()
-    workers = parallel.worker_count()
     out_dir = paths.stage_dir("extract")
     out_dir.mkdir(parents=True, exist_ok=True)
     plan: list[tuple[str, RunPaths | None]] = []  # (site, previous run to copy from)
+    pages = 0  # HTML pages to extract
     tasks: list[SiteTask] = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".pages-") as spill_dir:
         for site in sites:
@@ -276,9 +279,11 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             plan.append((site, prev))
             if prev is None:
                 revisited = [r for r in site_rows if r["ok"] and r["status"] == NOT_MODIFIED]
+                pages += sum(1 for r in site_rows if r["ok"])
                 spill = Path(spill_dir) / f"{len(tasks)}.pickle"
                 tasks.append(SiteTask(site, paths.warc(site), revisited, paths.data_dir, spill))
         del crawl_rows
+        workers = parallel.workers_for(pages >= POOL_MIN_PAGES, len(tasks))
         # Pass 1: extract (in the pool); every page's key and decisions seen in site order.
         aligner = CopyAligner()
         results: dict[str, SiteResult] = {}
