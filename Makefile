@@ -105,8 +105,10 @@ bench-dedup: $(UV)
 	$(UV) sync --locked --group benchmarks --python $(PYTHON)
 	$(BIN)/python benchmarks/dedup/run.py
 
-bench-scale: install  # 1,000 and 10,000 posts from WARC to report (~20 min on 2 cores)
-	$(BIN)/python benchmarks/scale/run.py --posts 1000 --posts 10000
+bench-scale: install  # 1k and 10k posts, WARC to report, 2 and 1 workers, 5 %-edited rerun
+	$(BIN)/python benchmarks/scale/run.py --posts 1000 --posts 10000 --workers 2 --workers 1 \
+		--rerun-changed 0.05
+	$(BIN)/python benchmarks/scale/plot.py
 
 bench-topics: install
 	$(BIN)/python benchmarks/topics/run.py

@@ -159,7 +159,7 @@ class TableWriter:
             Path(self._tmp).unlink(missing_ok=True)
 
 
-def _key_hashes(table: pa.Table, key: tuple[str, ...]) -> Any:
+def _key_hashes(table: pa.Table | pa.RecordBatch, key: tuple[str, ...]) -> Any:
     import numpy as np
 
     columns = [table.column(c).to_pylist() for c in key]
@@ -182,8 +182,9 @@ def _duplicate_keys(path: str, key: tuple[str, ...], hashes: list[Any]) -> list[
     dupes: list[tuple[Any, ...]] = []
     for batch in pq.ParquetFile(path).iter_batches(columns=list(key)):
         columns = [batch.column(c).to_pylist() for c in key]
-        for k in zip(*columns, strict=True):
-            if hash(k) not in repeated:
+        hashes_of_batch = _key_hashes(batch, key).tolist()
+        for k, h in zip(zip(*columns, strict=True), hashes_of_batch, strict=True):
+            if h not in repeated:
                 continue
             if k in seen and k not in dupes and len(dupes) < _KEY_EXAMPLES:
                 dupes.append(k)

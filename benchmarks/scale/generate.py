@@ -77,7 +77,7 @@ import uuid
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -973,6 +973,7 @@ class Options:
     seed: int
     sites: int
     data: Path
+    changed: float = 0.0  # share of posts edited (a later month of the same corpus)
 
 
 class Generator:
@@ -999,6 +1000,10 @@ class Generator:
         self.reservoir: deque[PostSpec] = deque(maxlen=RESERVOIR)
         self.recent = [deque[PostSpec](maxlen=SITE_RESERVOIR) for _ in names]
         self.kinds: Counter[str] = Counter()
+        # Its own stream: the same seed with and without --changed gives the same corpus but
+        # for the edited posts (and the listing pages that quote them).
+        self.changed_rng = random.Random(f"{opts.seed}/changed")
+        self.changed = 0
         self.banners = 0
         self.html_bytes = 0
         self.non_posts = 0
@@ -1106,6 +1111,20 @@ class Generator:
         orig = self._pick_original(site, kind) if kind != "original" else None
         return self._original(site, day) if orig is None else self._copy(kind, orig, site, day)
 
+    def _edited(self, post: Post) -> Post:
+        """The post with 10-30 % of its sentences edited or its paragraphs reordered, as an
+        author updating it would (``rewrite``), at the same URL."""
+        spec = post.spec
+        texts = spec.texts or tuple(self.pool.texts[p] for p in spec.paragraphs)
+        edited, edit = rewrite(list(texts), self.changed_rng)
+        paragraphs = spec.paragraphs
+        if edit["type"] == "reorder":
+            paragraphs = tuple(paragraphs[k] for k in edit["order"])
+        shown = replace(spec, paragraphs=paragraphs, texts=tuple(edited))
+        self.changed += 1
+        return Post(post.kind, shown, render(shown, self.pool), post.copy_of,
+                    {**(post.edit or {}), "changed": edit["type"]})  # fmt: skip
+
     def _truth(self, i: int, post: Post) -> str:
         spec = post.spec
         banner = None
@@ -1153,6 +1172,8 @@ class Generator:
             for i, s in enumerate(self._site_stream()):
                 site = self.sites[s]
                 post = self._post(i, site)
+                if self.changed_rng.random() < self.opts.changed:
+                    post = self._edited(post)
                 spec = post.spec
                 self.archives[s].write(spec.url, post.body, self._when(i))
                 site.posts += 1
@@ -1177,6 +1198,7 @@ class Generator:
             "version": VERSION, "seed": self.opts.seed, "posts": self.opts.posts,
             "sites": len(self.sites), "posts_per_site": {"min": min(sizes), "max": max(sizes)},
             "kinds": dict(sorted(self.kinds.items())), "banners": self.banners,
+            "changed": self.changed,
             "non_post_pages": self.non_posts, "html_bytes": self.html_bytes,
             "warc_bytes": sum(p.stat().st_size for p in warc_dir.glob("*.warc.gz")),
             "seconds": round(seconds, 2), "posts_per_s": round(self.opts.posts / seconds, 1),
@@ -1197,11 +1219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The shared data sets sit beside the repository (README "The data" of benchmarks/realweb).
     default_data = Path(__file__).resolve().parents[3] / "shared" / "data"
     parser.add_argument("--data", type=Path, default=default_data)
+    parser.add_argument(
+        "--changed", type=float, default=0.0,
+        help="share of posts edited (0-1): the same corpus a month later, for incremental runs",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.posts < 1:
         parser.error("--posts must be at least 1")
     sites = args.sites or max(8, args.posts // 1000)
-    opts = Options(args.posts, args.out, args.seed, sites, args.data)
+    if not 0.0 <= args.changed <= 1.0:
+        parser.error("--changed must be between 0 and 1")
+    opts = Options(args.posts, args.out, args.seed, sites, args.data, args.changed)
     started = time.perf_counter()
     sources, pool = load_sources(opts.data)
     summary = Generator(opts, sources, pool, started).run()

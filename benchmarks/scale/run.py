@@ -87,29 +87,56 @@ class TreeRss(threading.Thread):
         self.join()
 
 
-def corpus(posts: int, seed: int, work: Path, log: Path) -> Path:
-    out = work / f"corpus-{posts}-seed{seed}"
+def corpus(posts: int, seed: int, work: Path, log: Path, changed: float = 0.0) -> Path:
+    name = f"corpus-{posts}-seed{seed}" + (f"-changed{changed:g}" if changed else "")
+    out = work / name
     if not (out / "summary.json").exists():
         command = [sys.executable, str(HERE / "generate.py"), "--posts", str(posts)]
-        figures = measure([*command, "--out", str(out), "--seed", str(seed)], log)
+        command += ["--out", str(out), "--seed", str(seed), "--changed", str(changed)]
+        figures = measure(command, log)
         if figures["exit_status"] != 0:
             raise SystemExit(f"generating {posts} posts failed: see {log}")
     return out
 
 
-def run_size(posts: int, seed: int, work: Path, workers: int | None = None) -> dict[str, Any]:
+def run_size(
+    posts: int, seed: int, work: Path, workers: int | None = None, rerun: float = 0.0
+) -> dict[str, Any]:
+    """The first run of a corpus in a fresh data directory; with ``rerun``, then a second run
+    over the same corpus with that share of its posts edited (a month later), incremental."""
     log = work / f"log-{posts}.txt"
     source = corpus(posts, seed, work, log)
     env = dict(os.environ)
     if workers is not None:
         env["CONTENT_AUDIT_WORKERS"] = str(workers)
     data = work / f"data-{posts}"
-    reports = work / f"reports-{posts}"
     if data.exists():  # a fresh warehouse: the first run, not an incremental one
         import shutil
 
         shutil.rmtree(data)
-    where = ["--data-dir", str(data), "--run-id", RUN_ID]
+    first = _chain(source, data, work / f"reports-{posts}", RUN_ID, env, log, posts)
+    result = {
+        "posts": posts,
+        "seed": seed,
+        "workers": workers or os.cpu_count(),
+        "corpus": json.loads((source / "summary.json").read_text()),
+        **first,
+    }
+    if rerun and first["ok"]:
+        later = corpus(posts, seed, work, log, rerun)
+        second = _chain(later, data, work / f"reports-{posts}", f"{RUN_ID}-2", env, log, posts)
+        second["changed"] = json.loads((later / "summary.json").read_text())["changed"]
+        second["of_first"] = round(second["total"]["wall_s"] / first["total"]["wall_s"], 3)
+        result["rerun"] = second
+    return result
+
+
+def _chain(
+    source: Path, data: Path, reports: Path, run_id: str, env: dict[str, str], log: Path,
+    posts: int,
+) -> dict[str, Any]:  # fmt: skip
+    """Every stage of one run, WARC to report, each in its own process, measured."""
+    where = ["--data-dir", str(data), "--run-id", run_id]
     stages: dict[str, dict[str, float]] = {}
     for stage in STAGES:
         if stage == "extract":  # the run's crawl is imported from the WARCs, no network
@@ -117,7 +144,7 @@ def run_size(posts: int, seed: int, work: Path, workers: int | None = None) -> d
         else:
             command = [*CLI, stage, *where, "--reports-dir", str(reports)]
         stages[stage] = measure(command, log, env)
-        print(f"  {posts:>7} posts  {stage:<8} {_row(stages[stage])}", flush=True)
+        print(f"  {posts:>7} posts  {run_id:<8} {stage:<8} {_row(stages[stage])}", flush=True)
         if stages[stage]["exit_status"] != 0:
             break
     total = {
@@ -126,12 +153,7 @@ def run_size(posts: int, seed: int, work: Path, workers: int | None = None) -> d
         "peak_rss_mb": max(s["peak_rss_mb"] for s in stages.values()),
         "peak_tree_rss_mb": max(s["peak_tree_rss_mb"] for s in stages.values()),
     }
-    summary = json.loads((source / "summary.json").read_text())
     return {
-        "posts": posts,
-        "seed": seed,
-        "workers": workers or os.cpu_count(),
-        "corpus": summary,
         "stages": stages,
         "total": total,
         "posts_per_s": round(posts / total["wall_s"], 2),
@@ -154,10 +176,16 @@ def table(results: list[dict[str, Any]]) -> str:
         + " | whole chain | posts/s | peak RSS (one process) | peak RSS (all processes) |"
     )
     lines = [head, "|" + "---|" * (len(STAGES) + 6)]
+    rows = []
     for r in results:
+        rows.append((f"{r['posts']:,}", r["workers"], r))
+        if "rerun" in r:
+            label = f"{r['posts']:,}, rerun with {r['rerun']['changed']:,} edited"
+            rows.append((label, r["workers"], r["rerun"]))
+    for label, workers, r in rows:
         cells = [f"{r['stages'][s]['wall_s']:.1f} s" if s in r["stages"] else "—" for s in STAGES]
         lines.append(
-            f"| {r['posts']:,} | {r['workers']} | "
+            f"| {label} | {workers} | "
             + " | ".join(cells)
             + f" | {r['total']['wall_s']:.0f} s | {r['posts_per_s']:.1f} | "
             f"{r['total']['peak_rss_mb']:.0f} MB | {r['total']['peak_tree_rss_mb']:.0f} MB |"
@@ -172,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, action="append", help="pool workers (repeatable; default: CPUs)"
     )
+    parser.add_argument(
+        "--rerun-changed", type=float, default=0.0,
+        help="then rerun each size incrementally with this share of posts edited (e.g. 0.05)",
+    )  # fmt: skip
     parser.add_argument("--work", type=Path, default=HERE / ".cache")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
@@ -180,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     limits = resource.getrlimit(resource.RLIMIT_AS)
     results = [
-        run_size(n, args.seed, args.work, w) for n in sizes for w in (args.workers or [None])
+        run_size(n, args.seed, args.work, w, args.rerun_changed)
+        for n in sizes
+        for w in (args.workers or [None])
     ]
     print(table(results))
     args.results.write_text(

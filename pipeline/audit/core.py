@@ -133,6 +133,7 @@ def audit_text(text: str, *, title: str | None = None) -> list[Finding]:
 class PostAudit:
     findings: list[Finding]
     boilerplate_share: float
+    text_findings: list[Finding]  # ``text_findings`` of the post: what ``cache`` keeps
 
 
 def boilerplate_share(post: Row, blocks: Sequence[Row]) -> float:
@@ -154,19 +155,23 @@ def audit_post(
     filler_scorer: Scorer | None = None,
     site_findings: Sequence[Finding] = (),
     verifiers: Verifiers = NO_VERIFIERS,
+    text_found: list[Finding] | None = None,
 ) -> PostAudit:
     """Text findings plus block, site and structure findings for one POSTS row;
-    ``site_findings`` are the post's findings that need the whole site (duplicate titles)."""
+    ``site_findings`` are the post's findings that need the whole site (duplicate titles);
+    ``text_found``: the post's text findings when already known (``cache``)."""
     text = str(post.get("main_text") or "")
-    found = text_findings(
-        text,
-        title=post.get("title"),
-        config=config,
-        scorer=scorer,
-        filler_scorer=filler_scorer,
-        brand=brand_keys(post.get("url"), post.get("site_name")),
-        verifiers=verifiers,
-    )
+    found = text_found
+    if found is None:
+        found = text_findings(
+            text,
+            title=post.get("title"),
+            config=config,
+            scorer=scorer,
+            filler_scorer=filler_scorer,
+            brand=brand_keys(post.get("url"), post.get("site_name")),
+            verifiers=verifiers,
+        )
     share = boilerplate_share(post, blocks)
     page_words = int(post.get("page_words") or 0)
     extra = [
@@ -191,7 +196,7 @@ def audit_post(
         ),
         *site_findings,
     ]
-    return PostAudit(sort_findings(_merge(found, extra)), share)
+    return PostAudit(sort_findings(_merge(found, extra)), share, found)
 
 
 def _merge(found: list[Finding], extra: list[Finding]) -> list[Finding]:

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from statistics import median
 from typing import Any
 
 from pipeline import parallel
-from pipeline.audit import natural
+from pipeline.audit import cache, natural
 from pipeline.audit.blocks import SHARED_MIN_POSTS
 from pipeline.audit.core import NO_VERIFIERS, audit_post
 from pipeline.audit.findings import KEYWORD_STUFFING, finding_ids
@@ -65,6 +66,7 @@ class Chunk:
     site_findings: dict[str, list[Finding]]
     config: DetectorsConfig
     models: Models | None = None
+    cached: dict[str, bytes] = field(default_factory=dict)  # post_id -> its text findings
 
 
 @dataclass(slots=True)
@@ -72,6 +74,7 @@ class Audited:
     post: Row
     findings: list[Finding]
     boilerplate_share: float
+    text_findings: bytes  # packed (``cache.pack``), for this run's cache
 
 
 @dataclass(slots=True)
@@ -106,10 +109,16 @@ def shipped_models() -> Models:
     return Models(promo_probabilities, filler_probabilities, verify.shipped())
 
 
+def _no_model(texts: Sequence[str]) -> list[float]:
+    raise AssertionError("a post with cached text findings was scored again")
+
+
 def audit_chunk(chunk: Chunk) -> ChunkResult:
     """Every post of the chunk through ``audit_post`` (pure but for the models it loads)."""
-    models = chunk.models or shipped_models()
-    texts = [str(p.get("main_text") or "") for p in chunk.posts]
+    fresh = [p for p in chunk.posts if p["post_id"] not in chunk.cached]
+    # A chunk of cached posts needs no model: loading the packaged ones takes ~8 s.
+    models = chunk.models or (shipped_models() if fresh else Models(_no_model))
+    texts = [str(p.get("main_text") or "") for p in fresh]
     spans = [s.text for t in texts for s in sentences(t)]
     promo = BatchScorer(models.scorer)
     promo.prime(s for s in spans if word_count(s) >= MIN_WORDS)
@@ -120,6 +129,7 @@ def audit_chunk(chunk: Chunk) -> ChunkResult:
     out = ChunkResult(chunk.site)
     for post in chunk.posts:
         post_id = str(post["post_id"])
+        blob = chunk.cached.get(post_id)
         result = audit_post(
             post,
             chunk.blocks.get(post_id, []),
@@ -129,8 +139,10 @@ def audit_chunk(chunk: Chunk) -> ChunkResult:
             filler_scorer=filler,
             site_findings=chunk.site_findings.get(post_id, ()),
             verifiers=models.verifiers,
+            text_found=cache.unpack(blob) if blob is not None else None,
         )
-        out.audited.append(Audited(post, result.findings, result.boilerplate_share))
+        packed = blob if blob is not None else cache.pack(result.text_findings)
+        out.audited.append(Audited(post, result.findings, result.boilerplate_share, packed))
     return out
 
 
@@ -145,18 +157,20 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     n_posts = posts.count_rows()
     chunks = -(-n_posts // CHUNK_POSTS)  # an upper bound: a site's last chunk may be short
     workers = parallel.workers_for(n_posts >= POOL_MIN_POSTS, chunks)
-    # With a pool the workers load the packaged models; this process only reads and writes.
-    models = shipped_models() if workers == 1 else None
-    auditor = Auditor(paths.run_id, config.audit, shared, models)
+    # models None: the packaged ones, loaded where a chunk needs them (a pool worker, or this
+    # process with one worker), and not at all when every post's text findings are cached.
+    auditor = Auditor(paths.run_id, config.audit, shared, None, cache.previous_cache(paths))
     with (
         TableWriter(paths.audit_findings, FINDINGS) as findings,
         TableWriter(paths.audit_scores, POST_SCORES) as scores,
+        TableWriter(cache.cache_file(paths), cache.SCHEMA) as kept,
     ):
         chunks = auditor.chunks(_sites(posts, blocks))
         for result in parallel.ordered_map(audit_chunk, chunks, workers):
             found, scored = auditor.collect(result)
             findings.write(found)
             scores.write(scored)
+            kept.write(auditor.kept(result))
     summary = auditor.summary()
     summary.counts["workers"] = workers
     summary.outputs = [str(paths.audit_findings), str(paths.audit_scores)]
@@ -198,8 +212,11 @@ class Auditor:
         config: DetectorsConfig,
         shared: dict[str, list[Row]],
         models: Models | None,
+        previous: Path | None = None,
     ) -> None:
         self.run_id, self.config, self.shared, self.models = run_id, config, shared, models
+        self.previous = previous  # the previous run's text findings (``cache``)
+        self.keys: dict[str, str] = {}  # post_id -> ``cache.post_key``, while in flight
         # site -> [its posts, chunks not yet collected, post_id -> words]: kept only while
         # the site's chunks are in flight, for the site densities (``with_site_density``).
         self.open: dict[Any, list[Any]] = {}
@@ -227,6 +244,13 @@ class Auditor:
             ):
                 by_post[str(b.get("post_id"))].append(b)
             dupes = duplicate_title_and_description(valid)
+            before = cache.load_site(self.previous, site)
+            cached: dict[str, bytes] = {}
+            for p in valid:
+                key = self.keys[str(p["post_id"])] = cache.post_key(p, self.config)
+                if key in before:
+                    cached[str(p["post_id"])] = before[key]
+            self.counts["posts_cached"] += len(cached)
             starts = range(0, len(valid), CHUNK_POSTS)
             self.open[site] = [valid, len(starts), {}]
             for i in starts:
@@ -240,6 +264,7 @@ class Auditor:
                     {k: dupes[k] for k in ids if k in dupes},
                     self.config,
                     self.models,
+                    {k: cached[k] for k in ids if k in cached},
                 )
 
     def collect(self, result: ChunkResult) -> tuple[list[Row], list[Row]]:
@@ -271,6 +296,17 @@ class Auditor:
             self.open[result.site][1] = remaining - 1
         return findings, scores
 
+    def kept(self, result: ChunkResult) -> list[Row]:
+        """This run's cache rows for the chunk's posts (``cache``)."""
+        return [
+            {
+                "site": result.site,
+                "key": self.keys.pop(str(a.post["post_id"])),
+                "findings": a.text_findings,
+            }
+            for a in result.audited
+        ]
+
     def summary(self) -> StageSummary:
         return StageSummary(
             stage="audit",
@@ -279,6 +315,7 @@ class Auditor:
                 "posts": self.counts["posts"],
                 "audited": self.counts["audited"],
                 "findings": self.counts["findings"],
+                "posts_cached": self.counts["posts_cached"],
                 **{f"findings_{kind}": n for kind, n in sorted(self.kinds.items())},
             },
             dropped=dict(sorted(self.dropped.items())),

@@ -35,6 +35,7 @@ from pipeline.crawl.archive import Exchange, WarcArchive, parse_warc_date, respo
 from pipeline.crawl.discover import page_links
 from pipeline.crawl.encoding import decode_html
 from pipeline.crawl.fetch import FetchResult, media_type
+from pipeline.crawl.incremental import Previous, previous_pages
 from pipeline.crawl.site import HTML_TYPES, accepts
 from pipeline.io import StageSummary, write_table
 from pipeline.paths import RunPaths, check_site_name
@@ -195,7 +196,10 @@ def _read(
     dropped: Counter[str],
     starts: dict[str, str],
 ) -> Iterator[_Item]:
-    """Every new response of the files, with its site and the site's start URL."""
+    """Every new response of the files, with its site, the site's start URL and what the
+    previous run had at its URL (an unchanged page is then marked as a crawl marks it, and
+    extraction and the audit reuse their work on it)."""
+    previous = previous_pages(paths)
     seen: set[tuple[str, str]] = set()
     for path in files:
         log.info("importing %s", path)
@@ -207,7 +211,14 @@ def _read(
                     continue
                 seen.add((name, ex.url))
                 starts.setdefault(name, ex.url)
-                yield _Item(paths.run_id, name, starts[name], paths.warc_file(name), ex)
+                yield _Item(
+                    paths.run_id,
+                    name,
+                    starts[name],
+                    paths.warc_file(name),
+                    ex,
+                    previous.get((name, ex.url)),
+                )
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
             # A truncated or corrupt file keeps the records read before the damage.
             log.warning("%s: unreadable from here on (%s); records before kept", path, exc)
@@ -221,6 +232,7 @@ class _Item:
     start_url: str  # the site's first URL: its links outside that scope are not internal
     warc_file: str
     exchange: Exchange
+    previous: Previous | None  # the previous run's page at this URL, if it had a body
 
 
 def _prepared(item: _Item) -> tuple[dict[str, Any], bytes | None]:
@@ -241,6 +253,7 @@ def _prepared(item: _Item) -> tuple[dict[str, Any], bytes | None]:
         result=result,
         warc_file=item.warc_file,
         warc_offset=None if reason is not None else -1,
+        previous=item.previous,
     )
     if reason is not None:
         return row, None

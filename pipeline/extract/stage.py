@@ -38,7 +38,7 @@ from pipeline.crawl.archive import ArchivedResponse, iter_responses
 from pipeline.crawl.encoding import decode_html
 from pipeline.crawl.fetch import NOT_MODIFIED, media_type
 from pipeline.crawl.site import HTML_TYPES
-from pipeline.extract import reuse
+from pipeline.extract import pagecache, reuse
 from pipeline.extract.copies import CopyAligner, Decision, decision_of, visible_key
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
@@ -140,6 +140,9 @@ class SiteTask:
     revisited: list[dict[str, Any]]
     data_dir: Path
     spill: Path
+    cache_to: Path  # this run's page cache for the site (``pagecache``)
+    cache_from: Path | None = None  # the previous run's, for the pages in ``unchanged``
+    unchanged: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -163,14 +166,23 @@ def extract_site(task: SiteTask) -> SiteResult:
     responses = chain(
         iter_responses(task.warc), reuse.revisited_responses(task.data_dir, task.revisited)
     )
+    cached = pagecache.load(task.cache_from, task.unchanged)
+    cache: dict[str, bytes] = {}
     fetched, pages, refused = [], [], []
     for resp, html in _html_responses(responses, dropped):
-        started = time.perf_counter()
-        page, truncated = guarded_page(html, resp.url, model)
-        elapsed = time.perf_counter() - started  # recorded only: reruns must not depend on it
-        max_page_s = max(max_page_s, elapsed)
+        blob = cached.get(resp.url)
+        if blob is not None:
+            page, truncated = pagecache.unpack(blob)
+            counts["pages_cached"] += 1
+        else:
+            started = time.perf_counter()
+            page, truncated = guarded_page(html, resp.url, model)
+            elapsed = time.perf_counter() - started  # recorded only: never used to decide
+            max_page_s = max(max_page_s, elapsed)
+            counts["slow_pages"] += elapsed > SLOW_PAGE_SECONDS
+            blob = pagecache.pack(page, truncated)
+        cache[resp.url] = blob
         counts["truncated"] += truncated
-        counts["slow_pages"] += elapsed > SLOW_PAGE_SECONDS
         if page.reason is not None and not page.blocks:
             refused.append(page)  # guard reasons: no blocks, no evidence to share
             continue
@@ -182,6 +194,7 @@ def extract_site(task: SiteTask) -> SiteResult:
         decision_of(page) if key is not None and page.page_type == "post" else None
         for page, key in zip(final, keys, strict=True)
     ]
+    pagecache.save(task.cache_to, cache)
     with task.spill.open("wb") as fh:
         pickle.dump((refused, final, fetched, repeats), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return SiteResult(task.site, task.spill, keys, decisions, dropped, counts, max_page_s)
@@ -259,6 +272,19 @@ class _Writer:
             self.reasons[page.reason or "not_article"] += 1
 
 
+def _add_cached(task: SiteTask, paths: RunPaths, site_rows: list[dict[str, Any]]) -> None:
+    """Point the task at the previous run's page cache, for the site's unchanged pages."""
+    unchanged = [r for r in site_rows if r["ok"] and r["unchanged"] and r["previous_run_id"]]
+    if not unchanged:
+        return
+    # One earlier run per site: the one most of its unchanged pages were compared with.
+    previous = Counter(r["previous_run_id"] for r in unchanged).most_common(1)[0][0]
+    task.cache_from = pagecache.cache_file(RunPaths(paths.data_dir, previous), task.site)
+    task.unchanged = {
+        r["final_url"] or r["url"] for r in unchanged if r["previous_run_id"] == previous
+    }
+
+
 def run(paths: RunPaths, config: Config) -> StageSummary:
     """Extract every archived HTML page of the run's crawl (see ``reuse`` for unchanged sites)."""
     crawl_rows = read_rows(paths.crawl_pages, stage_hint="crawl")
@@ -281,7 +307,16 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
                 revisited = [r for r in site_rows if r["ok"] and r["status"] == NOT_MODIFIED]
                 pages += sum(1 for r in site_rows if r["ok"])
                 spill = Path(spill_dir) / f"{len(tasks)}.pickle"
-                tasks.append(SiteTask(site, paths.warc(site), revisited, paths.data_dir, spill))
+                task = SiteTask(
+                    site,
+                    paths.warc(site),
+                    revisited,
+                    paths.data_dir,
+                    spill,
+                    pagecache.cache_file(paths, site),
+                )
+                _add_cached(task, paths, site_rows)
+                tasks.append(task)
         del crawl_rows
         workers = parallel.workers_for(pages >= POOL_MIN_PAGES, len(tasks))
         # Pass 1: extract (in the pool); every page's key and decisions seen in site order.
@@ -301,6 +336,9 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             for site, prev in plan:
                 if prev is not None:
                     out.copy_site(site, prev)
+                    pagecache.carry(
+                        pagecache.cache_file(prev, site), pagecache.cache_file(paths, site)
+                    )
                 else:
                     out.site(results.pop(site), aligner)
     reuse.write_fingerprint(paths)
@@ -319,6 +357,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
             "sites_reused": out.counts["sites_reused"],
             "documents_reused": out.counts["documents_reused"],
             "copies_aligned": out.counts["copies_aligned"],
+            "pages_cached": counts["pages_cached"],
             "workers": workers,
         },
         dropped=dict(sorted((dropped + out.reasons).items())),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +142,21 @@ def test_audit_rows_use_page_metadata_and_the_site(tmp_path: Path) -> None:
     ]
     # both posts are titled "Sleep and mood" on one site
     assert all("structure.duplicate_title" in by_post[p] for p in ("p1", "p2"))
+
+
+def test_batch_scorer_scores_a_chunk_in_one_call() -> None:
+    """The audit primes each model with a chunk's sentences: one call, then answers from it."""
+    from pipeline.audit.stage import BatchScorer
+
+    calls: list[list[str]] = []
+
+    def scorer(texts: Sequence[str]) -> list[float]:
+        calls.append(list(texts))
+        return [len(t) / 100 for t in texts]
+
+    batch = BatchScorer(scorer)
+    batch.prime(["Book a call today.", "Sleep matters.", "Book a call today."])
+    assert batch(["Sleep matters."]) == [0.14] and len(calls) == 1
+    assert calls[0] == ["Book a call today.", "Sleep matters."]  # each text scored once
+    assert batch(["New line here.", "Sleep matters."]) == [0.14, 0.14]
+    assert calls[1] == ["New line here."]  # only what was not primed
