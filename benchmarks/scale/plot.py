@@ -1,6 +1,6 @@
 """Plot time and memory against posts from ``results.json`` (``run.py``'s output).
 
-    .venv/bin/python benchmarks/scale/plot.py [--results benchmarks/scale/results.json]
+    .venv/bin/python benchmarks/scale/plot.py [--results benchmarks/scale/results.json ...]
         [--out benchmarks/scale/scale.png]
 
 Left: wall time per stage (stacked) and the whole chain, log-log, with the issue's target
@@ -71,10 +71,13 @@ def plot(results: list[dict[str, Any]], out: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--results", type=Path, action="append", help="results file(s) (default: results.json)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "scale.png")
     args = parser.parse_args(argv)
-    results = json.loads(args.results.read_text())["results"]
+    files = args.results or [HERE / "results.json"]
+    results = [r for f in files for r in json.loads(f.read_text())["results"]]
     print(plot(results, args.out))
     return 0
 

@@ -51,7 +51,9 @@ def measure(command: list[str], log: Path, env: dict[str, str] | None = None) ->
     # usage once it has waited for them: ru_maxrss is then the largest of them.
     return {
         "wall_s": round(wall, 2),
-        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        # wait4 misses a pool's workers (children of multiprocessing's forkserver, which is
+        # not waited for): their CPU comes from the sampler, as last seen per process.
+        "cpu_s": round(max(usage.ru_utime + usage.ru_stime, tree.cpu), 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "peak_tree_rss_mb": round(max(tree.peak, usage.ru_maxrss * 1024) / 2**20, 1),
         "exit_status": os.waitstatus_to_exitcode(status),
@@ -59,12 +61,18 @@ def measure(command: list[str], log: Path, env: dict[str, str] | None = None) ->
 
 
 class TreeRss(threading.Thread):
-    """The largest sum of RSS over a process and its descendants, sampled every 0.2 s."""
+    """The largest sum of RSS over a process and its descendants, and their CPU time (user +
+    system, the last value seen per process), sampled every 0.2 s."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak, self._stop_event = pid, 0, threading.Event()
+        self._cpu: dict[int, float] = {}
         self.start()
+
+    @property
+    def cpu(self) -> float:
+        return sum(self._cpu.values())
 
     def run(self) -> None:
         import psutil
@@ -78,6 +86,8 @@ class TreeRss(threading.Thread):
             try:
                 for proc in [root, *root.children(recursive=True)]:
                     total += proc.memory_info().rss
+                    times = proc.cpu_times()
+                    self._cpu[proc.pid] = times.user + times.system
             except psutil.NoSuchProcess:
                 continue  # a worker ended between the listing and the reading
             self.peak = max(self.peak, total)

@@ -30,7 +30,7 @@ from pipeline.audit.structure import duplicate_title_and_description
 from pipeline.audit.text import sentences, word_count
 from pipeline.audit.verify import Verifiers
 from pipeline.config import Config, DetectorsConfig
-from pipeline.io import StageSummary, TableWriter, read_rows
+from pipeline.io import StageSummary, TableWriter, input_dataset, read_rows
 from pipeline.paths import RunPaths
 from pipeline.records import FINDINGS, POST_SCORES, Finding
 
@@ -115,7 +115,7 @@ def _no_model(texts: Sequence[str]) -> list[float]:
 
 def audit_chunk(chunk: Chunk) -> ChunkResult:
     """Every post of the chunk through ``audit_post`` (pure but for the models it loads)."""
-    fresh = [p for p in chunk.posts if p["post_id"] not in chunk.cached]
+    fresh = [p for p in chunk.posts if str(p["post_id"]) not in chunk.cached]
     # A chunk of cached posts needs no model: loading the packaged ones takes ~8 s.
     models = chunk.models or (shipped_models() if fresh else Models(_no_model))
     texts = [str(p.get("main_text") or "") for p in fresh]
@@ -147,16 +147,14 @@ def audit_chunk(chunk: Chunk) -> ChunkResult:
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
-    from pipeline.io import input_dataset
-
     posts = input_dataset(paths.extract_posts, "extract")
     blocks = input_dataset(paths.extract_blocks, "extract")
     # Required: an audit that quietly skipped the site banners when dedup had not run yet would
     # give the same run different findings depending on stage order.
     shared = shared_index(read_rows(paths.dedup_paragraphs, "dedup"))
     n_posts = posts.count_rows()
-    chunks = -(-n_posts // CHUNK_POSTS)  # an upper bound: a site's last chunk may be short
-    workers = parallel.workers_for(n_posts >= POOL_MIN_POSTS, chunks)
+    n_chunks = -(-n_posts // CHUNK_POSTS)  # a lower bound: each site's last chunk may be short
+    workers = parallel.workers_for(n_posts >= POOL_MIN_POSTS, n_chunks)
     # models None: the packaged ones, loaded where a chunk needs them (a pool worker, or this
     # process with one worker), and not at all when every post's text findings are cached.
     auditor = Auditor(paths.run_id, config.audit, shared, None, cache.previous_cache(paths))
