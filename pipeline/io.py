@@ -192,10 +192,10 @@ def _duplicate_keys(path: str, key: tuple[str, ...], hashes: list[Any]) -> list[
     return dupes
 
 
-def read_table(path: Path, stage_hint: str = "") -> pa.Table:
+def read_table(path: Path, stage_hint: str = "", columns: list[str] | None = None) -> pa.Table:
     import pyarrow.parquet as pq
 
-    return pq.read_table(_required(path, stage_hint))
+    return pq.read_table(_required(path, stage_hint), columns=columns)
 
 
 def _required(path: Path, stage_hint: str) -> Path:

@@ -185,8 +185,16 @@ def _sites(posts: Any, blocks: Any) -> Iterator[tuple[Any, list[Row], list[Row]]
         yield (
             site,
             posts.to_table(filter=where).to_pylist(),
-            blocks.to_table(filter=where).to_pylist(),
+            blocks.to_table(filter=where, columns=BLOCK_COLUMNS).to_pylist(),
         )
+
+
+# The BLOCKS columns the block rules read (``blocks``, ``block_groups``): a site's blocks are
+# the largest thing the parent holds, ~120 a post.
+BLOCK_COLUMNS = [
+    "post_id", "site", "block_index", "tag_path", "text", "word_count", "position", "is_main",
+    "category",
+]  # fmt: skip
 
 
 def shared_index(shared: Iterable[Row]) -> dict[str, list[Row]]:

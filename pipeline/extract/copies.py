@@ -72,11 +72,20 @@ class CopyAligner:
         if decision is not None and key not in self.refs:
             self.refs[key] = decision
 
+    def needs(self, key: str | None, decision: Decision | None) -> bool:
+        """Whether a page with this key and these decisions is decided otherwise as a copy."""
+        ref = self._ref(key)
+        return ref is not None and decision is not None and not _same(decision, ref)
+
+    def _ref(self, key: str | None) -> Decision | None:
+        if key is None or self.members[key] < 2:
+            return None
+        return self.refs.get(key)
+
     def align(self, page: ExtractedPage, key: str | None) -> tuple[ExtractedPage, bool]:
         """The page decided as the first post among its copies; and whether that changed it."""
-        if key is None or self.members[key] < 2 or (ref := self.refs.get(key)) is None:
-            return page, False
-        if _same_decisions(page, ref):
+        ref = self._ref(key)
+        if ref is None or _same(decision_of(page), ref):
             return page, False
         return _decided_as(page, ref), True
 
@@ -95,8 +104,8 @@ def align_copies(pages: Sequence[ExtractedPage]) -> tuple[list[ExtractedPage], i
     return out, changed
 
 
-def _same_decisions(page: ExtractedPage, ref: Decision) -> bool:
-    return page.page_type == ref.page_type and bytes(s.is_main for s in page.blocks) == ref.is_main
+def _same(own: Decision, ref: Decision) -> bool:
+    return own.page_type == ref.page_type and own.is_main == ref.is_main
 
 
 def _decided_as(page: ExtractedPage, ref: Decision) -> ExtractedPage:

@@ -12,10 +12,11 @@ decided alike (``copies.CopyAligner``; counted as ``copies_aligned``); sites who
 output is reused take no part in that.
 
 At scale: a site is one unit of work for the process pool (``pipeline.parallel``,
-``--workers``). A worker extracts the site and spills its pages to a file beside the output;
-the parent keeps only each page's visible-text key and, for posts, their compact decisions
-(``copies.Decision``), then writes the sites' rows one site at a time, copies aligned. Memory
-follows the largest site, not the run; rows are the same for any worker count.
+``--workers``). A worker extracts the site, writes its rows to Parquet parts and spills its
+pages beside them; the parent keeps only each page's visible-text key and compact decisions
+(``copies.Decision``), then copies each site's rows into the outputs, re-deriving from the
+spill only the pages whose copies elsewhere decide otherwise. Memory follows the largest site
+(in a worker), not the run; rows are the same for any worker count.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
 from pipeline.extract.inference import shipped_model
 from pipeline.extract.site import apply_site_evidence, text_hash
-from pipeline.io import StageSummary, TableWriter, read_rows
+from pipeline.io import StageSummary, TableWriter, read_rows, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import BLOCKS, DOCUMENTS, POSTS
 
@@ -140,6 +141,7 @@ class SiteTask:
     revisited: list[dict[str, Any]]
     data_dir: Path
     spill: Path
+    run_id: str
     cache_to: Path  # this run's page cache for the site (``pagecache``)
     cache_from: Path | None = None  # the previous run's, for the pages in ``unchanged``
     unchanged: set[str] = field(default_factory=set)
@@ -148,17 +150,27 @@ class SiteTask:
 @dataclass(slots=True)
 class SiteResult:
     site: str
-    spill: Path
+    parts: Path  # the site's rows as extracted (``_parts``) and its pages (``_spill``)
     keys: list[str | None]  # per page kept, in order: visible-text key (``copies``)
-    decisions: list[Decision | None]  # per page kept: its decisions if it is a keyed post
+    decisions: list[Decision | None]  # per page kept: its decisions if it has a key
+    offsets: list[int]  # per page kept: where it starts in the spill file
     dropped: Counter[str] = field(default_factory=Counter)
-    counts: Counter[str] = field(default_factory=Counter)  # truncated, slow_pages
+    counts: Counter[str] = field(default_factory=Counter)  # truncated, slow_pages, ...
     max_page_s: float = 0.0
 
 
+OUTPUTS = {"documents": DOCUMENTS, "posts": POSTS, "blocks": BLOCKS}
+
+
+def _part(parts: Path, name: str) -> Path:
+    return parts.with_name(f"{parts.name}.{name}.parquet")
+
+
 def extract_site(task: SiteTask) -> SiteResult:
-    """Extract every HTML page of one site's archive and apply the site's repeat evidence;
-    the pages go to ``task.spill``, their keys and decisions come back."""
+    """Extract every HTML page of one site's archive, apply the site's repeat evidence and
+    write the site's rows beside ``task.spill``, with the pages themselves (the few whose
+    copies elsewhere decide otherwise are redone by the parent); keys and decisions come back.
+    """
     model = shipped_model()
     dropped: Counter[str] = Counter()
     counts: Counter[str] = Counter()
@@ -188,16 +200,56 @@ def extract_site(task: SiteTask) -> SiteResult:
             continue
         fetched.append(resp.fetched_at)
         pages.append(page)
+    pagecache.save(task.cache_to, cache)
     final, repeats = apply_site_evidence(pages)
     keys = [visible_key(page) for page in final]
     decisions = [
-        decision_of(page) if key is not None and page.page_type == "post" else None
-        for page, key in zip(final, keys, strict=True)
+        decision_of(p) if k is not None else None for p, k in zip(final, keys, strict=True)
     ]
-    pagecache.save(task.cache_to, cache)
+    rows = _SiteRows(task.run_id, task.site)
+    for page in refused:
+        rows.add(page)
+    offsets = []
     with task.spill.open("wb") as fh:
-        pickle.dump((refused, final, fetched, repeats), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return SiteResult(task.site, task.spill, keys, decisions, dropped, counts, max_page_s)
+        for item in zip(final, fetched, repeats, strict=True):
+            offsets.append(fh.tell())
+            pickle.dump(item, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            rows.add(*item)
+    for name, schema in OUTPUTS.items():
+        write_table(_part(task.spill, name), getattr(rows, name), schema)
+    return SiteResult(task.site, task.spill, keys, decisions, offsets, dropped, counts, max_page_s)
+
+
+class _SiteRows:
+    """DOCUMENTS, POSTS and BLOCKS rows of one site's pages."""
+
+    def __init__(self, run_id: str, site: str) -> None:
+        self.run_id, self.site = run_id, site
+        self.documents: list[dict[str, Any]] = []
+        self.posts: list[dict[str, Any]] = []
+        self.blocks: list[dict[str, Any]] = []
+
+    def add(
+        self, page: ExtractedPage, at: datetime | None = None, repeats: list[int] | None = None
+    ) -> None:
+        """A page's rows; a refused page (no ``at``) has only its document row."""
+        is_post = page.page_type == "post" and at is not None
+        self.documents.append(
+            {"run_id": self.run_id, "site": self.site, "url": page.url,
+             "page_type": page.page_type,
+             "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}
+        )  # fmt: skip
+        if is_post:
+            assert at is not None and repeats is not None
+            self.posts.append(_post_row(self.run_id, self.site, page, at))
+            self.blocks.extend(_block_rows(self.run_id, self.site, page, repeats))
+
+
+def _page_at(spill: Path, offset: int) -> tuple[ExtractedPage, datetime, list[int]]:
+    with spill.open("rb") as fh:
+        fh.seek(offset)
+        item: tuple[ExtractedPage, datetime, list[int]] = pickle.load(fh)
+    return item
 
 
 class _Writer:
@@ -205,21 +257,22 @@ class _Writer:
 
     def __init__(self, paths: RunPaths) -> None:
         self.run_id = paths.run_id
-        self.documents = TableWriter(paths.extract_documents, DOCUMENTS)
-        self.posts = TableWriter(paths.extract_posts, POSTS)
-        self.blocks = TableWriter(paths.extract_blocks, BLOCKS)
+        self.writers = {
+            name: TableWriter(getattr(paths, f"extract_{name}"), schema)
+            for name, schema in OUTPUTS.items()
+        }
         self.reasons: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
 
     def __enter__(self) -> _Writer:
-        for w in (self.documents, self.posts, self.blocks):
+        for w in self.writers.values():
             w.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         # All three are closed (and replaced only if there was no error) whatever happens.
         errors = []
-        for w in (self.documents, self.posts, self.blocks):
+        for w in self.writers.values():
             try:
                 w.__exit__(*exc)
             except Exception as e:  # re-raised below, once the others are closed
@@ -227,49 +280,64 @@ class _Writer:
         if errors and exc[0] is None:
             raise errors[0]
 
+    def rows(self, name: str) -> int:
+        return self.writers[name].rows
+
     def site(self, result: SiteResult, aligner: CopyAligner) -> None:
-        with result.spill.open("rb") as fh:
-            refused, final, fetched, repeats = pickle.load(fh)
-        result.spill.unlink()
-        for page in refused:
-            self._document(result.site, page)
-        posts: list[dict[str, Any]] = []
-        blocks: list[dict[str, Any]] = []
-        for page, key, at, rep in zip(final, result.keys, fetched, repeats, strict=True):
-            page, changed = aligner.align(page, key)
-            self.counts["copies_aligned"] += changed
-            self._document(result.site, page)
-            if page.page_type == "post":
-                posts.append(_post_row(self.run_id, result.site, page, at))
-                blocks.extend(_block_rows(self.run_id, result.site, page, rep))
-        self.posts.write(posts)
-        self.blocks.write(blocks)
-        self.counts["main_blocks"] += sum(1 for b in blocks if b["is_main"])
+        """The site's rows as its worker wrote them, but for the pages whose copies elsewhere
+        decided otherwise (``copies``): those are re-derived from the spilled pages."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        redo = _SiteRows(self.run_id, result.site)
+        urls: list[str | None] = []
+        for key, decision, offset in zip(
+            result.keys, result.decisions, result.offsets, strict=True
+        ):
+            if not aligner.needs(key, decision):
+                continue
+            page, at, repeats = _page_at(result.parts, offset)
+            aligned, _ = aligner.align(page, key)
+            urls.append(page.url)
+            redo.add(aligned, at, repeats)
+        self.counts["copies_aligned"] += len(urls)
+        replaced_urls = pa.array(urls, pa.string())
+        replaced_ids = pa.array([post_id(u or "") for u in urls], pa.string())
+        for name, schema in OUTPUTS.items():
+            table = pq.read_table(_part(result.parts, name))
+            if urls:
+                column, values = (
+                    ("url", replaced_urls) if name == "documents" else ("post_id", replaced_ids)
+                )
+                table = table.filter(pc.invert(pc.is_in(table.column(column), values)))
+            self.writers[name].write(table)
+            self.writers[name].write(getattr(redo, name))
+            self._count(name, table)
+            self._count(name, pa.Table.from_pylist(getattr(redo, name), schema=schema))
+        for name in OUTPUTS:
+            _part(result.parts, name).unlink()
+        result.parts.unlink()
+
+    def _count(self, name: str, table: Any) -> None:
+        import pyarrow.compute as pc
+
+        if name == "blocks":
+            self.counts["main_blocks"] += int(pc.sum(table.column("is_main")).as_py() or 0)
+        elif name == "documents":
+            for doc in table.select(["page_type", "reason"]).to_pylist():
+                if doc["page_type"] != "post":
+                    self.reasons[doc["reason"] or "not_article"] += 1
 
     def copy_site(self, site: str, prev: RunPaths) -> None:
         """The site's output of an earlier run with the same pages and extractor."""
-        import pyarrow.compute as pc
-
-        documents = reuse.copied_table(prev.extract_documents, site, self.run_id)
-        self.documents.write(documents)
-        for doc in documents.select(["page_type", "reason"]).to_pylist():
-            if doc["page_type"] != "post":
-                self.reasons[doc["reason"] or "not_article"] += 1
-        self.posts.write(reuse.copied_table(prev.extract_posts, site, self.run_id))
-        blocks = reuse.copied_table(prev.extract_blocks, site, self.run_id)
-        self.blocks.write(blocks)
-        self.counts["main_blocks"] += int(pc.sum(blocks.column("is_main")).as_py() or 0)
+        for name in OUTPUTS:
+            table = reuse.copied_table(getattr(prev, f"extract_{name}"), site, self.run_id)
+            self.writers[name].write(table)
+            self._count(name, table)
+            if name == "documents":
+                self.counts["documents_reused"] += table.num_rows
         self.counts["sites_reused"] += 1
-        self.counts["documents_reused"] += documents.num_rows
-
-    def _document(self, site: str, page: ExtractedPage) -> None:
-        is_post = page.page_type == "post"
-        self.documents.write(
-            [{"run_id": self.run_id, "site": site, "url": page.url, "page_type": page.page_type,
-              "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}]
-        )  # fmt: skip
-        if not is_post:
-            self.reasons[page.reason or "not_article"] += 1
 
 
 def _add_cached(task: SiteTask, paths: RunPaths, site_rows: list[dict[str, Any]]) -> None:
@@ -313,6 +381,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
                     revisited,
                     paths.data_dir,
                     spill,
+                    paths.run_id,
                     pagecache.cache_file(paths, site),
                 )
                 _add_cached(task, paths, site_rows)
@@ -326,7 +395,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
         counts: Counter[str] = Counter()
         for result in parallel.ordered_map(extract_site, tasks, workers):
             for key, decision in zip(result.keys, result.decisions, strict=True):
-                aligner.see(key, decision)
+                aligner.see(key, decision if decision and decision.page_type == "post" else None)
             results[result.site] = result
             dropped.update(result.dropped)
             counts.update(result.counts)
@@ -347,9 +416,9 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
         run_id=paths.run_id,
         counts={
             "sites": len(sites),
-            "documents": out.documents.rows,
-            "posts": out.posts.rows,
-            "blocks": out.blocks.rows,
+            "documents": out.rows("documents"),
+            "posts": out.rows("posts"),
+            "blocks": out.rows("blocks"),
             "main_blocks": out.counts["main_blocks"],
             "truncated": counts["truncated"],
             "slow_pages": counts["slow_pages"],
