@@ -15,7 +15,9 @@ carry no body and are counted, not imported.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -82,19 +84,35 @@ def _own_site(path: Path, software: str | None) -> str | None:
         return None
 
 
-def _exchanges(path: Path, dropped: Counter[str]) -> Iterator[tuple[str | None, Exchange]]:
-    """(our site name or None, exchange) for every HTTP response record of one file."""
+def _software(record: Any) -> str | None:
+    fields = record.content_stream().read().decode("utf-8", "replace")
+    return next(
+        (ln.split(":", 1)[1].strip() for ln in fields.splitlines()
+         if ln.lower().startswith("software:")),
+        None,
+    )  # fmt: skip
+
+
+def own_site_of(path: Path) -> str | None:
+    """The site of a WARC file content-audit wrote (its first record says so), else None."""
+    try:
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                return _own_site(path, _software(record)) if record.rec_type == "warcinfo" else None
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
+def _exchanges(path: Path, dropped: Counter[str]) -> Iterator[tuple[str | None, Exchange, int]]:
+    """(our site name or None, exchange, record offset) for every HTTP response record of one
+    file."""
     own: str | None = None
     with path.open("rb") as fh:
-        for record in ArchiveIterator(fh):
+        records = ArchiveIterator(fh)
+        for record in records:
             if record.rec_type == "warcinfo":
-                fields = record.content_stream().read().decode("utf-8", "replace")
-                software = next(
-                    (ln.split(":", 1)[1].strip() for ln in fields.splitlines()
-                     if ln.lower().startswith("software:")),
-                    None,
-                )  # fmt: skip
-                own = _own_site(path, software)
+                own = _own_site(path, _software(record))
                 continue
             if record.rec_type == "revisit":
                 dropped["revisit_without_body"] += 1
@@ -107,24 +125,47 @@ def _exchanges(path: Path, dropped: Counter[str]) -> Iterator[tuple[str | None, 
                 dropped["not_http"] += 1
                 continue
             statusline = record.http_headers.statusline or status
-            yield (
-                own,
-                Exchange(
-                    url=url,
-                    method="GET",
-                    request_headers=[],
-                    http_version=record.http_headers.protocol or "HTTP/1.1",
-                    status=int(status),
-                    reason=statusline.split(" ", 1)[1] if " " in statusline else "",
-                    headers=[
-                        (k, v)
-                        for k, v in record.http_headers.headers
-                        if not k.lower().startswith("x-crawler-")
-                    ],
-                    body=record.content_stream().read(),
-                    started_at=parse_warc_date(record.rec_headers.get_header("WARC-Date")),
-                ),
+            exchange = Exchange(
+                url=url,
+                method="GET",
+                request_headers=[],
+                http_version=record.http_headers.protocol or "HTTP/1.1",
+                status=int(status),
+                reason=statusline.split(" ", 1)[1] if " " in statusline else "",
+                headers=[
+                    (k, v)
+                    for k, v in record.http_headers.headers
+                    if not k.lower().startswith("x-crawler-")
+                ],
+                body=record.content_stream().read(),
+                started_at=parse_warc_date(record.rec_headers.get_header("WARC-Date")),
             )
+            # After the body is read: warcio finds the offset by reading the record to its end.
+            yield own, exchange, records.get_record_offset()
+
+
+def _in_place(files: list[Path]) -> dict[Path, str]:
+    """The files that become their site's WARC for the run as they are: content-audit's own
+    gzipped WARCs, each the only file of its site. Their records are read where they are, not
+    written again (recompressing every page was half the import's work)."""
+    own = {path: own_site_of(path) for path in files if path.name.endswith(".warc.gz")}
+    names = Counter(name for name in own.values() if name is not None)
+    return {path: name for path, name in own.items() if name is not None and names[name] == 1}
+
+
+def _link_into(source: Path, target: Path) -> None:
+    """``source`` at ``target``, hard-linked when the file system allows (else copied), put in
+    place atomically; nothing to do when it is already there."""
+    if target.exists() and os.path.samefile(source, target):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 def _usable(result: FetchResult) -> str | None:
@@ -146,9 +187,10 @@ def import_warcs(
     out: list[dict[str, Any]] = []
     starts: dict[str, str] = {}  # site -> first URL seen (its configured start URL)
     workers = parallel.workers_for(sum(p.stat().st_size for p in files) >= POOL_MIN_BYTES)
+    in_place = _in_place(files) if site is None else {}
     with ExitStack() as stack:
         archives: dict[str, WarcArchive] = {}
-        read = _read(paths, files, site, dropped, starts)
+        read = _read(paths, files, site, dropped, starts, in_place)
         # Parsing each page for its links and compressing its records are most of an
         # import's work: the pool does them, in order, while this process reads the archives
         # and appends the records to the run's WARCs.
@@ -159,6 +201,8 @@ def import_warcs(
                     archives[name] = stack.enter_context(WarcArchive(paths.warc(name)))
                 row["warc_offset"] = archives[name].append(records)
             out.append(row)
+        for path, name in in_place.items():
+            _link_into(path, paths.warc(name))
     sites = sorted(starts)
     if not sites:
         raise WarcInputError(
@@ -195,6 +239,7 @@ def _read(
     site: str | None,
     dropped: Counter[str],
     starts: dict[str, str],
+    in_place: dict[Path, str],
 ) -> Iterator[_Item]:
     """Every new response of the files, with its site, the site's start URL and what the
     previous run had at its URL (an unchanged page is then marked as a crawl marks it, and
@@ -204,7 +249,8 @@ def _read(
     for path in files:
         log.info("importing %s", path)
         try:
-            for own, ex in _exchanges(path, dropped):
+            kept = path in in_place
+            for own, ex, offset in _exchanges(path, dropped):
                 name = site or own or site_of_host(ex.url)
                 if (name, ex.url) in seen:
                     dropped["duplicate_response"] += 1
@@ -218,6 +264,7 @@ def _read(
                     paths.warc_file(name),
                     ex,
                     previous.get((name, ex.url)),
+                    offset if kept else None,
                 )
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
             # A truncated or corrupt file keeps the records read before the damage.
@@ -233,6 +280,7 @@ class _Item:
     warc_file: str
     exchange: Exchange
     previous: Previous | None  # the previous run's page at this URL, if it had a body
+    in_place: int | None = None  # its record's offset, when the file becomes the run's WARC
 
 
 def _prepared(item: _Item) -> tuple[dict[str, Any], bytes | None]:
@@ -257,7 +305,10 @@ def _prepared(item: _Item) -> tuple[dict[str, Any], bytes | None]:
     )
     if reason is not None:
         return row, None
+    if item.in_place is not None:
+        row["warc_offset"] = item.in_place
+    records = None if item.in_place is not None else response_records(ex)
     if media_type(row["content_type"]) in HTML_TYPES:
         found = page_links(decode_html(ex.body, row["content_type"]), ex.url)
         row[rows.LINKS_KEY] = rows.internal_links(found.anchors, ex.url, item.start_url)
-    return row, response_records(ex)
+    return row, records

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,22 @@ def test_own_archive_reprocessed_offline_gives_the_same_posts(tmp_path: Path) ->
     assert {r["site"] for r in read_rows(again.crawl_pages)} == {"blog", "stable"}
     assert read_manifest(again, "crawl") is not None  # later stages can run on it
     assert again.config_snapshot.exists()
+    # Our own archives become the run's as they are (hard-linked), not written again...
+    for site in ("blog", "stable"):
+        assert os.path.samefile(crawled.warc(site), again.warc(site))
+    # ...unless two files hold one site: then their records are written into one new archive.
+    for part in ("a", "b"):
+        shutil.copytree(tmp_path / "raw" / "crawled", tmp_path / "src" / part)
+    code, out = _cli(
+        "extract", "--from-warc", str(tmp_path / "src"),
+        "--data-dir", str(tmp_path), "--run-id", "merged",
+    )  # fmt: skip
+    assert code == 0, out
+    merged = RunPaths(tmp_path, "merged")
+    assert not os.path.samefile(crawled.warc("blog"), merged.warc("blog"))
+    posts = {(p["site"], p["url"]): p["main_text"] for p in read_rows(merged.extract_posts)}
+    assert posts == before
+    assert read_manifest(merged, "crawl")["dropped"]["duplicate_response"] > 0
 
 
 def _cc_warc(path: Path) -> None:
