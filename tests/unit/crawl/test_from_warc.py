@@ -67,7 +67,8 @@ def test_own_archive_reprocessed_offline_gives_the_same_posts(tmp_path: Path) ->
     assert not os.path.samefile(crawled.warc("blog"), merged.warc("blog"))
     posts = {(p["site"], p["url"]): p["main_text"] for p in read_rows(merged.extract_posts)}
     assert posts == before
-    assert read_manifest(merged, "crawl")["dropped"]["duplicate_response"] > 0
+    manifest = read_manifest(merged, "crawl")
+    assert manifest is not None and manifest["dropped"]["duplicate_response"] > 0
 
 
 def _cc_warc(path: Path) -> None:
