@@ -110,7 +110,12 @@ def corpus(posts: int, seed: int, work: Path, log: Path, changed: float = 0.0) -
 
 
 def run_size(
-    posts: int, seed: int, work: Path, workers: int | None = None, rerun: float = 0.0
+    posts: int,
+    seed: int,
+    work: Path,
+    workers: int | None = None,
+    rerun: float = 0.0,
+    assign_only: bool = False,
 ) -> dict[str, Any]:
     """The first run of a corpus in a fresh data directory; with ``rerun``, then a second run
     over the same corpus with that share of its posts edited (a month later), incremental."""
@@ -134,7 +139,11 @@ def run_size(
     }
     if rerun and first["ok"]:
         later = corpus(posts, seed, work, log, rerun)
-        second = _chain(later, data, work / f"reports-{posts}", f"{RUN_ID}-2", env, log, posts)
+        topics = ["--assign-only"] if assign_only else []
+        second = _chain(
+            later, data, work / f"reports-{posts}", f"{RUN_ID}-2", env, log, posts, topics
+        )
+        second["topics_assign_only"] = assign_only
         second["changed"] = json.loads((later / "summary.json").read_text())["changed"]
         second["of_first"] = round(second["total"]["wall_s"] / first["total"]["wall_s"], 3)
         result["rerun"] = second
@@ -143,7 +152,7 @@ def run_size(
 
 def _chain(
     source: Path, data: Path, reports: Path, run_id: str, env: dict[str, str], log: Path,
-    posts: int,
+    posts: int, topics_options: list[str] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Every stage of one run, WARC to report, each in its own process, measured."""
     where = ["--data-dir", str(data), "--run-id", run_id]
@@ -153,6 +162,8 @@ def _chain(
             command = [*CLI, "extract", "--from-warc", str(source / "warc"), *where]
         else:
             command = [*CLI, stage, *where, "--reports-dir", str(reports)]
+            if stage == "topics":
+                command += topics_options or []
         stages[stage] = measure(command, log, env)
         print(f"  {posts:>7} posts  {run_id:<8} {stage:<8} {_row(stages[stage])}", flush=True)
         if stages[stage]["exit_status"] != 0:
@@ -191,6 +202,8 @@ def table(results: list[dict[str, Any]]) -> str:
         rows.append((f"{r['posts']:,}", r["workers"], r))
         if "rerun" in r:
             label = f"{r['posts']:,}, rerun with {r['rerun']['changed']:,} edited"
+            if r["rerun"].get("topics_assign_only"):
+                label += " (topics --assign-only)"
             rows.append((label, r["workers"], r["rerun"]))
     for label, workers, r in rows:
         cells = [f"{r['stages'][s]['wall_s']:.1f} s" if s in r["stages"] else "—" for s in STAGES]
@@ -214,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         "--rerun-changed", type=float, default=0.0,
         help="then rerun each size incrementally with this share of posts edited (e.g. 0.05)",
     )  # fmt: skip
+    parser.add_argument(
+        "--rerun-assign-only", action="store_true",
+        help="the rerun's topics assign posts to the first run's topics (topics --assign-only)",
+    )  # fmt: skip
     parser.add_argument("--work", type=Path, default=HERE / ".cache")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
@@ -222,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     limits = resource.getrlimit(resource.RLIMIT_AS)
     results = [
-        run_size(n, args.seed, args.work, w, args.rerun_changed)
+        run_size(n, args.seed, args.work, w, args.rerun_changed, args.rerun_assign_only)
         for n in sizes
         for w in (args.workers or [None])
     ]
