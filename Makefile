@@ -105,7 +105,7 @@ bench-dedup: $(UV)
 	$(UV) sync --locked --group benchmarks --python $(PYTHON)
 	$(BIN)/python benchmarks/dedup/run.py
 
-bench-scale: install  # 1k and 10k posts, WARC to report, 2 and 1 workers, 5 %-edited rerun
+bench-scale: install  # 1k and 10k posts, 2 and 1 workers, 5 %-edited rerun (~30 min, 2 cores)
 	$(BIN)/python benchmarks/scale/run.py --posts 1000 --posts 10000 --workers 2 --workers 1 \
 		--rerun-changed 0.05
 	$(BIN)/python benchmarks/scale/plot.py
