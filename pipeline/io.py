@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -46,6 +47,21 @@ class DuplicateKeyError(ValueError):
 
 
 _KEY_EXAMPLES = 5
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``source`` at ``target`` too, replacing it atomically: a hard link (no space, no copy
+    time) where the file system allows, else a copy; nothing to do when it is already there."""
+    if target.exists() and os.path.samefile(source, target):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.link-tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

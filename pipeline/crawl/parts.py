@@ -22,14 +22,13 @@ their own (a deployment limits the crawl tasks that run at once with the ``crawl
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import uuid
 from collections import Counter
 from pathlib import Path
 
 from pipeline.config import Config, ConfigError
-from pipeline.io import MissingInputError, StageSummary, atomic_write_bytes
+from pipeline.io import MissingInputError, StageSummary, atomic_write_bytes, link_or_copy
 from pipeline.paths import RunPaths
 
 __all__ = ["assemble", "run_site", "site_config"]
@@ -93,7 +92,7 @@ def assemble(paths: RunPaths, config: Config) -> StageSummary:
         manifest = json.loads((part / MANIFEST).read_text())
         counts.update(manifest["counts"])
         dropped.update(manifest["dropped"])
-        _link_or_copy(part / _warc_name(name), paths.warc(name))
+        link_or_copy(part / _warc_name(name), paths.warc(name))
     counts["sites"] = len(parts)
     for file, target, schema in (
         (PAGES, paths.crawl_pages, PAGES_SCHEMA),
@@ -127,13 +126,3 @@ def _replace_dir(new: Path, final: Path) -> None:
         final.rename(old)
     new.rename(final)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """A hard link costs no space and keeps the part whole; copy across file systems."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

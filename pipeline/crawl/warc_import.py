@@ -15,9 +15,7 @@ carry no body and are counted, not imported.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -39,7 +37,7 @@ from pipeline.crawl.encoding import decode_html
 from pipeline.crawl.fetch import FetchResult, media_type
 from pipeline.crawl.incremental import Previous, previous_pages
 from pipeline.crawl.site import HTML_TYPES, accepts
-from pipeline.io import StageSummary, write_table
+from pipeline.io import StageSummary, link_or_copy, write_table
 from pipeline.paths import RunPaths, check_site_name
 from pipeline.records import LINKS, PAGES
 
@@ -153,21 +151,6 @@ def _in_place(files: list[Path]) -> dict[Path, str]:
     return {path: name for path, name in own.items() if name is not None and names[name] == 1}
 
 
-def _link_into(source: Path, target: Path) -> None:
-    """``source`` at ``target``, hard-linked when the file system allows (else copied), put in
-    place atomically; nothing to do when it is already there."""
-    if target.exists() and os.path.samefile(source, target):
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
-
-
 def _usable(result: FetchResult) -> str | None:
     """Why a response is not imported as a page body (the crawl's own rules), or None."""
     if result.status is None or not 200 <= result.status < 300:
@@ -202,7 +185,7 @@ def import_warcs(
                 row["warc_offset"] = archives[name].append(records)
             out.append(row)
         for path, name in in_place.items():
-            _link_into(path, paths.warc(name))
+            link_or_copy(path, paths.warc(name))
     sites = sorted(starts)
     if not sites:
         raise WarcInputError(

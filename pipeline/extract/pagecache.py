@@ -18,16 +18,14 @@ extractor, is ignored (logged) and its pages are extracted again.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-import shutil
 import zlib
 from pathlib import Path
 from typing import Any
 
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.reuse import extractor_fingerprint
-from pipeline.io import atomic_write_bytes
+from pipeline.io import atomic_write_bytes, link_or_copy
 from pipeline.paths import RunPaths
 
 log = logging.getLogger(__name__)
@@ -72,11 +70,5 @@ def save(path: Path, pages: dict[str, bytes]) -> None:
 
 def carry(previous: Path, path: Path) -> None:
     """A reused site's cache, carried into this run (hard-linked when the file system can)."""
-    if not previous.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    try:
-        os.link(previous, path)
-    except OSError:
-        shutil.copyfile(previous, path)
+    if previous.exists():
+        link_or_copy(previous, path)
