@@ -358,3 +358,11 @@ def input_dataset(path: Path, stage_hint: str = "") -> Any:
     import pyarrow.dataset as ds
 
     return ds.dataset(_required(path, stage_hint), format="parquet")
+
+
+def site_filter(site: Any) -> Any:
+    """The dataset filter for one site's rows (a null site too): read through the row groups'
+    statistics, since every stage writes its rows site by site."""
+    import pyarrow.compute as pc
+
+    return pc.field("site").is_null() if site is None else pc.field("site") == site

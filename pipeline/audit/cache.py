@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.config import DetectorsConfig
-from pipeline.io import input_dataset, previous_finished_run
+from pipeline.io import input_dataset, previous_finished_run, site_filter
 from pipeline.paths import RunPaths
 from pipeline.records import Finding
 
@@ -84,9 +84,8 @@ def load_site(path: Path | None, site: Any) -> dict[str, bytes]:
     """key -> pickled findings of one site's posts in ``path`` (read through row groups)."""
     if path is None:
         return {}
-    import pyarrow.compute as pc
 
-    where = pc.field("site").is_null() if site is None else pc.field("site") == site
+    where = site_filter(site)
     try:
         table = input_dataset(path).to_table(filter=where, columns=["key", "findings"])
     except (OSError, pa.ArrowException) as exc:

@@ -30,7 +30,7 @@ from pipeline.audit.structure import duplicate_title_and_description
 from pipeline.audit.text import sentences, word_count
 from pipeline.audit.verify import Verifiers
 from pipeline.config import Config, DetectorsConfig
-from pipeline.io import StageSummary, TableWriter, input_dataset, read_rows
+from pipeline.io import StageSummary, TableWriter, input_dataset, read_rows, site_filter
 from pipeline.paths import RunPaths
 from pipeline.records import FINDINGS, POST_SCORES, Finding
 
@@ -177,11 +177,10 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
 
 def _sites(posts: Any, blocks: Any) -> Iterator[tuple[Any, list[Row], list[Row]]]:
     """(site, its posts, its blocks), one site read at a time."""
-    import pyarrow.compute as pc
 
     names = set(posts.to_table(columns=["site"]).column("site").to_pylist())
     for site in sorted(names, key=lambda s: (s is None, str(s))):
-        where = pc.field("site").is_null() if site is None else pc.field("site") == site
+        where = site_filter(site)
         yield (
             site,
             posts.to_table(filter=where).to_pylist(),

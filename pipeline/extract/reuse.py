@@ -24,7 +24,7 @@ from pipeline.crawl.archive import ArchivedResponse
 from pipeline.crawl.fetch import NOT_MODIFIED, media_type
 from pipeline.crawl.incremental import load_archived
 from pipeline.crawl.site import HTML_TYPES
-from pipeline.io import atomic_write_bytes, input_dataset, read_manifest, read_rows
+from pipeline.io import atomic_write_bytes, input_dataset, read_manifest, read_rows, site_filter
 from pipeline.paths import RunPaths
 
 if TYPE_CHECKING:
@@ -121,8 +121,7 @@ def copied_table(path: Path, site: str, run_id: str) -> pa.Table:
     """The site's rows of an earlier run's extract output, under this run's id, read through
     the file's row-group statistics and kept in Arrow (a reused site costs no Python rows)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    table = input_dataset(path).to_table(filter=pc.field("site") == site)
+    table = input_dataset(path).to_table(filter=site_filter(site))
     run_ids = pa.array([run_id] * table.num_rows, pa.string())
     return table.set_column(table.schema.get_field_index("run_id"), "run_id", run_ids)
