@@ -38,14 +38,20 @@ STAGES = ("extract", "dedup", "topics", "audit", "load", "report")
 RUN_ID = "scale"
 
 
-def measure(command: list[str], log: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run ``command``; its wall time, CPU time and peak RSS (MB), and its exit status."""
+def measure(
+    command: list[str], log: Path, env: dict[str, str] | None = None, profile: Path | None = None
+) -> dict[str, float]:
+    """Run ``command``; its wall time, CPU time and peak RSS (MB), and its exit status. With
+    ``profile``, py-spy samples the process and its workers into that file (collapsed stacks)."""
     started = time.perf_counter()
     with log.open("ab") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
         tree = TreeRss(process.pid)
+        spy = _profiler(process.pid, profile, out) if profile else None
         _, status, usage = os.wait4(process.pid, 0)
         tree.stop()
+        if spy is not None:
+            spy.wait(timeout=120)  # it writes its file once the process it samples has ended
     wall = time.perf_counter() - started
     # Children the stage itself started (e.g. a process pool) are counted in its own wait4
     # usage once it has waited for them: ru_maxrss is then the largest of them.
@@ -58,6 +64,18 @@ def measure(command: list[str], log: Path, env: dict[str, str] | None = None) ->
         "peak_tree_rss_mb": round(max(tree.peak, usage.ru_maxrss * 1024) / 2**20, 1),
         "exit_status": os.waitstatus_to_exitcode(status),
     }
+
+
+PROFILE_RATE = 10  # samples a second: py-spy then takes ~1 % of a core (its own process)
+
+
+def _profiler(pid: int, to: Path, log: Any) -> subprocess.Popen[bytes]:
+    """py-spy attached to ``pid`` and its children (the pool's workers), sampling from outside:
+    the stage runs unmodified, and the profiler's CPU is not counted as the stage's."""
+    spy = Path(sys.executable).with_name("py-spy")
+    command = [str(spy), "record", "--pid", str(pid), "--subprocesses"]
+    command += ["--rate", str(PROFILE_RATE), "--format", "raw", "--output", str(to)]
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
 
 
 class TreeRss(threading.Thread):
@@ -116,6 +134,7 @@ def run_size(
     workers: int | None = None,
     rerun: float = 0.0,
     assign_only: bool = False,
+    profile: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The first run of a corpus in a fresh data directory; with ``rerun``, then a second run
     over the same corpus with that share of its posts edited (a month later), incremental."""
@@ -129,7 +148,8 @@ def run_size(
         import shutil
 
         shutil.rmtree(data)
-    first = _chain(source, data, work / f"reports-{posts}", RUN_ID, env, log, posts)
+    reports = work / f"reports-{posts}"
+    first = _chain(source, data, reports, RUN_ID, env, log, posts, profile=profile)
     result = {
         "posts": posts,
         "seed": seed,
@@ -141,8 +161,9 @@ def run_size(
         later = corpus(posts, seed, work, log, rerun)
         topics = ["--assign-only"] if assign_only else []
         second = _chain(
-            later, data, work / f"reports-{posts}", f"{RUN_ID}-2", env, log, posts, topics
-        )
+            later, data, work / f"reports-{posts}", f"{RUN_ID}-2", env, log, posts, topics,
+            profile=profile,
+        )  # fmt: skip
         second["topics_assign_only"] = assign_only
         second["changed"] = json.loads((later / "summary.json").read_text())["changed"]
         second["of_first"] = round(second["total"]["wall_s"] / first["total"]["wall_s"], 3)
@@ -152,7 +173,7 @@ def run_size(
 
 def _chain(
     source: Path, data: Path, reports: Path, run_id: str, env: dict[str, str], log: Path,
-    posts: int, topics_options: list[str] | None = None,
+    posts: int, topics_options: list[str] | None = None, profile: tuple[str, ...] = (),
 ) -> dict[str, Any]:  # fmt: skip
     """Every stage of one run, WARC to report, each in its own process, measured."""
     where = ["--data-dir", str(data), "--run-id", run_id]
@@ -164,7 +185,9 @@ def _chain(
             command = [*CLI, stage, *where, "--reports-dir", str(reports)]
             if stage == "topics":
                 command += topics_options or []
-        stages[stage] = measure(command, log, env)
+        spy = log.with_name(f"profile-{posts}-{run_id}-{stage}.txt") if stage in profile else None
+        stages[stage] = measure(command, log, env, spy)
+        _progress(posts, run_id, stages)
         print(f"  {posts:>7} posts  {run_id:<8} {stage:<8} {_row(stages[stage])}", flush=True)
         if stages[stage]["exit_status"] != 0:
             break
@@ -180,6 +203,17 @@ def _chain(
         "posts_per_s": round(posts / total["wall_s"], 2),
         "ok": all(s["exit_status"] == 0 for s in stages.values()) and len(stages) == len(STAGES),
     }
+
+
+def _progress(posts: int, run_id: str, stages: dict[str, dict[str, float]]) -> None:
+    """Each stage's figures as soon as it ends (a long run that is stopped keeps them)."""
+    if PROGRESS is not None:
+        runs = json.loads(PROGRESS.read_text()) if PROGRESS.exists() else {}
+        runs[f"{posts}/{run_id}"] = stages
+        PROGRESS.write_text(json.dumps(runs, indent=2) + "\n")
+
+
+PROGRESS: Path | None = None
 
 
 def _row(figures: dict[str, float]) -> str:
@@ -233,13 +267,20 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--work", type=Path, default=HERE / ".cache")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--profile", action="append", choices=STAGES, default=[],
+        help=f"sample this stage with py-spy at {PROFILE_RATE} Hz into the work directory",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    global PROGRESS
+    PROGRESS = args.work / "progress.json"
     sizes = args.posts or [1000]
     args.work.mkdir(parents=True, exist_ok=True)
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     limits = resource.getrlimit(resource.RLIMIT_AS)
+    profile = tuple(args.profile)
     results = [
-        run_size(n, args.seed, args.work, w, args.rerun_changed, args.rerun_assign_only)
+        run_size(n, args.seed, args.work, w, args.rerun_changed, args.rerun_assign_only, profile)
         for n in sizes
         for w in (args.workers or [None])
     ]
