@@ -111,6 +111,14 @@ class TopicsConfig(_Strict):
         description="Assign posts to the previous run's topics without refitting "
         "(CLI: topics --assign-only).",
     )
+    refit_min_changed: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="With a previous model, refit only when at least this share of the run's "
+        "posts is new or edited since the run that model was fitted on; below it, posts are "
+        "assigned to its topics (as assign_only). 0 refits every run.",
+    )
 
 
 class DetectorsConfig(_Strict):

@@ -24,11 +24,18 @@ Writes
     id): what the next run matches against or assigns with.
 
 Modes
-    Fit (default): fit a new model, then match its topics to the previous run's by term-centroid
+    Fit: fit a new model, then match its topics to the previous run's by term-centroid
     similarity; matched topics keep their ids, new ones get ids never used before.
     Assign only (``topics.assign_only``, CLI ``topics --assign-only``): no refit; every post goes
     to the previous model's nearest topic, or -1 under that topic's outlier floor. Topic terms
     stay the previous run's; sizes and representatives are this run's.
+    By default a run fits when there is no previous model, when the fit settings (k, max_k,
+    random_state) changed, or when at least ``topics.refit_min_changed`` (10 %) of its posts are
+    new or edited since the run the previous model was fitted on (``fitted_run_id`` in the
+    state); otherwise it assigns. A month with a
+    few edits keeps its topics (and the refit's cost, most of the stage at 10,000 posts); the
+    share is counted against the fitted run, not the last one, so drift over many quiet months
+    still brings a refit.
 
 Public entry points
     :func:`cluster_texts` (the evaluated core), :class:`TopicModel` (the estimator behind it),
@@ -54,6 +61,7 @@ from pipeline.io import (
     atomic_write_bytes,
     previous_finished_run,
     read_rows,
+    read_table,
     write_table,
 )
 from pipeline.paths import RunPaths
@@ -78,6 +86,8 @@ class _Previous:
     # Per topic index, the stable ids of its subtopic indices; and their centroids.
     subtopic_ids: list[list[int]]
     sub_centroids: dict[int, TermCentroid]
+    fitted_run_id: str  # the run whose posts its model was fitted on
+    fit_settings: dict[str, Any] | None  # the settings it was fitted with (None: not recorded)
 
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
@@ -94,8 +104,25 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     fit_ids = [pid for pid in texts if pid not in copy_of]
     settings = config.topics
     previous = _previous(paths)
+    changed = _changed_since_fit(paths, previous, posts)
+    kept = None  # the previous model and ids, when this run assigns to them
     if settings.assign_only:
-        model, ids = _assign_only_model(paths, previous)
+        kept = _assign_only_model(paths, previous)
+    elif (
+        changed is not None
+        and changed < settings.refit_min_changed * len(posts)
+        and previous is not None
+        and previous.fit_settings == _fit_settings(config)
+    ):
+        kept = _assign_only_model(paths, previous, strict=False)  # None: unusable, refit
+        log.info(
+            "topics: %d of %d posts new or edited since the model's fit, under "
+            "refit_min_changed (%.0f %%): %s", changed, len(posts),
+            100 * settings.refit_min_changed, "assigning" if kept else "refitting",
+        )  # fmt: skip
+    assign = kept is not None
+    if kept is not None:
+        model, ids = kept
         sub_ids = _previous_subtopic_ids(previous)
         index_rows, sub_of = _predicted(model, texts, fit_ids)
     else:
@@ -128,14 +155,20 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     write_table(paths.topics_topics, topics, TOPICS)
     write_table(paths.topics_assignments, assignments, POST_TOPICS)
     write_table(paths.topics_cannibalization, pairs, CANNIBALIZATION)
-    _save_state(paths, model, ids, sub_ids, previous)
+    fitted = (
+        (previous.fitted_run_id, previous.fit_settings)
+        if assign and previous
+        else (paths.run_id, _fit_settings(config))
+    )
+    _save_state(paths, model, ids, sub_ids, previous, *fitted)
     outliers = sum(a["topic_id"] == -1 for a in assignments)
     return StageSummary(
         stage="topics",
         run_id=paths.run_id,
         counts={
             "posts": len(assignments),
-            "fitted_posts": 0 if settings.assign_only else len(fit_ids),
+            "fitted_posts": 0 if assign else len(fit_ids),
+            "changed_since_fit": len(posts) if changed is None else changed,
             "duplicate_posts": len(texts) - len(fit_ids),
             "k": model.k_,
             "min_topic_size": model.min_topic_size_,
@@ -215,12 +248,42 @@ def _previous(paths: RunPaths) -> _Previous | None:
         next_id=int(state["next_topic_id"]),
         subtopic_ids=subtopic_ids,
         sub_centroids={t: c for t, c in centroids.items() if t in sub},
+        # A state from before this field: its model was fitted on its own run, or assigned
+        # with one fitted earlier; the run itself is the nearer bound.
+        fitted_run_id=str(state.get("fitted_run_id") or run_id),
+        fit_settings=state.get("fit_settings"),
     )
 
 
+def _fit_settings(config: Config) -> dict[str, Any]:
+    """What a fitted model depends on besides the posts: other values call for a refit."""
+    t = config.topics
+    return {"k": t.k, "max_k": t.max_k, "random_state": t.random_state, "format": STATE_FORMAT}
+
+
+def _changed_since_fit(
+    paths: RunPaths, previous: _Previous | None, posts: list[dict[str, Any]]
+) -> int | None:
+    """How many of ``posts`` are new or edited (by ``text_hash``) since the run the previous
+    model was fitted on; None when there is no previous model or that run's posts are gone."""
+    if previous is None:
+        return None
+    try:
+        table = read_table(
+            RunPaths(paths.data_dir, previous.fitted_run_id).extract_posts,
+            columns=["post_id", "text_hash", "title"],
+        )
+    except (MissingInputError, OSError, ValueError):
+        return None
+    fitted = set(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
+    return sum((p["post_id"], p["text_hash"], p["title"]) not in fitted for p in posts)
+
+
 def _assign_only_model(
-    paths: RunPaths, previous: _Previous | None
-) -> tuple[TopicModel, IdAssignment]:
+    paths: RunPaths, previous: _Previous | None, strict: bool = True
+) -> tuple[TopicModel, IdAssignment] | None:
+    """The previous run's model and ids; with ``strict`` (assign_only asked for) a missing or
+    unreadable model raises, naming the fix; else None (the run refits)."""
     if previous is None:
         raise MissingInputError(
             "topics.assign_only needs a previous run with topics; run 'content-audit topics' "
@@ -230,6 +293,9 @@ def _assign_only_model(
     try:
         model = load_model(path)
     except (OSError, ValueError, KeyError) as exc:  # missing, not an npz, another format
+        if not strict:
+            log.warning("topics: previous model %s unusable (%s); refitting", path, exc)
+            return None
         raise MissingInputError(
             f"cannot load the topic model {path} ({type(exc).__name__}: {exc}); run "
             "'content-audit topics' without --assign-only to fit a new one"
@@ -250,6 +316,8 @@ def _save_state(
     ids: IdAssignment,
     sub_ids: _SubtopicIds,
     previous: _Previous | None,
+    fitted_run_id: str,
+    fit_settings: dict[str, Any] | None,
 ) -> None:
     centroids = [
         {"run_id": paths.run_id, "topic_id": ids.ids[i], "term": term, "weight": weight}
@@ -272,6 +340,8 @@ def _save_state(
         ],
         "next_topic_id": max(ids.next_id, sub_ids.next_id),
         "previous_run_id": previous.run_id if previous else None,
+        "fitted_run_id": fitted_run_id,
+        "fit_settings": fit_settings,
     }
     atomic_write_bytes(paths.topics_state, json.dumps(state, indent=2).encode())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -28,7 +29,14 @@ def make_config(**topics: object) -> Config:
 def write_run(tmp_path: Path, run_id: str, texts: dict[str, str]) -> RunPaths:
     paths = RunPaths(tmp_path, run_id)
     rows = [
-        {"run_id": run_id, "post_id": pid, "site": "alpha", "title": "", "main_text": text}
+        {
+            "run_id": run_id,
+            "post_id": pid,
+            "site": "alpha",
+            "title": "",
+            "main_text": text,
+            "text_hash": hashlib.sha1(text.encode()).hexdigest(),
+        }
         for pid, text in texts.items()
     ]
     write_table(paths.extract_posts, rows, POSTS)
