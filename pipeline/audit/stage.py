@@ -30,7 +30,7 @@ from pipeline.audit.structure import duplicate_title_and_description
 from pipeline.audit.text import sentences, word_count
 from pipeline.audit.verify import Verifiers
 from pipeline.config import Config, DetectorsConfig
-from pipeline.io import StageSummary, TableWriter, input_dataset, read_rows, site_filter
+from pipeline.io import StageSummary, TableWriter, input_dataset, site_filter
 from pipeline.paths import RunPaths
 from pipeline.records import FINDINGS, POST_SCORES, Finding
 
@@ -151,7 +151,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     blocks = input_dataset(paths.extract_blocks, "extract")
     # Required: an audit that quietly skipped the site banners when dedup had not run yet would
     # give the same run different findings depending on stage order.
-    shared = shared_index(read_rows(paths.dedup_paragraphs, "dedup"))
+    shared = shared_index(_banner_candidates(paths))
     n_posts = posts.count_rows()
     n_chunks = -(-n_posts // CHUNK_POSTS)  # a lower bound: each site's last chunk may be short
     workers = parallel.workers_for(n_posts >= POOL_MIN_POSTS, n_chunks)
@@ -194,6 +194,18 @@ BLOCK_COLUMNS = [
     "post_id", "site", "block_index", "tag_path", "text", "word_count", "position", "is_main",
     "category",
 ]  # fmt: skip
+
+
+def _banner_candidates(paths: RunPaths) -> list[Row]:
+    """The shared paragraphs ``shared_index`` keeps, filtered in Arrow: a run's cross-site
+    paragraphs (syndication, quotes) are most of the file and never a site banner."""
+    import pyarrow.compute as pc
+
+    where = (pc.field("scope") == "within_site") & (pc.field("n_posts") >= SHARED_MIN_POSTS)
+    rows: list[Row] = (
+        input_dataset(paths.dedup_paragraphs, "dedup").to_table(filter=where).to_pylist()
+    )
+    return rows
 
 
 def shared_index(shared: Iterable[Row]) -> dict[str, list[Row]]:

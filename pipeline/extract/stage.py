@@ -25,7 +25,7 @@ import hashlib
 import pickle
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -355,8 +355,10 @@ def _add_cached(task: SiteTask, paths: RunPaths, site_rows: list[dict[str, Any]]
 
 def run(paths: RunPaths, config: Config) -> StageSummary:
     """Extract every archived HTML page of the run's crawl (see ``reuse`` for unchanged sites)."""
-    crawl_rows = read_rows(paths.crawl_pages, stage_hint="crawl")
-    sites = sorted({row["site"] for row in crawl_rows if row["ok"]})
+    by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in read_rows(paths.crawl_pages, stage_hint="crawl"):
+        by_site[row["site"]].append(row)  # once: a scan per site was 10 M row visits at 100 sites
+    sites = sorted(site for site, site_rows in by_site.items() if any(r["ok"] for r in site_rows))
     dropped: Counter[str] = Counter()
     out_dir = paths.stage_dir("extract")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -365,7 +367,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     tasks: list[SiteTask] = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".pages-") as spill_dir:
         for site in sites:
-            site_rows = [row for row in crawl_rows if row["site"] == site]
+            site_rows = by_site.pop(site)
             prev = reuse.reusable_run(paths, site_rows)
             if prev is None and not paths.warc(site).exists():
                 dropped["missing_warc"] += 1
@@ -386,7 +388,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
                 )
                 _add_cached(task, paths, site_rows)
                 tasks.append(task)
-        del crawl_rows
+        del by_site
         workers = parallel.workers_for(pages >= POOL_MIN_PAGES, len(tasks))
         # Pass 1: extract (in the pool); every page's key and decisions seen in site order.
         aligner = CopyAligner()
