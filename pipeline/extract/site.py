@@ -82,6 +82,10 @@ def apply_site_evidence(
             elif _is_template(scored, counts[h], n_posts):
                 scored = _overrule(scored)
             new_blocks.append(scored)
-        out_pages.append(with_blocks(page, new_blocks))
+        # A page whose every decision stands is returned as extracted: ``with_blocks`` of its own
+        # blocks gives the same page (tested), and its page-type pass was 7 % of extraction's
+        # CPU at 100,000 posts (py-spy).
+        unchanged = all(a is b for a, b in zip(new_blocks, page.blocks, strict=True))
+        out_pages.append(page if unchanged else with_blocks(page, new_blocks))
         out_repeats.append([counts[h] for h in hashes])
     return out_pages, out_repeats
