@@ -19,6 +19,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline.audit.brand import brand_pitch
@@ -57,8 +58,9 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {
         # and with a determiner or offer word before the object: "book a free 15-minute
         # consultation", "schedule your session"; "helps people schedule appointments" is not a
         # pitch.
-        r"(?<!the )(?<!a )(?<!this )(?<!my )(?<!your )(?<!our )(?<!their )"
-        r"\b(?:book|schedule|reserve|request|claim|arrange)\s+(?:(?:a|an|your|our|my|one|free"
+        # (``\b`` first: it fails fast where the seven look-behinds would each be tried.)
+        r"\b(?<!the )(?<!a )(?<!this )(?<!my )(?<!your )(?<!our )(?<!their )"
+        r"(?:book|schedule|reserve|request|claim|arrange)\s+(?:(?:a|an|your|our|my|one|free"
         r"|online|first|initial|complimentary|discovery|private|virtual|personal\w*|[\w-]+-minute"
         r"|\d+)\s+){1,4}(?:[\w-]+\s+){0,2}?"
         r"(?:consultation|session|appointment|call|reading|assessment|slot)s?\b",
@@ -136,8 +138,11 @@ def _brand_rule(sentence: str, names: frozenset[str]) -> str | None:
     return "brand_pitch" if brand_pitch(sentence, names) else None
 
 
+@lru_cache(maxsize=1 << 16)
 def cta_rule(sentence: str) -> str | None:
-    """Name of the first CTA pattern matching ``sentence``, or None."""
+    """Name of the first CTA pattern matching ``sentence``, or None. Cached: a sentence is
+    asked about by the rule, the verifier's cues and the banner check, and chrome repeats across
+    a site's posts; it was 11 % of the audit's CPU at 100,000 posts (py-spy)."""
     for name, pattern in CTA_PATTERNS.items():
         if pattern.search(sentence):
             return name

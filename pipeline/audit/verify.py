@@ -21,8 +21,12 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from numbers import Number
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+from scipy.special import expit
 from sklearn.pipeline import Pipeline
 
 from pipeline.audit.promo_model import CALIBRATED_LINEAR_TYPES, PACKAGE_DIR, PromoModelError
@@ -59,6 +63,77 @@ def build(c: float = 0.5) -> Pipeline:
     )
 
 
+class CompiledVerifier:
+    """A pipeline of ``build``'s shape (DictVectorizer, then sigmoid-calibrated logistic
+    regressions averaged over the folds) as plain arrays: the same probabilities (to rounding:
+    the sums run in another order) without scikit-learn's checks on every call, which were
+    most of a verifier's cost (14 % of the audit's CPU at 100,000 posts, where the verifiers
+    are called once per post on ~30 rows). ``of`` returns None for any other shape."""
+
+    def __init__(self, model: Pipeline) -> None:
+        vectorizer, calibrated = model.named_steps["features"], model.named_steps["classifier"]
+        folds = calibrated.calibrated_classifiers_
+        self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
+        self.separator: str = vectorizer.separator
+        self.coef = np.vstack([f.estimator.coef_[0] for f in folds])  # (folds, features)
+        self.intercept = np.array([f.estimator.intercept_[0] for f in folds])
+        self.a = np.array([f.calibrators[0].a_ for f in folds])
+        self.b = np.array([f.calibrators[0].b_ for f in folds])
+
+    @classmethod
+    def of(cls, model: Any) -> CompiledVerifier | None:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        try:
+            vectorizer, calibrated = model.named_steps["features"], model.named_steps["classifier"]
+            folds = calibrated.calibrated_classifiers_
+        except (AttributeError, KeyError):
+            return None
+        if not (
+            len(model.steps) == 2
+            and isinstance(vectorizer, DictVectorizer)
+            and isinstance(calibrated, CalibratedClassifierCV)
+            and calibrated.method == "sigmoid"
+            and len(calibrated.classes_) == 2
+            and all(
+                isinstance(f.estimator, LogisticRegression)
+                and len(f.calibrators) == 1
+                and list(f.estimator.classes_) == list(calibrated.classes_)
+                for f in folds
+            )
+        ):
+            return None
+        return cls(model)
+
+    def probabilities(self, rows: Sequence[FeatureRow]) -> list[float] | None:
+        """The positive class's probability per row; None for a value type the fast path does
+        not take (the caller then asks scikit-learn)."""
+        row_of: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        for r, row in enumerate(rows):
+            for name, value in row.items():
+                if isinstance(value, str):  # one-hot, as DictVectorizer does
+                    name, value = f"{name}{self.separator}{value}", 1.0
+                elif not isinstance(value, Number):
+                    return None
+                j = self.vocabulary.get(name)
+                if j is not None:
+                    row_of.append(r)
+                    columns.append(j)
+                    values.append(float(value))
+        n = len(rows)
+        weights = self.coef[:, columns] * np.asarray(values, dtype=float)  # (folds, nnz)
+        scores = np.vstack(
+            [np.bincount(row_of, weights=w, minlength=n) for w in weights], dtype=float
+        )  # (folds, rows); float even when no row has a known feature
+        scores += self.intercept[:, None]
+        proba = expit(-(self.a[:, None] * scores + self.b[:, None])).mean(axis=0)
+        return [float(p) for p in proba]
+
+
 @dataclass(frozen=True, slots=True)
 class Verifier:
     """A fitted verifier and its thresholds: ``threshold`` for candidates without a rule hit,
@@ -69,6 +144,7 @@ class Verifier:
     threshold: float
     rule_threshold: float | None = None
     rules_alone: frozenset[str] = frozenset()
+    compiled: CompiledVerifier | None = None  # the fast path for ``model`` (``shipped``)
 
     def flags(self, row: FeatureRow, proba: float) -> bool:
         if any(row.get(f"rule={name}") for name in self.rules_alone):
@@ -80,6 +156,10 @@ class Verifier:
     def probabilities(self, rows: Sequence[FeatureRow]) -> list[float]:
         if not rows:
             return []
+        if self.compiled is not None:
+            fast = self.compiled.probabilities(rows)
+            if fast is not None:
+                return fast
         return [float(p) for p in self.model.predict_proba([dict(r) for r in rows])[:, 1]]
 
 
@@ -154,12 +234,16 @@ def shipped(models: Path = MODELS) -> Verifiers:
 
     try:
         table = json.loads((models / "verifiers.json").read_text(encoding="utf-8"))
+        fitted = {
+            kind: load(models / f"{kind}_verifier.skops", trusted=TRUSTED_TYPES) for kind in KINDS
+        }
         loaded = {
             kind: Verifier(
-                load(models / f"{kind}_verifier.skops", trusted=TRUSTED_TYPES),
+                fitted[kind],
                 float(table[kind]["threshold"]),
                 table[kind].get("rule_threshold"),
                 frozenset(table[kind].get("rules_alone", ())),
+                CompiledVerifier.of(fitted[kind]),
             )
             for kind in KINDS
         }
