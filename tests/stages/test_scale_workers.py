@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks.scale import generate
 from pipeline import parallel
+from pipeline.io import read_manifest
 from pipeline.paths import RunPaths
 from pipeline.runner import execute_stage, extract_from_warc, resolve_config
 
@@ -38,6 +39,12 @@ def _corpus(out: Path, *more: str) -> Path:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _corpus(tmp_path_factory.mktemp("scale"))
+
+
+def crawl_counts(paths: RunPaths) -> dict[str, int]:
+    manifest = read_manifest(paths, "crawl")
+    assert manifest is not None
+    return dict(manifest["counts"])
 
 
 def _run(
@@ -84,9 +91,11 @@ def test_a_month_later_cached_work_gives_the_rows_of_a_full_run(
     _run(corpus, data, 2, monkeypatch, "month1")
     second, counts = _run(later, data, 2, monkeypatch, "month2")
     full, full_counts = _run(later, tmp_path / "full", 1, monkeypatch, "month2")
-    for attr in OUTPUTS:
+    # The import's links too: unchanged pages take the previous run's, the full run parses all.
+    for attr in (*OUTPUTS, "crawl_links"):
         a, b = _rows(getattr(second, attr)), _rows(getattr(full, attr))
         assert a and a == b, attr
+    assert crawl_counts(second)["links_reused"] > 0
     posts = counts["posts"]
     # Unchanged pages come from the page cache (or whole unchanged sites are copied), the
     # edited ones are extracted; unchanged posts' text findings come from the cache.
