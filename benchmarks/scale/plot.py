@@ -60,7 +60,11 @@ def plot(results: list[dict[str, Any]], out: Path) -> Path:
     ax_mem.axhline(4096, color="red", lw=1, label="target: 4 GB")
     ax_time.set(xscale="log", yscale="log", xlabel="posts", ylabel="wall time (s)",
                 title="Time, WARC to report (2 cores)")  # fmt: skip
-    ax_mem.set(xscale="log", xlabel="posts", ylabel="peak RSS (MB)", title="Memory", ylim=(0, 4500))
+    highest = max(
+        max(r["total"]["peak_rss_mb"], r["total"].get("peak_tree_rss_mb", 0)) for r in results
+    )
+    top = max(4500, 1.1 * highest)
+    ax_mem.set(xscale="log", xlabel="posts", ylabel="peak RSS (MB)", title="Memory", ylim=(0, top))
     for ax in (ax_time, ax_mem):
         ax.set_xlim(700, 1.5 * TARGET_POSTS)
     ax_time.legend(fontsize=6, ncol=2, loc="upper left")
