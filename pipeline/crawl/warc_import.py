@@ -296,6 +296,7 @@ class PreviousLinks:
         self.scope: dict[str, str] = {}  # site -> the start URL its links were scoped by
         self._site: str | None = None
         self._links: dict[str, list[tuple[str, str]]] = {}
+        self._same_scope: dict[str, bool] = {}  # per site: its start URL is fixed for the run
         if self.run_id is None:
             return
         self.paths = RunPaths(paths.data_dir, self.run_id)
@@ -311,10 +312,13 @@ class PreviousLinks:
         """Whether an unchanged body at a URL the previous run had may take its links."""
         if previous is None or previous.run_id != self.run_id or site not in self.scope:
             return False
-        try:  # compared as the run's config stores it (pydantic normalises the URL)
-            return str(SiteConfig(name=site, url=start_url).url) == self.scope[site]
-        except ValueError:
-            return False
+        if site not in self._same_scope:
+            try:  # compared as the run's config stores it (pydantic normalises the URL)
+                same = str(SiteConfig(name=site, url=start_url).url) == self.scope[site]
+            except ValueError:
+                same = False
+            self._same_scope[site] = same
+        return self._same_scope[site]
 
     def of(self, site: str, url: str) -> list[tuple[str, str]]:
         if site != self._site:

@@ -32,10 +32,9 @@ Modes
     By default a run fits when there is no previous model, when the fit settings (k, max_k,
     random_state) changed, or when at least ``topics.refit_min_changed`` (10 %) of its posts are
     new or edited since the run the previous model was fitted on (``fitted_run_id`` in the
-    state); otherwise it assigns. A month with a
-    few edits keeps its topics (and the refit's cost, most of the stage at 10,000 posts); the
-    share is counted against the fitted run, not the last one, so drift over many quiet months
-    still brings a refit.
+    state); otherwise it assigns. A month with a few edits keeps its topics (and the refit's
+    cost, most of the stage at 10,000 posts); the share is counted against the fitted run, not
+    the last one, so drift over many quiet months still brings a refit.
 
 Public entry points
     :func:`cluster_texts` (the evaluated core), :class:`TopicModel` (the estimator behind it),
@@ -108,21 +107,7 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     settings = config.topics
     previous = _previous(paths)
     changed = _changed_since_fit(paths, previous, posts)
-    kept = None  # the previous model and ids, when this run assigns to them
-    if settings.assign_only:
-        kept = _assign_only_model(paths, previous)
-    elif (
-        changed is not None
-        and changed < settings.refit_min_changed * len(posts)
-        and previous is not None
-        and previous.fit_settings == _fit_settings(config)
-    ):
-        kept = _assign_only_model(paths, previous, strict=False)  # None: unusable, refit
-        log.info(
-            "topics: %d of %d posts new or edited since the model's fit, under "
-            "refit_min_changed (%.0f %%): %s", changed, len(posts),
-            100 * settings.refit_min_changed, "assigning" if kept else "refitting",
-        )  # fmt: skip
+    kept = _kept_model(paths, config, previous, changed, len(posts))
     assign = kept is not None
     if kept is not None:
         model, ids = kept
@@ -262,6 +247,30 @@ def _fit_settings(config: Config) -> dict[str, Any]:
     """What a fitted model depends on besides the posts: other values call for a refit."""
     t = config.topics
     return {"k": t.k, "max_k": t.max_k, "random_state": t.random_state, "format": STATE_FORMAT}
+
+
+def _kept_model(
+    paths: RunPaths, config: Config, previous: _Previous | None, changed: int | None, n: int
+) -> tuple[TopicModel, IdAssignment] | None:
+    """The previous model and ids when this run assigns to them (asked to, or few posts
+    changed since the fit under the same settings), else None: the run fits."""
+    settings = config.topics
+    if settings.assign_only:
+        return _assign_only_model(paths, previous)
+    if (
+        previous is None
+        or changed is None
+        or changed >= settings.refit_min_changed * n
+        or previous.fit_settings != _fit_settings(config)
+    ):
+        return None
+    kept = _assign_only_model(paths, previous, strict=False)  # None: unusable, refit
+    log.info(
+        "topics: %d of %d posts new or edited since the model's fit, under refit_min_changed "
+        "(%.0f %%): %s", changed, n, 100 * settings.refit_min_changed,
+        "assigning" if kept else "refitting",
+    )  # fmt: skip
+    return kept
 
 
 def _changed_since_fit(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from pipeline.paths import RunPaths
 from pipeline.runner import run_stage
 
 from .test_stable_ids import make_config, topics_of, write_run
@@ -21,8 +23,8 @@ def _edited(texts: dict[str, str], ids: list[str], tag: str) -> dict[str, str]:
     return {pid: f"{t} {tag}" if pid in ids else t for pid, t in texts.items()}
 
 
-def _fitted_run(paths: object) -> str:
-    return str(json.loads(paths.topics_state.read_text())["fitted_run_id"])  # type: ignore[attr-defined]
+def _fitted_run(paths: RunPaths) -> str:
+    return str(json.loads(paths.topics_state.read_text())["fitted_run_id"])
 
 
 def test_a_quiet_month_assigns_and_drift_brings_a_refit(
@@ -64,23 +66,21 @@ def test_a_run_refits_when_asked_or_when_the_settings_changed(
     assert summary.counts["fitted_posts"] == len(texts)
 
 
-def test_an_unreadable_previous_model_means_a_refit_not_an_error(
-    tmp_path: Path, corpus: tuple[list[str], list[int]]
+def _unreadable_model(paths: RunPaths) -> None:
+    paths.topics_model.write_bytes(b"not an npz")
+
+
+def _pruned_posts(paths: RunPaths) -> None:
+    paths.extract_posts.unlink()  # a pruned data directory
+
+
+@pytest.mark.parametrize("damage", [_unreadable_model, _pruned_posts])
+def test_an_unusable_previous_model_or_fitted_run_means_a_refit_not_an_error(
+    tmp_path: Path, corpus: tuple[list[str], list[int]], damage: Callable[[RunPaths], None]
 ) -> None:
     texts = _texts(corpus)
     first = write_run(tmp_path, "r1", texts)
     run_stage("topics", first, make_config())
-    first.topics_model.write_bytes(b"not an npz")
-    summary = run_stage("topics", write_run(tmp_path, "r2", texts), make_config())
-    assert summary.counts["fitted_posts"] == len(texts)
-
-
-def test_a_fitted_run_whose_posts_are_gone_means_a_refit(
-    tmp_path: Path, corpus: tuple[list[str], list[int]]
-) -> None:
-    texts = _texts(corpus)
-    first = write_run(tmp_path, "r1", texts)
-    run_stage("topics", first, make_config())
-    first.extract_posts.unlink()  # a pruned data directory
+    damage(first)
     summary = run_stage("topics", write_run(tmp_path, "r2", texts), make_config())
     assert summary.counts["fitted_posts"] == len(texts)
