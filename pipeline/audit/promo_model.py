@@ -22,6 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from pipeline.audit.modelcache import trusted_load
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_PATH = PACKAGE_DIR / "data" / "promo_sentences.csv"
 MODEL_PATH = PACKAGE_DIR / "models" / "promo_model.skops"
@@ -179,13 +181,14 @@ def split_labeled(
 
 
 @lru_cache(maxsize=4)
-def load_model(path: Path = MODEL_PATH, retrain: str = "train-promo") -> Pipeline:
-    """The trained pipeline, loaded with skops and only ``TRUSTED_TYPES`` allowed; a missing
-    file raises ``PromoModelError`` naming ``content-audit <retrain>``."""
-    from skops.io import load  # lazy: skops is only needed when promo detection runs
-
+def load_model(
+    path: Path = MODEL_PATH, retrain: str = "train-promo", cache: Path | None = None
+) -> Pipeline:
+    """The trained pipeline, loaded with skops and only ``TRUSTED_TYPES`` allowed (``cache``:
+    where loaded models are kept, ``modelcache``); a missing file raises ``PromoModelError``
+    naming ``content-audit <retrain>``."""
     try:
-        model: Pipeline = load(path, trusted=TRUSTED_TYPES)
+        model: Pipeline = trusted_load(path, TRUSTED_TYPES, cache)
     except FileNotFoundError as exc:
         raise PromoModelError(f"model not found at {path}; run 'content-audit {retrain}'") from exc
     return model

@@ -46,6 +46,10 @@ REVIEWER_LINE = re.compile(
     r"\b(?i:(?:(?:medically|clinically|expert|fact)[- ])?(?:reviewed|checked|verified)\s+by:?)"
     rf"\s+{_NAME}|^(?i:(?:medical\s+|expert\s+)?reviewer:?)\s+{_NAME}"
 )
+# Every REVIEWER_LINE match holds one of these words, in any case; most posts hold none, and
+# one scan of the text is far cheaper than the pattern on each of its lines (that was 11 % of a
+# rerun's audit CPU at 10,000 posts, py-spy).
+_REVIEW_WORD = re.compile(r"review|checked|verified", re.I)
 DATE_LINE = re.compile(
     r"^(?:[-–•]\s*)?(?:(?:last\s+)?updated|published|posted|reviewed|modified)?\s*(?:on)?:?\s*",
     re.I,
@@ -66,6 +70,11 @@ def _top_lines(text: str) -> list[Span]:
 
 def _first_match(spans: Sequence[Span], pattern: re.Pattern[str]) -> Span | None:
     return next((s for s in spans if pattern.search(s.text)), None)
+
+
+def has_reviewer_line(text: str) -> bool:
+    """Whether a line of the text names a reviewer (``REVIEWER_LINE``)."""
+    return bool(_REVIEW_WORD.search(text)) and _first_match(lines(text), REVIEWER_LINE) is not None
 
 
 def _date_lines(spans: Sequence[Span]) -> list[tuple[Span, datetime]]:
@@ -124,7 +133,7 @@ def provenance(
                 "Add a byline with the author's name and credentials, linked to a bio page.",
             )
         )
-    if _first_match(lines(text), REVIEWER_LINE) is None:
+    if not has_reviewer_line(text):
         out.append(
             _page_fact(
                 "no_reviewer",

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from statistics import median
 from typing import Any
 
 from pipeline import parallel
-from pipeline.audit import cache, natural
+from pipeline.audit import cache, modelcache, natural
 from pipeline.audit.blocks import SHARED_MIN_POSTS
 from pipeline.audit.core import NO_VERIFIERS, audit_post
 from pipeline.audit.findings import KEYWORD_STUFFING, finding_ids
@@ -67,6 +68,7 @@ class Chunk:
     config: DetectorsConfig
     models: Models | None = None
     cached: dict[str, bytes] = field(default_factory=dict)  # post_id -> its text findings
+    model_cache: Path | None = None  # where packaged models are kept once loaded (``modelcache``)
 
 
 @dataclass(slots=True)
@@ -101,12 +103,17 @@ class BatchScorer:
         return [self.cache[t] for t in texts]
 
 
-def shipped_models() -> Models:
-    from pipeline.audit import verify
-    from pipeline.audit.filler_model import filler_probabilities
-    from pipeline.audit.promo_model import promo_probabilities
+def shipped_models(model_cache: Path | None = None) -> Models:
+    """The packaged models (``model_cache``: where they are kept once loaded, ``modelcache``)."""
+    from pipeline.audit import filler_model, promo_model, verify
 
-    return Models(promo_probabilities, filler_probabilities, verify.shipped())
+    promo = promo_model.load_model(promo_model.MODEL_PATH, "train-promo", model_cache)
+    filler = promo_model.load_model(filler_model.MODEL_PATH, "train-filler", model_cache)
+    return Models(
+        partial(promo_model.positive_probabilities, promo),
+        partial(promo_model.positive_probabilities, filler),
+        verify.shipped(verify.MODELS, model_cache),
+    )
 
 
 def _no_model(texts: Sequence[str]) -> list[float]:
@@ -117,7 +124,7 @@ def audit_chunk(chunk: Chunk) -> ChunkResult:
     """Every post of the chunk through ``audit_post`` (pure but for the models it loads)."""
     fresh = [p for p in chunk.posts if str(p["post_id"]) not in chunk.cached]
     # A chunk of cached posts needs no model: loading the packaged ones takes ~8 s.
-    models = chunk.models or (shipped_models() if fresh else Models(_no_model))
+    models = chunk.models or (shipped_models(chunk.model_cache) if fresh else Models(_no_model))
     texts = [str(p.get("main_text") or "") for p in fresh]
     spans = [s.text for t in texts for s in sentences(t)]
     promo = BatchScorer(models.scorer)
@@ -157,7 +164,14 @@ def run(paths: RunPaths, config: Config) -> StageSummary:
     workers = parallel.workers_for(n_posts >= POOL_MIN_POSTS, n_chunks)
     # models None: the packaged ones, loaded where a chunk needs them (a pool worker, or this
     # process with one worker), and not at all when every post's text findings are cached.
-    auditor = Auditor(paths.run_id, config.audit, shared, None, cache.previous_cache(paths))
+    auditor = Auditor(
+        paths.run_id,
+        config.audit,
+        shared,
+        None,
+        cache.previous_cache(paths),
+        modelcache.cache_dir(paths.data_dir),
+    )
     with (
         TableWriter(paths.audit_findings, FINDINGS) as findings,
         TableWriter(paths.audit_scores, POST_SCORES) as scores,
@@ -230,9 +244,11 @@ class Auditor:
         shared: dict[str, list[Row]],
         models: Models | None,
         previous: Path | None = None,
+        model_cache: Path | None = None,
     ) -> None:
         self.run_id, self.config, self.shared, self.models = run_id, config, shared, models
         self.previous = previous  # the previous run's text findings (``cache``)
+        self.model_cache = model_cache  # where the packaged models are kept (``modelcache``)
         self.keys: dict[str, str] = {}  # post_id -> ``cache.post_key``, while in flight
         # site -> [its posts, chunks not yet collected, post_id -> words]: kept only while
         # the site's chunks are in flight, for the site densities (``with_site_density``).
@@ -282,6 +298,7 @@ class Auditor:
                     self.config,
                     self.models,
                     {k: cached[k] for k in ids if k in cached},
+                    self.model_cache,
                 )
 
     def collect(self, result: ChunkResult) -> tuple[list[Row], list[Row]]:

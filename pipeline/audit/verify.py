@@ -29,6 +29,7 @@ import numpy as np
 from scipy.special import expit
 from sklearn.pipeline import Pipeline
 
+from pipeline.audit.modelcache import trusted_load
 from pipeline.audit.promo_model import CALIBRATED_LINEAR_TYPES, PACKAGE_DIR, PromoModelError
 
 MODELS = PACKAGE_DIR / "models"
@@ -226,16 +227,15 @@ def save(verifiers: Mapping[str, Verifier], meta: Mapping[str, Mapping[str, obje
     THRESHOLDS.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def shipped(models: Path = MODELS) -> Verifiers:
+@lru_cache(maxsize=2)
+def shipped(models: Path = MODELS, cache: Path | None = None) -> Verifiers:
     """The packaged verifiers; a missing file raises ``PromoModelError`` naming the command that
-    rebuilds them."""
-    from skops.io import load
-
+    rebuilds them. ``cache``: where loaded models are kept (``modelcache``)."""
     try:
         table = json.loads((models / "verifiers.json").read_text(encoding="utf-8"))
         fitted = {
-            kind: load(models / f"{kind}_verifier.skops", trusted=TRUSTED_TYPES) for kind in KINDS
+            kind: trusted_load(models / f"{kind}_verifier.skops", TRUSTED_TYPES, cache)
+            for kind in KINDS
         }
         loaded = {
             kind: Verifier(

@@ -17,6 +17,7 @@ from functools import lru_cache
 from lxml import etree
 
 from pipeline.extract.markup import parse_html
+from pipeline.pickling import compact_state
 
 # Content of these never renders as page text.
 DROP_TAGS = frozenset(
@@ -61,6 +62,7 @@ MAX_DEPTH = 200
 VALUE_CACHE = 1 << 10
 
 
+@compact_state
 @dataclass(frozen=True, slots=True)
 class Block:
     """One visible paragraph-level unit of a page."""

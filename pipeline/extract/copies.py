@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.extract.extractor import ExtractedPage, with_blocks
+from pipeline.pickling import compact_state
 from pipeline.textnorm import text_digest
 
 # Copies shorter than this are not worth aligning: error pages and stubs are alike everywhere.
@@ -34,6 +35,7 @@ def visible_key(page: ExtractedPage) -> str | None:
     return text_digest("\x1e".join(s.block.text for s in page.blocks))
 
 
+@compact_state
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What a copy takes from its reference post: page type, reason, and per block whether

@@ -17,8 +17,10 @@ from pipeline.extract.metadata_sources import declared_types
 from pipeline.extract.pagetype import decide, page_facts
 from pipeline.extract.pagetype import shipped_model as shipped_pagetype_model
 from pipeline.extract.text import assemble_text, decide_main, score_blocks
+from pipeline.pickling import compact_state
 
 
+@compact_state
 @dataclass(frozen=True, slots=True)
 class ScoredBlock:
     block: Block
@@ -27,6 +29,7 @@ class ScoredBlock:
     category: str  # "content" when main, else a boilerplate category
 
 
+@compact_state
 @dataclass(frozen=True, slots=True)
 class ExtractedPage:
     url: str | None

@@ -37,6 +37,7 @@ from pipeline.extract.metadata_sources import (
     scan_page,
     valid_byline,
 )
+from pipeline.pickling import compact_state
 
 __all__ = ["ARTICLE_TYPES", "PageMetadata", "extract_metadata", "parse_date"]
 
@@ -57,6 +58,7 @@ _SPACE = re.compile(r"\s+")
 _NOT_PUBLISHED_KEY = re.compile(r"modif|updat|expir|publisher")
 
 
+@compact_state
 @dataclass(frozen=True, slots=True)
 class PageMetadata:
     title: str | None = None

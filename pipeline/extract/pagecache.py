@@ -31,20 +31,27 @@ from pipeline.paths import RunPaths
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "_pages"
-_FORMAT = 1
+_FORMAT = 2  # 2: with the blocks' text hashes
+_DIGEST = 20  # bytes of a sha1: the hashes are kept as digests, ~4.6 KB a page
 
 
 def cache_file(paths: RunPaths, site: str) -> Path:
     return paths.stage_dir("extract") / CACHE_DIR / f"{site}.pickle"
 
 
-def pack(page: ExtractedPage, truncated: bool) -> bytes:
-    return zlib.compress(pickle.dumps((page, truncated), protocol=pickle.HIGHEST_PROTOCOL), 1)
+def pack(page: ExtractedPage, truncated: bool, hashes: list[str]) -> bytes:
+    """The page, whether it was truncated, and its blocks' ``site.block_hashes`` (hex sha1s):
+    a cached page is not hashed again."""
+    digests = b"".join(bytes.fromhex(h) for h in hashes)
+    return zlib.compress(
+        pickle.dumps((page, truncated, digests), protocol=pickle.HIGHEST_PROTOCOL), 1
+    )
 
 
-def unpack(blob: bytes) -> tuple[ExtractedPage, bool]:
-    page, truncated = pickle.loads(zlib.decompress(blob))
-    return page, bool(truncated)
+def unpack(blob: bytes) -> tuple[ExtractedPage, bool, list[str]]:
+    page, truncated, digests = pickle.loads(zlib.decompress(blob))
+    hashes = [digests[i : i + _DIGEST].hex() for i in range(0, len(digests), _DIGEST)]
+    return page, bool(truncated), hashes
 
 
 def load(path: Path | None, urls: set[str]) -> dict[str, bytes]:

@@ -44,7 +44,7 @@ from pipeline.extract.copies import CopyAligner, Decision, decision_of, visible_
 from pipeline.extract.extractor import ExtractedPage
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
 from pipeline.extract.inference import shipped_model
-from pipeline.extract.site import apply_site_evidence, text_hash
+from pipeline.extract.site import apply_site_evidence, block_hashes, text_hash
 from pipeline.io import StageSummary, TableWriter, read_rows, write_table
 from pipeline.paths import RunPaths
 from pipeline.records import BLOCKS, DOCUMENTS, POSTS
@@ -106,11 +106,18 @@ def _post_row(run_id: str, site: str, page: ExtractedPage, fetched_at: datetime)
 
 
 def _block_rows(
-    run_id: str, site: str, page: ExtractedPage, repeats: list[int]
+    run_id: str, site: str, page: ExtractedPage, repeats: list[int], hashes: list[str]
 ) -> Iterator[dict[str, Any]]:
     pid = post_id(page.url or "")
-    for scored, repeat in zip(page.blocks, repeats, strict=True):
+    # Siblings share their ancestors' tokens: the column is joined once per distinct pair
+    # (joining it for every block was 6 % of a rerun's extraction CPU).
+    tokens: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+    for scored, repeat, digest in zip(page.blocks, repeats, hashes, strict=True):
         b = scored.block
+        pair = (b.own_tokens, b.ancestor_tokens)
+        class_tokens = tokens.get(pair)
+        if class_tokens is None:
+            class_tokens = tokens[pair] = b.class_tokens
         yield {
             "run_id": run_id,
             "post_id": pid,
@@ -118,7 +125,7 @@ def _block_rows(
             "block_index": b.index,
             "tag": b.tag,
             "tag_path": b.tag_path,
-            "class_tokens": b.class_tokens,
+            "class_tokens": class_tokens,
             "text": b.text,
             "word_count": b.word_count,
             "link_density": b.link_density,
@@ -127,7 +134,7 @@ def _block_rows(
             "site_repeat": repeat,
             "is_main": scored.is_main,
             "category": scored.category,
-            "text_hash": text_hash(b.text),
+            "text_hash": digest,
         }
 
 
@@ -180,11 +187,11 @@ def extract_site(task: SiteTask) -> SiteResult:
     )
     cached = pagecache.load(task.cache_from, task.unchanged)
     cache: dict[str, bytes] = {}
-    fetched, pages, refused = [], [], []
+    fetched, pages, hashes, refused = [], [], [], []
     for resp, html in _html_responses(responses, dropped):
         blob = cached.get(resp.url)
         if blob is not None:
-            page, truncated = pagecache.unpack(blob)
+            page, truncated, page_hashes = pagecache.unpack(blob)
             counts["pages_cached"] += 1
         else:
             started = time.perf_counter()
@@ -192,7 +199,8 @@ def extract_site(task: SiteTask) -> SiteResult:
             elapsed = time.perf_counter() - started  # recorded only: never used to decide
             max_page_s = max(max_page_s, elapsed)
             counts["slow_pages"] += elapsed > SLOW_PAGE_SECONDS
-            blob = pagecache.pack(page, truncated)
+            page_hashes = block_hashes(page)
+            blob = pagecache.pack(page, truncated, page_hashes)
         cache[resp.url] = blob
         counts["truncated"] += truncated
         if page.reason is not None and not page.blocks:
@@ -200,8 +208,9 @@ def extract_site(task: SiteTask) -> SiteResult:
             continue
         fetched.append(resp.fetched_at)
         pages.append(page)
+        hashes.append(page_hashes)
     pagecache.save(task.cache_to, cache)
-    final, repeats = apply_site_evidence(pages)
+    final, repeats = apply_site_evidence(pages, hashes)
     keys = [visible_key(page) for page in final]
     decisions = [
         decision_of(p) if k is not None else None for p, k in zip(final, keys, strict=True)
@@ -211,7 +220,7 @@ def extract_site(task: SiteTask) -> SiteResult:
         rows.add(page)
     offsets = []
     with task.spill.open("wb") as fh:
-        for item in zip(final, fetched, repeats, strict=True):
+        for item in zip(final, fetched, repeats, hashes, strict=True):
             offsets.append(fh.tell())
             pickle.dump(item, fh, protocol=pickle.HIGHEST_PROTOCOL)
             rows.add(*item)
@@ -230,7 +239,11 @@ class _SiteRows:
         self.blocks: list[dict[str, Any]] = []
 
     def add(
-        self, page: ExtractedPage, at: datetime | None = None, repeats: list[int] | None = None
+        self,
+        page: ExtractedPage,
+        at: datetime | None = None,
+        repeats: list[int] | None = None,
+        hashes: list[str] | None = None,
     ) -> None:
         """A page's rows; a refused page (no ``at``) has only its document row."""
         is_post = page.page_type == "post" and at is not None
@@ -240,15 +253,18 @@ class _SiteRows:
              "post_id": post_id(page.url or "") if is_post else None, "reason": page.reason}
         )  # fmt: skip
         if is_post:
-            assert at is not None and repeats is not None
+            assert at is not None and repeats is not None and hashes is not None
             self.posts.append(_post_row(self.run_id, self.site, page, at))
-            self.blocks.extend(_block_rows(self.run_id, self.site, page, repeats))
+            self.blocks.extend(_block_rows(self.run_id, self.site, page, repeats, hashes))
 
 
-def _page_at(spill: Path, offset: int) -> tuple[ExtractedPage, datetime, list[int]]:
+_Spilled = tuple[ExtractedPage, datetime, list[int], list[str]]  # page, fetched, repeats, hashes
+
+
+def _page_at(spill: Path, offset: int) -> _Spilled:
     with spill.open("rb") as fh:
         fh.seek(offset)
-        item: tuple[ExtractedPage, datetime, list[int]] = pickle.load(fh)
+        item: _Spilled = pickle.load(fh)
     return item
 
 
@@ -297,10 +313,10 @@ class _Writer:
         ):
             if not aligner.needs(key, decision):
                 continue
-            page, at, repeats = _page_at(result.parts, offset)
-            aligned, _ = aligner.align(page, key)
+            page, at, repeats, hashes = _page_at(result.parts, offset)
+            aligned, _ = aligner.align(page, key)  # the same blocks, so the same hashes
             urls.append(page.url)
-            redo.add(aligned, at, repeats)
+            redo.add(aligned, at, repeats, hashes)
         self.counts["copies_aligned"] += len(urls)
         replaced_urls = pa.array(urls, pa.string())
         replaced_ids = pa.array([post_id(u or "") for u in urls], pa.string())

@@ -61,6 +61,25 @@ def title_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def overlap_matrix(terms: Sequence[frozenset[str]]) -> np.ndarray:
+    """``title_overlap`` of every pair of ``terms``, as one sparse product (a Python call per
+    pair was 17 % of a rerun's topics stage at 10,000 posts: a site's topic holds ~1,000)."""
+    vocabulary: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for t in terms:
+        indices.extend(vocabulary.setdefault(w, len(vocabulary)) for w in t)
+        indptr.append(len(indices))
+    shape = (len(terms), max(1, len(vocabulary)))
+    onehot = csr_matrix((np.ones(len(indices)), indices, indptr), shape=shape)
+    shared = np.asarray((onehot @ onehot.T).toarray())  # |A & B|, exact in float64
+    sizes = np.diff(np.asarray(indptr))
+    smaller = np.minimum.outer(sizes, sizes)
+    out = np.zeros(shared.shape)
+    np.divide(shared, smaller, out=out, where=smaller > 0)
+    return out
+
+
 OPENING_WORDS = 100
 FEATURES = ("text_similarity", "opening_similarity", "title_similarity", "title_overlap")
 # Logistic weights over FEATURES, fitted on the tuning part of the labeled real article pairs
@@ -114,7 +133,7 @@ def group_features(inputs: PairInputs, rows: Sequence[int]) -> dict[str, np.ndar
         "text_similarity": np.asarray((tfidf @ tfidf.T).toarray()),
         "opening_similarity": np.clip(openings @ openings.T, 0, 1),
         "title_similarity": np.clip(titles @ titles.T, 0, 1),
-        "title_overlap": np.array([[title_overlap(a, b) for b in terms] for a in terms]),
+        "title_overlap": overlap_matrix(terms),
     }
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.audit import audit_text, natural
 from pipeline.audit.banners import repeated_lines
@@ -14,8 +16,14 @@ from pipeline.audit.filler import seo_filler
 from pipeline.audit.keywords import keyword_stuffing
 from pipeline.audit.language import detect
 from pipeline.audit.promo import cta_rule, promo_in_body
-from pipeline.audit.provenance import authoritative_links, provenance
+from pipeline.audit.provenance import (
+    REVIEWER_LINE,
+    authoritative_links,
+    has_reviewer_line,
+    provenance,
+)
 from pipeline.audit.readability import measure, readability, syllables
+from pipeline.audit.text import lines
 from pipeline.audit.ymyl import unsourced_quotes, unsupported_statistics
 from pipeline.records import Finding
 
@@ -116,6 +124,23 @@ def test_provenance_from_metadata_and_missing_signals() -> None:
     assert "ymyl.no_author" in {
         f.detector for f in provenance("By the way, sleep matters.\nChecked by the team.")
     }
+
+
+_REVIEW_TEXT = st.lists(
+    st.sampled_from(
+        ["Medically reviewed by", "REVIEWED BY", "Fact-checked by", "verified by:", "Reviewer",
+         "Expert reviewer:", "reviewed", "by", "Dr. Ana Ruiz", "Nadia Khan", "the team", "\n",
+         "\n- ", " ", "  ", "\u212a", "checKed", "é", "Review"]
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@given(st.one_of(_REVIEW_TEXT, st.text(max_size=80)))
+def test_the_reviewer_prefilter_never_changes_the_answer(text: str) -> None:
+    # The word scan only skips texts the line-by-line pattern cannot match.
+    slow = any(REVIEWER_LINE.search(s.text) for s in lines(text))
+    assert has_reviewer_line(text) is slow
 
 
 def test_unsourced_quotes_need_a_name_and_no_venue() -> None:

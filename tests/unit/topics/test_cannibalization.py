@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.config import Config, SiteConfig
 from pipeline.io import write_table
@@ -16,6 +18,7 @@ from pipeline.topics.cannibalization import (
     PairInputs,
     PairScorer,
     competing_pairs,
+    overlap_matrix,
     pair_inputs,
     title_overlap,
     title_terms,
@@ -44,6 +47,15 @@ def test_title_terms_drop_listicle_words_and_match_word_forms() -> None:
 def _inputs(texts: list[str], titles: list[str]) -> PairInputs:
     model = TopicModel(k=1, subtopics=False).fit(texts)
     return pair_inputs(model, titles, [f"{t}\n\n{x}" for t, x in zip(titles, texts, strict=True)])
+
+
+@given(st.lists(st.frozensets(st.sampled_from("abcdefgh"), max_size=6), max_size=12))
+def test_the_overlap_matrix_is_title_overlap_of_every_pair(terms: list[frozenset[str]]) -> None:
+    matrix = overlap_matrix(terms)
+    assert matrix.shape == (len(terms), len(terms))
+    for i, a in enumerate(terms):
+        for j, b in enumerate(terms):
+            assert matrix[i, j] == title_overlap(a, b)  # exactly: the same division
 
 
 def test_pairs_need_same_site_and_same_topic() -> None:
