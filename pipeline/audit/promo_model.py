@@ -16,13 +16,14 @@ import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import FeatureUnion, Pipeline
+from typing import TYPE_CHECKING
 
 from pipeline.audit.modelcache import trusted_load
+
+# scikit-learn is imported where a model is built or trained: the audit stage's own process
+# never scores (its pool workers do), and importing it there delayed every audit by 1.4 s.
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_PATH = PACKAGE_DIR / "data" / "promo_sentences.csv"
@@ -62,6 +63,10 @@ class PromoModelError(RuntimeError):
 
 
 def build_model() -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     features = FeatureUnion(
         [
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
@@ -85,6 +90,9 @@ def build_promo_model(c: float = 2.0) -> Pipeline:
     sigmoid calibration (3 folds) so that its probability reads as "how often a sentence scored
     like this is promo", which the detector's threshold and the findings' severity rely on."""
     from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
 
     from pipeline.audit.promo_cues import PromoCues
 
@@ -174,6 +182,8 @@ def split_labeled(
     texts: list[str], labels: list[int]
 ) -> tuple[list[str], list[str], list[int], list[int]]:
     """Stratified train / held-out split, fixed seed: (train_x, test_x, train_y, test_y)."""
+    from sklearn.model_selection import train_test_split
+
     parts = train_test_split(
         texts, labels, test_size=HELD_OUT_SHARE, stratify=labels, random_state=RANDOM_STATE
     )

@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Number
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import expit
-from sklearn.pipeline import Pipeline
 
 from pipeline.audit.modelcache import trusted_load
 from pipeline.audit.promo_model import CALIBRATED_LINEAR_TYPES, PACKAGE_DIR, PromoModelError
+
+if TYPE_CHECKING:  # scikit-learn is imported where models are built (see ``promo_model``)
+    from sklearn.pipeline import Pipeline
 
 MODELS = PACKAGE_DIR / "models"
 THRESHOLDS = MODELS / "verifiers.json"
@@ -48,6 +49,7 @@ def build(c: float = 0.5) -> Pipeline:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
 
     return Pipeline(
         [
@@ -131,6 +133,8 @@ class CompiledVerifier:
             [np.bincount(row_of, weights=w, minlength=n) for w in weights], dtype=float
         )  # (folds, rows); float even when no row has a known feature
         scores += self.intercept[:, None]
+        from scipy.special import expit  # imported once; later this is a dictionary lookup
+
         proba = expit(-(self.a[:, None] * scores + self.b[:, None])).mean(axis=0)
         return [float(p) for p in proba]
 

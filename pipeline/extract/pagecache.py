@@ -3,12 +3,12 @@
 Whole-site reuse (``reuse``) needs every page of a site unchanged; a monthly re-audit of a
 network where 5 % of the posts changed has a changed page on nearly every site. So each run
 keeps every page as ``extract_page`` returned it, before the site's repeat evidence was applied
-(``runs/<run>/extract/_pages/<site>.pickle``: zlib level 1, ~17 KB a page), and the next run
-takes a page from there instead of extracting it again when the crawl (or the WARC import)
-found its body unchanged (same sha1) since that run and the extractor is the same (code and
-model fingerprint). The site's evidence and the copies are then decided over all its pages as
-in a full run, so the rows are the same as a full re-extraction, at ~3 ms a cached page instead
-of ~30.
+(``runs/<run>/extract/_pages/<site>.pickle``: zlib level 1, ~17 KB a page, with its blocks'
+text hashes as 20-byte digests, ~4.6 KB), and the next run takes a page from there instead
+of extracting it again when the crawl (or the WARC import) found its body unchanged (same
+sha1) since that run and the extractor is the same (code and model fingerprint). The site's
+evidence and the copies are then decided over all its pages as in a full run, so the rows are
+the same as a full re-extraction, at ~3 ms a cached page instead of ~30.
 
 The files are pickles written by this package into the data directory, which is trusted like
 the stage outputs beside them; a file that cannot be read, or was written by another

@@ -27,11 +27,11 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline import parallel
 from pipeline.config import Config
@@ -41,7 +41,7 @@ from pipeline.crawl.fetch import NOT_MODIFIED, media_type
 from pipeline.crawl.site import HTML_TYPES
 from pipeline.extract import pagecache, reuse
 from pipeline.extract.copies import CopyAligner, Decision, decision_of, visible_key
-from pipeline.extract.extractor import ExtractedPage
+from pipeline.extract.extractor import ExtractedPage, with_blocks
 from pipeline.extract.guard import SLOW_PAGE_SECONDS, guarded_page
 from pipeline.extract.inference import shipped_model
 from pipeline.extract.site import apply_site_evidence, block_hashes, text_hash
@@ -187,7 +187,7 @@ def extract_site(task: SiteTask) -> SiteResult:
     )
     cached = pagecache.load(task.cache_from, task.unchanged)
     cache: dict[str, bytes] = {}
-    fetched, pages, hashes, refused = [], [], [], []
+    fetched, pages, hashes, blobs, refused = [], [], [], [], []
     for resp, html in _html_responses(responses, dropped):
         blob = cached.get(resp.url)
         if blob is not None:
@@ -209,6 +209,7 @@ def extract_site(task: SiteTask) -> SiteResult:
         fetched.append(resp.fetched_at)
         pages.append(page)
         hashes.append(page_hashes)
+        blobs.append(blob)
     pagecache.save(task.cache_to, cache)
     final, repeats = apply_site_evidence(pages, hashes)
     keys = [visible_key(page) for page in final]
@@ -220,10 +221,11 @@ def extract_site(task: SiteTask) -> SiteResult:
         rows.add(page)
     offsets = []
     with task.spill.open("wb") as fh:
-        for item in zip(final, fetched, repeats, hashes, strict=True):
-            offsets.append(fh.tell())
-            pickle.dump(item, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            rows.add(*item)
+        for page, done, at, page_repeats, page_hashes, blob in zip(
+            pages, final, fetched, repeats, hashes, blobs, strict=True
+        ):
+            offsets.append(_spill(fh, page, done, at, page_repeats, blob))
+            rows.add(done, at, page_repeats, page_hashes)
     for name, schema in OUTPUTS.items():
         write_table(_part(task.spill, name), getattr(rows, name), schema)
     return SiteResult(task.site, task.spill, keys, decisions, offsets, dropped, counts, max_page_s)
@@ -258,14 +260,48 @@ class _SiteRows:
             self.blocks.extend(_block_rows(self.run_id, self.site, page, repeats, hashes))
 
 
-_Spilled = tuple[ExtractedPage, datetime, list[int], list[str]]  # page, fetched, repeats, hashes
+# A page is spilled as its page-cache blob (already packed) and, when the site's evidence
+# overruled some of its blocks, the final decisions of every block: pickling each final page
+# again was 8 % of a rerun's extraction CPU, for the few pages the parent re-derives.
+_Decisions = tuple[bytes, tuple[str, ...]]  # per block: is_main, category
 
 
-def _page_at(spill: Path, offset: int) -> _Spilled:
+def _decisions(page: ExtractedPage) -> _Decisions:
+    return bytes(s.is_main for s in page.blocks), tuple(s.category for s in page.blocks)
+
+
+def _spill(
+    fh: BinaryIO,
+    page: ExtractedPage,
+    final: ExtractedPage,
+    at: datetime,
+    repeats: list[int],
+    blob: bytes,
+) -> int:
+    """Write a page to the spill file: ``blob`` is its page-cache entry (``page`` packed),
+    ``final`` the page the site's evidence left. Where it starts (``_page_at`` reads it)."""
+    offset = fh.tell()
+    decisions = None if final is page else _decisions(final)
+    pickle.dump((blob, decisions, at, repeats), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return offset
+
+
+def _page_at(spill: Path, offset: int) -> tuple[ExtractedPage, datetime, list[int], list[str]]:
+    """The spilled page as the site's evidence left it, its fetch time, repeats and hashes."""
     with spill.open("rb") as fh:
         fh.seek(offset)
-        item: _Spilled = pickle.load(fh)
-    return item
+        blob, decisions, at, repeats = pickle.load(fh)
+    page, _, hashes = pagecache.unpack(blob)
+    if decisions is not None:
+        is_main, categories = decisions
+        blocks = [
+            s
+            if (s.is_main, s.category) == (bool(m), c)
+            else replace(s, is_main=bool(m), category=c)
+            for s, m, c in zip(page.blocks, is_main, categories, strict=True)
+        ]
+        page = with_blocks(page, blocks)  # what ``apply_site_evidence`` built (tested)
+    return page, at, repeats, hashes
 
 
 class _Writer:

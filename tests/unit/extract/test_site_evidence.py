@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from pipeline.extract import extract_page
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.extract import extract_page, pagecache
 from pipeline.extract.devsets import PageSet
 from pipeline.extract.extractor import with_blocks
-from pipeline.extract.site import apply_site_evidence
+from pipeline.extract.site import apply_site_evidence, block_hashes
 
 SECTIONS = ("Understanding Emotional Intimacy", "The Role of Sex in Emotional Intimacy")
 PARA = (
@@ -64,3 +67,27 @@ def test_a_page_whose_decisions_stand_is_the_page_as_extracted(dev_set: PageSet)
     assert any(f is p for f, p in zip(final, pages, strict=True))
     rebuilt = [with_blocks(p, list(f.blocks)) for f, p in zip(final, pages, strict=True)]
     assert final == rebuilt
+
+
+def test_a_spilled_page_comes_back_as_the_site_evidence_left_it(
+    dev_set: PageSet, tmp_path: Path
+) -> None:
+    """The extract stage spills a page as its page-cache entry plus the final decisions of its
+    blocks, not as the final page; read back, it is the final page (for the few pages the
+    parent re-derives as copies), with its repeats and hashes."""
+    from pipeline.extract.stage import _page_at, _spill
+
+    ids = sorted(dev_set.truth)[:40]
+    pages = [extract_page(dev_set.html(i), dev_set.url(i)) for i in ids]
+    hashes = [block_hashes(p) for p in pages]
+    final, repeats = apply_site_evidence(pages, hashes)
+    assert any(f is not p for f, p in zip(final, pages, strict=True))  # some were overruled
+    at = datetime(2026, 12, 7, tzinfo=UTC)
+    spill = tmp_path / "site.pickle"
+    with spill.open("wb") as fh:
+        offsets = [
+            _spill(fh, p, f, at, r, pagecache.pack(p, False, h))
+            for p, f, r, h in zip(pages, final, repeats, hashes, strict=True)
+        ]
+    for offset, f, r, h in zip(offsets, final, repeats, hashes, strict=True):
+        assert _page_at(spill, offset) == (f, at, r, h)
