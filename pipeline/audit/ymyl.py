@@ -49,15 +49,18 @@ STATISTIC = re.compile(
 )
 # A source a reader can follow: a numbered/bracketed reference, an author-year citation, a named
 # journal or publication, a link or DOI.
-CITATION = re.compile(
+CITATION_ALTERNATIVES = (
     r"\(\d{1,3}\)|\[\d{1,3}\]|\(\s*[A-Z][A-Za-z-]+(?: et al\.?| and [A-Z][A-Za-z-]+)?,? \d{4}\s*\)"
     r"|\bet al\b|\bjournal\b|\bpublished in\b|\baccording to (?:a|the)\b[^.]{0,60}\b(?:study|survey"
     r"|report|review)\b|\bdoi\b|https?://|\bwww\."
     # a study or survey with its author or venue: "a 2023 study by …", "a survey from …"
     r"|\b(?:study|survey|report|analysis|review|trial|poll)\s+(?:by|from|published|conducted by)\b"
-    r"|\bsource:|\(source\b",
-    re.I,
+    r"|\bsource:|\(source\b"
 )
+# Every alternative starts with one of these characters (any case): tested first, a position
+# that cannot start a citation costs one test instead of thirteen branches (the same matches,
+# tested; CITATION over whole texts was 10 % of a rerun's audit CPU at 10,000 posts).
+CITATION = re.compile(rf"(?=[(\[ejpadhwsrt])(?:{CITATION_ALTERNATIVES})", re.I)
 # A named source in the sentence: "according to Strava", "ClassPass shared that …", "a TikTok
 # representative reports", "Strava's trends report revealed". Generic subjects ("Studies show",
 # "Experts say") are not names: they are VAGUE_ATTRIBUTION.

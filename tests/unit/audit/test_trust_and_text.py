@@ -3,6 +3,7 @@ signals, the per-kind cap and bad input: texts written here, no ../shared needed
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -24,7 +25,12 @@ from pipeline.audit.provenance import (
 )
 from pipeline.audit.readability import measure, readability, syllables
 from pipeline.audit.text import lines
-from pipeline.audit.ymyl import unsourced_quotes, unsupported_statistics
+from pipeline.audit.ymyl import (
+    CITATION,
+    CITATION_ALTERNATIVES,
+    unsourced_quotes,
+    unsupported_statistics,
+)
 from pipeline.records import Finding
 
 SIMPLE = " ".join(["The cat sat on the mat. We had tea and a nap."] * 20)
@@ -141,6 +147,25 @@ def test_the_reviewer_prefilter_never_changes_the_answer(text: str) -> None:
     # The word scan only skips texts the line-by-line pattern cannot match.
     slow = any(REVIEWER_LINE.search(s.text) for s in lines(text))
     assert has_reviewer_line(text) is slow
+
+
+_CITATION_TEXT = st.lists(
+    st.sampled_from(
+        ["(12)", "[3]", "(Smith et al., 2020)", "( Lee and Park 2019 )", "et al", "Journal",
+         "published in", "according to the", "big", "study", "Survey by", "doi", "HTTPS://",
+         "www.", "source:", "(source", "review", "\u212a", "ſource:", "İ", " ", "  ", ".", "\n",
+         "a", "the"]
+    ),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@given(st.one_of(_CITATION_TEXT, st.text(max_size=80)))
+def test_the_citation_lookahead_never_changes_a_match(text: str) -> None:
+    # CITATION tests a first character before its alternatives: the same leftmost match.
+    plain = re.compile(CITATION_ALTERNATIVES, re.I).search(text)
+    fast = CITATION.search(text)
+    assert (fast and fast.span()) == (plain and plain.span())
 
 
 def test_unsourced_quotes_need_a_name_and_no_venue() -> None:
