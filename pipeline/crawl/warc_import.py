@@ -37,6 +37,7 @@ from pipeline.crawl.encoding import decode_html
 from pipeline.crawl.fetch import FetchResult, media_type
 from pipeline.crawl.incremental import Previous, previous_pages, previous_run_id
 from pipeline.crawl.site import HTML_TYPES, accepts
+from pipeline.crawl.urls import origin
 from pipeline.io import StageSummary, TableWriter, input_dataset, link_or_copy, site_filter
 from pipeline.paths import RunPaths, check_site_name
 from pipeline.records import LINKS, PAGES
@@ -168,7 +169,7 @@ def import_warcs(
     files = warc_files(source)
     dropped: Counter[str] = Counter()
     counts: Counter[str] = Counter()
-    starts: dict[str, str] = {}  # site -> first URL seen (its configured start URL)
+    starts: dict[str, str] = {}  # site -> its start URL (``_read``), the scope of its links
     workers = parallel.workers_for(sum(p.stat().st_size for p in files) >= POOL_MIN_BYTES)
     in_place = _in_place(files) if site is None else {}
     with ExitStack() as stack:
@@ -251,7 +252,11 @@ def _read(
                     dropped["duplicate_response"] += 1
                     continue
                 seen.add((name, ex.url))
-                starts.setdefault(name, ex.url)
+                # A content-audit archive opens with its site's start URL. Any other archive
+                # (Common Crawl's) is in no useful order, so its site is the whole host: the
+                # first URL's folder scoped out nearly every link when a post came first (41 real
+                # pages: 29 link rows with the home page first, 1 with a post first).
+                starts.setdefault(name, ex.url if own else f"{origin(ex.url)}/")
                 before = previous.get((name, ex.url))
                 yield _Item(
                     paths.run_id,
@@ -273,7 +278,7 @@ def _read(
 class _Item:
     run_id: str
     site: str
-    start_url: str  # the site's first URL: its links outside that scope are not internal
+    start_url: str  # the site's start URL: its links outside that scope are not internal
     warc_file: str
     exchange: Exchange
     previous: Previous | None  # the previous run's page at this URL, if it had a body

@@ -229,3 +229,34 @@ def test_unchanged_pages_take_the_previous_runs_links(tmp_path: Path) -> None:
     assert {u: v for u, v in _links_of(incremental).items() if not u.endswith("/p3")} == {
         u: v for u, v in before.items() if not u.endswith("/p3")
     }
+
+
+def test_a_foreign_archive_in_any_order_keeps_the_hosts_internal_links(tmp_path: Path) -> None:
+    """An archive content-audit did not write (Common Crawl's) is in no useful order: its site
+    is the whole host, whatever URL comes first. Regression: the first URL's folder was the
+    scope, so an archive opening on a dated post kept only that folder's links."""
+    source = tmp_path / "cc.warc.gz"
+    urls = [
+        "https://blog.example/2024/05/magnesium",  # a post first, as in a crawl's shuffle
+        "https://blog.example/",
+        "https://blog.example/2023/11/sleep-hygiene",
+    ]
+    with source.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True, warc_version="1.0")
+        writer.write_record(writer.create_warcinfo_record("cc.warc.gz", {"software": "cc"}))
+        for url in urls:
+            anchors = "".join(f'<a href="{u}">to {u}</a>' for u in urls if u != url)
+            body = f"<html><body><article><p>{url}</p>{anchors}</article></body></html>"
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(body.encode()), http_headers=http
+                )
+            )
+    code, out = _cli(
+        "extract", "--from-warc", str(source), "--data-dir", str(tmp_path / "d"), "--run-id", "r"
+    )
+    assert code == 0, out
+    links = _links_of(RunPaths(tmp_path / "d", "r"))
+    for url in urls:  # every page links to the two others, all on the host
+        assert {t for t, _, _ in links[url]} == set(urls) - {url}, url
