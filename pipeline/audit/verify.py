@@ -82,6 +82,9 @@ class CompiledVerifier:
         self.intercept = np.array([f.estimator.intercept_[0] for f in folds])
         self.a = np.array([f.calibrators[0].a_ for f in folds])
         self.b = np.array([f.calibrators[0].b_ for f in folds])
+        from scipy.special import expit  # here, not at import: the stage's process never scores
+
+        self.expit = expit
 
     @classmethod
     def of(cls, model: Any) -> CompiledVerifier | None:
@@ -133,9 +136,7 @@ class CompiledVerifier:
             [np.bincount(row_of, weights=w, minlength=n) for w in weights], dtype=float
         )  # (folds, rows); float even when no row has a known feature
         scores += self.intercept[:, None]
-        from scipy.special import expit  # imported once; later this is a dictionary lookup
-
-        proba = expit(-(self.a[:, None] * scores + self.b[:, None])).mean(axis=0)
+        proba = self.expit(-(self.a[:, None] * scores + self.b[:, None])).mean(axis=0)
         return [float(p) for p in proba]
 
 

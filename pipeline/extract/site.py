@@ -40,11 +40,11 @@ def block_hashes(page: ExtractedPage) -> list[str]:
     return [text_hash(s.block.text) for s in page.blocks]
 
 
-def site_repeats(pages: list[ExtractedPage], hashes: list[list[str]] | None = None) -> Counter[str]:
+def site_repeats(hashes: list[list[str]]) -> Counter[str]:
     """For each block text hash, how many pages of the site carry it (``hashes``: each page's
-    ``block_hashes``, when the caller has them)."""
+    ``block_hashes``)."""
     counts: Counter[str] = Counter()
-    for page_hashes in hashes if hashes is not None else map(block_hashes, pages):
+    for page_hashes in hashes:
         counts.update(set(page_hashes))
     return counts
 
@@ -75,7 +75,7 @@ def apply_site_evidence(
     for its rows: hashing every block three times was 9 % of a rerun's extraction CPU)."""
     if hashes_of is None:
         hashes_of = [block_hashes(page) for page in pages]
-    counts = site_repeats(pages, hashes_of)
+    counts = site_repeats(hashes_of)
     n_posts = sum(p.page_type == "post" for p in pages)
     out_pages, out_repeats = [], []
     for page, hashes in zip(pages, hashes_of, strict=True):

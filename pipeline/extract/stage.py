@@ -261,15 +261,9 @@ class _SiteRows:
 
 
 # A page is spilled as its page-cache blob (already packed) and, when the site's evidence
-# overruled some of its blocks, the final decisions of every block: pickling each final page
-# again was 8 % of a rerun's extraction CPU, for the few pages the parent re-derives.
-_Decisions = tuple[bytes, tuple[str, ...]]  # per block: is_main, category
-
-
-def _decisions(page: ExtractedPage) -> _Decisions:
-    return bytes(s.is_main for s in page.blocks), tuple(s.category for s in page.blocks)
-
-
+# overruled some of its blocks, the final page's compact decisions (``copies.Decision``):
+# pickling each final page again was 8 % of a rerun's extraction CPU, for the few pages the
+# parent re-derives.
 def _spill(
     fh: BinaryIO,
     page: ExtractedPage,
@@ -281,7 +275,7 @@ def _spill(
     """Write a page to the spill file: ``blob`` is its page-cache entry (``page`` packed),
     ``final`` the page the site's evidence left. Where it starts (``_page_at`` reads it)."""
     offset = fh.tell()
-    decisions = None if final is page else _decisions(final)
+    decisions = None if final is page else decision_of(final)
     pickle.dump((blob, decisions, at, repeats), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return offset
 
@@ -293,12 +287,11 @@ def _page_at(spill: Path, offset: int) -> tuple[ExtractedPage, datetime, list[in
         blob, decisions, at, repeats = pickle.load(fh)
     page, _, hashes = pagecache.unpack(blob)
     if decisions is not None:
-        is_main, categories = decisions
         blocks = [
             s
             if (s.is_main, s.category) == (bool(m), c)
             else replace(s, is_main=bool(m), category=c)
-            for s, m, c in zip(page.blocks, is_main, categories, strict=True)
+            for s, m, c in zip(page.blocks, decisions.is_main, decisions.categories, strict=True)
         ]
         page = with_blocks(page, blocks)  # what ``apply_site_evidence`` built (tested)
     return page, at, repeats, hashes
